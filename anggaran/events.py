@@ -1,0 +1,297 @@
+"""The eleven event kinds, their fields, and how one raw row becomes an Event.
+
+An event is a frozen past-tense fact about one or two budget lines. ``Event.parse``
+turns a raw mapping (a CSV row, a JSONL object, CLI options) into an Event or raises
+``RuleError`` for rules 1, 2 and the field part of 7. ``Event.sides`` says what the event
+does to which line; deciding whether that is allowed is ``rules.py``'s job.
+"""
+
+import datetime as dt
+import hashlib
+import json
+
+import attrs
+
+from . import codes
+from .errors import RuleError
+from .money import MAX_AMOUNT, AmountFormatError, parse_amount, rupiah
+
+FIELDS = (
+    "kind", "date", "code", "akun", "from_code", "from_akun", "amount",
+    "ref", "sp2d", "to_year", "grantor", "name", "note",
+)
+
+# kind -> (required fields, optional fields). ``name`` is allowed on every kind.
+KINDS = {
+    "pagu": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
+    "revise": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
+    "shift": ({"date", "from_code", "code", "amount"}, {"from_akun", "akun", "ref", "name", "note"}),
+    "cut": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
+    "grant": ({"date", "code", "amount"}, {"akun", "ref", "grantor", "name", "note"}),
+    "carry_over": ({"date", "code", "amount"}, {"akun", "ref", "to_year", "name", "note"}),
+    "lock": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
+    "unlock": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
+    "sp2d": ({"date", "code", "amount", "ref"}, {"akun", "name", "note"}),
+    "correction": ({"date", "from_code", "code", "amount", "sp2d"}, {"from_akun", "akun", "ref", "name", "note"}),
+    "refund": ({"date", "code", "amount", "ref"}, {"akun", "sp2d", "name", "note"}),
+    "name": ({"date", "code", "name"}, {"note"}),
+}
+# The year-end seal is appended by ``close`` only; it is not a kind users record.
+CLOSE = "close"
+
+MAX_TEXT = 500
+
+# Roles of a side for rule 4: a CREATE side gives its line a ceiling that year.
+CREATE, CEILING, OTHER = "create", "ceiling", "other"
+
+
+@attrs.frozen
+class Side:
+    """What an event does to one budget line.
+
+    Attributes:
+      code, akun: the line as the event names it (akun None when not given).
+      ceiling, locked, realised: signed deltas in rupiah.
+      role: CREATE (gives the line a ceiling), CEILING (changes a ceiling) or OTHER.
+      part: "from" or "to" for shifts and corrections, "" otherwise.
+    """
+
+    code: str
+    akun: str | None
+    ceiling: int = 0
+    locked: int = 0
+    realised: int = 0
+    role: str = OTHER
+    part: str = ""
+
+
+@attrs.frozen
+class Event:
+    """One fact of the budget log. Absent optional fields are None.
+
+    Attributes:
+      kind: one of KINDS (or "close" for a year-end seal).
+      date: the effective date, ``YYYY-MM-DD``.
+      amount: whole rupiah; signed only for ``revise``.
+      to_year: for ``carry_over``, the year the money goes to (default: next year).
+      The rest are text exactly as given (stripped of surrounding blanks).
+    """
+
+    kind: str
+    date: str
+    code: str | None = None
+    akun: str | None = None
+    from_code: str | None = None
+    from_akun: str | None = None
+    amount: int | None = None
+    ref: str | None = None
+    sp2d: str | None = None
+    to_year: int | None = None
+    grantor: str | None = None
+    name: str | None = None
+    note: str | None = None
+
+    @property
+    def year(self):
+        return int(self.date[:4])
+
+    def to_dict(self):
+        """The fields that are present, in contract order."""
+        return {f: getattr(self, f) for f in FIELDS if getattr(self, f) is not None}
+
+    def canonical(self):
+        """The canonical encoding: sorted-key compact JSON of the present fields."""
+        return canonical_json(self.to_dict())
+
+    def identity(self):
+        """SHA-256 of the canonical encoding: equal for identical events (rule 6)."""
+        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+
+    @classmethod
+    def from_record(cls, row):
+        """The Event stored in an ``events`` table row (a mapping of column -> value)."""
+        return cls(**{f: row[f] for f in FIELDS})
+
+    def sides(self):
+        """The lines this event moves, with their deltas (empty for ``name``)."""
+        k, a = self.kind, self.amount
+        if k == "pagu" or k == "grant":
+            return (Side(self.code, self.akun, ceiling=a, role=CREATE),)
+        if k == "revise":
+            return (Side(self.code, self.akun, ceiling=a, role=CREATE if a > 0 else CEILING),)
+        if k in ("cut", "carry_over"):
+            return (Side(self.code, self.akun, ceiling=-a, role=CEILING),)
+        if k == "shift":
+            return (
+                Side(self.from_code, self.from_akun, ceiling=-a, role=CEILING, part="from"),
+                Side(self.code, self.akun, ceiling=a, role=CREATE, part="to"),
+            )
+        if k == "lock":
+            return (Side(self.code, self.akun, locked=a),)
+        if k == "unlock":
+            return (Side(self.code, self.akun, locked=-a),)
+        if k == "sp2d":
+            return (Side(self.code, self.akun, realised=a),)
+        if k == "refund":
+            return (Side(self.code, self.akun, realised=-a),)
+        if k == "correction":
+            return (
+                Side(self.from_code, self.from_akun, realised=-a, part="from"),
+                Side(self.code, self.akun, realised=a, part="to"),
+            )
+        return ()
+
+    def describe(self):
+        """A short phrase naming the event in messages: ``SP2D 2401...``, ``cut``."""
+        label = {"sp2d": "SP2D", "correction": "SP2D koreksi", "refund": "refund",
+                 "carry_over": "carry-over"}.get(self.kind, self.kind)
+        ref = self.ref if self.kind != "correction" else (self.ref or self.sp2d)
+        return f"{label} {ref}" if ref else label
+
+    # ------------------------------------------------------------------ parsing
+
+    @classmethod
+    def parse(cls, raw):
+        """Validate a raw mapping of field -> value into an Event (rules 1, 2, 7).
+
+        Empty strings and None count as absent. Values may be text (CSV, CLI) or JSON
+        scalars. Raises RuleError without a row number; importers add it.
+        """
+        values = {}
+        for key, value in raw.items():
+            if value is None or (isinstance(value, str) and value.strip() == ""):
+                continue
+            values[key] = value
+        kind = values.pop("kind", None)
+        if kind is None:
+            raise RuleError(1, "missing required field 'kind' (one of: " + ", ".join(KINDS) + ")")
+        if not isinstance(kind, str) or kind.strip() not in KINDS:
+            raise RuleError(1, f"unknown kind '{_show(kind)}' (use one of: " + ", ".join(KINDS) + ")")
+        kind = kind.strip()
+        required, optional = KINDS[kind]
+        for key in values:
+            if key not in FIELDS:
+                raise RuleError(1, f"unknown field '{_show(key)}' (fields are: " + ", ".join(FIELDS) + ")")
+            if key not in required and key not in optional:
+                raise RuleError(1, f"field '{key}' does not belong to a {kind} event "
+                                   f"(it takes: " + ", ".join(sorted(required | optional)) + ")")
+        for key in sorted(required):
+            if key not in values:
+                raise RuleError(1, f"{kind} event is missing required field '{key}'")
+        fields = {"kind": kind}
+        for key, value in values.items():
+            fields[key] = _PARSERS[key](value, kind)
+        event = cls(**fields)
+        _check_codes(event)
+        if kind == "carry_over":
+            if event.to_year is None:
+                event = attrs.evolve(event, to_year=event.year + 1)
+            elif event.to_year <= event.year:
+                raise RuleError(7, f"carry_over to_year {event.to_year} must be later than "
+                                   f"the event's year {event.year}, {codes.line_key(event.code, event.akun)}")
+        return event
+
+
+def canonical_json(mapping):
+    return json.dumps(mapping, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _show(value, limit=40):
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text(field):
+    def parse(value, kind):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise RuleError(1, f"{field} must be text, got {_show(json.dumps(value))}")
+        text = str(value).strip()
+        if len(text) > MAX_TEXT:
+            raise RuleError(1, f"{field} is longer than {MAX_TEXT} characters")
+        if any(ord(c) < 32 for c in text):
+            raise RuleError(1, f"{field} contains a control character")
+        return text
+    return parse
+
+
+def _date(value, kind):
+    if not isinstance(value, str):
+        raise RuleError(1, f"date must be text YYYY-MM-DD, got {_show(json.dumps(value))}")
+    text = value.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise RuleError(1, f"date '{_show(text)}' is not a real calendar day in the form YYYY-MM-DD") from None
+    return day.isoformat()
+
+
+def _code(field):
+    def parse(value, kind):
+        text = _text(field)(value, kind)
+        if not codes.is_code(text):
+            raise RuleError(1, f"{field} '{_show(text)}' is not a budget code like CQ.6639 "
+                               "(PROGRAM.KEGIATAN[.more], capital letters and digits)")
+        return text
+    return parse
+
+
+def _akun(field):
+    def parse(value, kind):
+        text = _text(field)(value, kind)
+        if not codes.is_akun(text):
+            raise RuleError(1, f"{field} '{_show(text)}' is not a six-digit akun like 521211")
+        return text
+    return parse
+
+
+def _amount(value, kind):
+    try:
+        amount = parse_amount(value)
+    except AmountFormatError as e:
+        raise RuleError(1, f"amount {e} (write 1500000, 1.500.000 or Rp 1.500.000,-)") from None
+    if kind == "revise":
+        if amount == 0:
+            raise RuleError(2, "revise amount must not be zero")
+    elif amount <= 0:
+        raise RuleError(2, f"amount must be positive, got {rupiah(amount)}")
+    if abs(amount) > MAX_AMOUNT:
+        raise RuleError(2, f"amount {rupiah(amount)} is above the limit of {rupiah(MAX_AMOUNT)}")
+    return amount
+
+
+def _year(value, kind):
+    if isinstance(value, bool):
+        raise RuleError(1, "to_year must be a year like 2025")
+    text = str(value).strip()
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        raise RuleError(1, f"to_year '{_show(text)}' is not a year like 2025")
+    return int(text)
+
+
+_PARSERS = {
+    "date": _date,
+    "code": _code("code"),
+    "from_code": _code("from_code"),
+    "akun": _akun("akun"),
+    "from_akun": _akun("from_akun"),
+    "amount": _amount,
+    "ref": _text("ref"),
+    "sp2d": _text("sp2d"),
+    "to_year": _year,
+    "grantor": _text("grantor"),
+    "name": _text("name"),
+    "note": _text("note"),
+}
+
+
+def _check_codes(event):
+    """Money events need at least PROGRAM.KEGIATAN; a bare program takes only ``name``."""
+    if event.kind == "name":
+        return
+    for field in ("code", "from_code"):
+        value = getattr(event, field)
+        if value is not None and codes.segments(value) < 2:
+            raise RuleError(1, f"{field} '{value}' is a program; a {event.kind} event needs "
+                               "PROGRAM.KEGIATAN, e.g. CQ.6639")

@@ -1,0 +1,364 @@
+"""``Ledger``: the Python API. Every CLI command is a thin wrapper over one method here.
+
+Appends (``record``, ``import_file``, ``close``) run in one ``BEGIN IMMEDIATE``
+transaction: the batch is inserted with its hash chain, judged against the ledger as it
+would stand with the whole batch applied (rules 3-9), its projections are updated, and it
+is committed, or rolled back whole with one ``RuleError``. ``BEGIN IMMEDIATE`` takes the
+write lock before the rules read the state, so two officers recording at once are
+serialised: the second waits (busy timeout) and is then judged against the first's
+events, and can never spend the same last rupiah.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from array import array
+
+import attrs
+
+from . import close, projections, reports, rules, store
+from .errors import LedgerError, RuleError
+from .events import FIELDS, Event, canonical_json
+from .importers import read_rows
+
+
+@attrs.frozen
+class AppendResult:
+    """What an append did. Attributes: new, skipped (already recorded), head_seq, head_hash."""
+
+    new: int
+    skipped: int
+    head_seq: int
+    head_hash: str
+    seqs: tuple = ()
+
+
+def chain_hash(prev_hash, body):
+    """SHA-256 over the previous hash and the event's canonical body (seq and
+    recorded_at included), hex."""
+    return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
+
+
+def stored_body(event, seq, recorded_at, seal=None):
+    """The canonical encoding that the chain hash covers."""
+    body = event.to_dict()
+    body["seq"] = seq
+    body["recorded_at"] = recorded_at
+    if seal is not None:
+        body["seal"] = seal
+    return canonical_json(body)
+
+
+def parse_time(text, what="time"):
+    """ISO 8601 -> ``YYYY-MM-DDTHH:MM:SSZ`` in UTC; a bare date means the end of that day."""
+    if isinstance(text, (dt.datetime, dt.date)):
+        text = text.isoformat()
+    if not isinstance(text, str):
+        raise ValueError(f"{what} must be an ISO 8601 time like 2024-12-05T09:00:00Z")
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            moment = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(23, 59, 59),
+                                         tzinfo=dt.timezone.utc)
+        else:
+            moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        raise ValueError(f"{what} '{raw[:40]}' is not an ISO 8601 time like 2024-12-05T09:00:00Z "
+                         "or a date like 2024-12-05") from None
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Ledger:
+    """One satker's budget ledger in one SQLite file."""
+
+    def __init__(self, db, path):
+        self.db = db
+        self.conn = db.conn
+        self.path = str(path)
+        self.meta = store.meta(db)
+
+    # ------------------------------------------------------------ open / init
+
+    @classmethod
+    def init(cls, path, satker, name):
+        """Create a new ledger file for a satker; it holds no events yet."""
+        satker = str(satker).strip()
+        name = str(name).strip()
+        if not (satker.isascii() and satker.isdigit() and len(satker) == 6):
+            raise LedgerError(f"satker '{satker[:20]}' must be the six-digit satker code, e.g. 657757")
+        if not name:
+            raise LedgerError("--name must name the satker, e.g. \"KPU KABUPATEN LUMAJANG\"")
+        db = store.connect(path, create=True)
+        try:
+            store.create_schema(db, satker, name)
+        except sqlite3.DatabaseError as e:
+            raise store.db_error(e, path) from e
+        return cls(db, path)
+
+    @classmethod
+    def open(cls, path, check_triggers=True):
+        """Open an existing ledger; refuse one whose append-only triggers are gone."""
+        db = store.connect(path)
+        try:
+            ledger = cls(db, path)
+            if check_triggers:
+                missing = store.missing_triggers(db)
+                if missing:
+                    raise LedgerError(f"{path}: the append-only protection is missing or altered "
+                                      f"({', '.join(missing)}); the file was tampered with. Run "
+                                      "'anggaran verify' and restore from a backup")
+        except sqlite3.DatabaseError as e:
+            raise store.db_error(e, path) from e
+        return ledger
+
+    def close_db(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close_db()
+
+    @property
+    def satker(self):
+        return {"code": self.meta.get("satker"), "name": self.meta.get("name")}
+
+    # --------------------------------------------------------------- appends
+
+    def record(self, kind, **fields):
+        """Record one event: ``ledger.record("sp2d", date="2024-12-04", code="CQ.6639",
+        amount=5000000, ref="240122300000123", akun="521211")``.
+
+        Values may be text as a user types them (``"Rp 5.000.000"``). An event identical
+        to one already recorded is skipped (``result.skipped == 1``).
+        """
+        raw = {"kind": kind, **{k: v for k, v in fields.items() if v is not None}}
+        event = Event.parse(raw)
+        return self.append([(None, event, None)])
+
+    def import_file(self, path, progress=None):
+        """Import a .csv or .jsonl file all-or-nothing; identical events are skipped.
+
+        ``progress(rows_read)`` is called every 10,000 rows when given.
+        """
+        return self.append(self._parsed_rows(path, progress))
+
+    def _parsed_rows(self, path, progress):
+        try:
+            rows = read_rows(path)
+            for n, raw in rows:
+                raw = dict(raw)
+                recorded_at = raw.pop("recorded_at", None)
+                if isinstance(recorded_at, str) and not recorded_at.strip():
+                    recorded_at = None
+                if recorded_at is not None:
+                    try:
+                        recorded_at = parse_time(recorded_at, "recorded_at")
+                    except ValueError as e:
+                        raise RuleError(1, str(e), row=n) from None
+                try:
+                    event = Event.parse(raw)
+                except RuleError as e:
+                    raise e.at_row(n) from None
+                if progress and n % 10000 == 0:
+                    progress(n)
+                yield n, event, recorded_at
+        except FileNotFoundError:
+            raise LedgerError(f"no file {path}; check the path") from None
+        except IsADirectoryError:
+            raise LedgerError(f"{path} is a folder, not a file to import") from None
+        except PermissionError:
+            raise LedgerError(f"cannot read {path}: permission denied") from None
+
+    def append(self, items):
+        """Append ``(row, Event, recorded_at or None)`` items as one all-or-nothing batch."""
+        return self._write(lambda: self._append_in_transaction(items))
+
+    def append_seal(self, build):
+        """Append a year-end seal that ``build()`` makes inside the write transaction."""
+        return self._write(lambda: self._seal_in_transaction(build))
+
+    def _write(self, work):
+        """Run ``work()`` in one BEGIN IMMEDIATE transaction: commit, or roll back whole."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as e:
+            raise store.db_error(e, self.path) from e
+        try:
+            result = work()
+            conn.execute("COMMIT")
+            return result
+        except sqlite3.DatabaseError as e:
+            self._rollback()
+            raise store.db_error(e, self.path) from e
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _seal_in_transaction(self, build):
+        event, ident, seal = build()
+        head_seq, head_hash = self.head()
+        last = self.conn.execute("SELECT ifnull(max(recorded_at), '') FROM events").fetchone()[0]
+        digest = self._insert(head_seq + 1, event, max(store.now_utc(), last), ident, head_hash, seal)
+        return AppendResult(new=1, skipped=0, head_seq=head_seq + 1, head_hash=digest,
+                            seqs=(head_seq + 1,))
+
+    def _rollback(self):
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def _append_in_transaction(self, items):
+        conn = self.conn
+        head = conn.execute(
+            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        first_seq = seq = head[0] if head else 0
+        prev_hash = head[1] if head else store.GENESIS
+        last_time = head[2] if head else ""
+        now = store.now_utc()
+        closed = self._closed_years()
+        rows = array("q")  # rows[seq - first_seq - 1] = import row number (0: none)
+        skipped = 0
+        for row, event, recorded_at in items:
+            try:
+                if event.year in closed:
+                    raise RuleError(9, f"{event.year} is closed (sealed at seq {closed[event.year]}); "
+                                       f"{event.describe()} dated {event.date} cannot be recorded. "
+                                       "Record it in an open year")
+                ident = event.identity()
+                if conn.execute("SELECT 1 FROM events WHERE ident = ?", (ident,)).fetchone():
+                    skipped += 1
+                    continue
+                rules.check_unique(conn, event)
+                if recorded_at is None:
+                    recorded_at = max(now, last_time)
+                elif recorded_at < last_time:
+                    raise RuleError(1, f"recorded_at {recorded_at} goes backwards (the ledger is at "
+                                       f"{last_time}); keep migrated rows in recording order")
+                elif recorded_at > now:
+                    raise RuleError(1, f"recorded_at {recorded_at} is in the future")
+            except RuleError as e:
+                raise e.at_row(row) if row is not None else e
+            seq += 1
+            prev_hash = self._insert(seq, event, recorded_at, ident, prev_hash)
+            last_time = recorded_at
+            rows.append(row or 0)
+        if seq > first_seq:
+            self._judge_and_project(first_seq, rows)
+        return AppendResult(new=seq - first_seq, skipped=skipped, head_seq=seq, head_hash=prev_hash,
+                            seqs=tuple(range(first_seq + 1, seq + 1)))
+
+    def _insert(self, seq, event, recorded_at, ident, prev_hash, seal=None):
+        digest = chain_hash(prev_hash, stored_body(event, seq, recorded_at, seal))
+        values = [getattr(event, f) for f in FIELDS]
+        self.conn.execute(
+            "INSERT INTO events (seq, " + ", ".join(FIELDS) + ", year, seal, recorded_at, ident, "
+            "prev_hash, hash) VALUES (" + ", ".join("?" * (len(FIELDS) + 7)) + ")",
+            [seq, *values, event.year, seal, recorded_at, ident, prev_hash, digest],
+        )
+        return digest
+
+    def _closed_years(self):
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT year, seq FROM events WHERE kind = 'close'")}
+
+    def _judge_and_project(self, first_seq, rows):
+        """Rules 4, 7 and 5 over the inserted batch; postings and daily rows."""
+        conn = self.conn
+        resolver = rules.Resolver(conn)
+        deltas = projections.new_deltas()
+        postings = []
+
+        def flush():
+            conn.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", postings)
+            postings.clear()
+
+        cursor = conn.execute("SELECT * FROM events WHERE seq > ? ORDER BY seq", (first_seq,))
+        while True:
+            chunk = cursor.fetchmany(5000)
+            if not chunk:
+                break
+            for rec in chunk:
+                event = Event.from_record(rec)
+                try:
+                    rules.check_lines(resolver, event)
+                except RuleError as e:
+                    raise e.at_row(rows[rec["seq"] - first_seq - 1] or None) from None
+                for p in projections.postings_for(event, rec["seq"], resolver):
+                    postings.append(p)
+                    projections.add_deltas(deltas, p)
+            flush()
+
+        def check(year, bucket, date, c, l, r):
+            if rules.breaks(c, l, r):
+                raise self._rule5_error(first_seq, rows, year, bucket, date, (c, l, r))
+
+        projections.merge_daily(conn, deltas, check)
+
+    def _rule5_error(self, first_seq, rows, year, bucket, date, figures):
+        """Name the batch event that breaks ``bucket`` on ``date`` (rule 5)."""
+        code, line_akun = bucket.split("/")
+        blame = rules.culprit_filter(*figures)
+        candidates = self.conn.execute(
+            "SELECT seq FROM postings WHERE year = ? AND code = ? AND akun = ? AND seq > ? "
+            "AND date <= ? ORDER BY date DESC, seq DESC",
+            (year, code, line_akun, first_seq, date)).fetchall()
+        resolver = rules.Resolver(self.conn)
+        for (seq,) in candidates:
+            event = Event.from_record(self.conn.execute(
+                "SELECT * FROM events WHERE seq = ?", (seq,)).fetchone())
+            for side in event.sides():
+                if (side.code, resolver.line_akun(year, side.code, side.akun)) != (code, line_akun):
+                    continue
+                if blame(side):
+                    before = (figures[0] - side.ceiling, figures[1] - side.locked,
+                              figures[2] - side.realised)
+                    what = rules.rule5_message(event, side, bucket, date, before)
+                    return RuleError(5, what, rows[seq - first_seq - 1] or None)
+        return RuleError(5, f"{bucket} would break on {date}: ceiling {figures[0]}, locked "
+                            f"{figures[1]}, realised {figures[2]}")
+
+    # ------------------------------------------------------------------ reads
+
+    def log(self):
+        """Every event in seq order: its present fields plus seq, recorded_at, prev_hash, hash."""
+        out = []
+        for rec in self.conn.execute("SELECT * FROM events ORDER BY seq"):
+            item = Event.from_record(rec).to_dict()
+            if rec["seal"] is not None:
+                item["seal"] = json.loads(rec["seal"])
+            item.update(seq=rec["seq"], recorded_at=rec["recorded_at"],
+                        prev_hash=rec["prev_hash"], hash=rec["hash"])
+            out.append(item)
+        return out
+
+    def head(self):
+        row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, store.GENESIS)
+
+    def verify(self, head=None):
+        """Recompute chain, sequence, projections and seals; see ``verify.py``."""
+        from .verify import verify
+        return verify(self, head)
+
+    def report(self, as_of=None, period_start=None, known_at=None, by="kegiatan"):
+        """``anggaran report``: the realisation report as of a date (reports.report)."""
+        return reports.report(self, as_of, period_start, known_at, by)
+
+    def history(self, code, akun=None, as_of=None, known_at=None):
+        """``anggaran history``: a line's events with running figures (reports.history)."""
+        return reports.history(self, code, akun, as_of, known_at)
+
+    def absorption(self, year=None, targets=None, known_at=None):
+        """``anggaran absorption``: cumulative absorption by month per jenis belanja."""
+        return reports.absorption(self, year, targets, known_at)
+
+    def close(self, year):
+        """``anggaran close``: seal a fiscal year (close.close_year)."""
+        return close.close_year(self, year)
+
+

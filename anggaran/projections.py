@@ -1,0 +1,149 @@
+"""Projections: what the log means per budget line, per jenis belanja and per date.
+
+For every event side the ledger keeps a *posting* (seq, date, resolved line, jenis and
+the three deltas) and, per *bucket* and date, a *daily* row with the day's deltas and the
+cumulative figures at the end of that day. A bucket is a line (``CQ.6639/521211``,
+``CQ.6639/`` when code-level) or a jenis belanja (``#52``, ``#-`` without akun).
+
+As-of figures are then one indexed look-up per bucket (the last daily row on or before
+the date), whatever the number of events; rule 5 is checked on the daily rows of the
+lines a batch touched, at every date. ``--known-at`` reports, which must ignore later
+recordings, fold the postings instead.
+"""
+
+from collections import defaultdict
+
+import attrs
+
+from . import codes
+
+
+@attrs.frozen
+class Figures:
+    """A line's (or a group's) figures as of a date.
+
+    Attributes:
+      ceiling, locked, realised: cumulative over the year up to the as-of date.
+      realised_before: realised up to the day before the period start.
+    """
+
+    ceiling: int = 0
+    locked: int = 0
+    realised: int = 0
+    realised_before: int = 0
+
+    def __add__(self, other):
+        return Figures(self.ceiling + other.ceiling, self.locked + other.locked,
+                       self.realised + other.realised, self.realised_before + other.realised_before)
+
+    @property
+    def realised_in_period(self):
+        return self.realised - self.realised_before
+
+    @property
+    def balance(self):
+        return self.ceiling - self.realised
+
+    @property
+    def available(self):
+        return self.ceiling - self.locked - self.realised
+
+
+def line_bucket(code, line_akun):
+    return codes.line_key(code, line_akun)
+
+
+def jenis_bucket(akun):
+    return "#" + codes.jenis_of(akun)
+
+
+def postings_for(event, seq, resolver):
+    """The posting rows of one event: (seq, year, date, code, line akun, jenis, dc, dl, dr)."""
+    rows = []
+    for side in event.sides():
+        line_akun = resolver.line_akun(event.year, side.code, side.akun)
+        rows.append((seq, event.year, event.date, side.code, line_akun, codes.jenis_of(side.akun),
+                     side.ceiling, side.locked, side.realised))
+    return rows
+
+
+def add_deltas(deltas, posting):
+    """Accumulate one posting into ``deltas[(year, bucket, date)] = [dc, dl, dr]``."""
+    _seq, year, date, code, akun, jenis, dc, dl, dr = posting
+    for bucket in (line_bucket(code, akun), "#" + jenis):
+        d = deltas[(year, bucket, date)]
+        d[0] += dc
+        d[1] += dl
+        d[2] += dr
+
+
+def new_deltas():
+    return defaultdict(lambda: [0, 0, 0])
+
+
+def merge_daily(conn, deltas, check):
+    """Fold ``deltas`` into the daily table and recompute the affected buckets' cumulative
+    figures. ``check(year, bucket, date, c, l, r)`` is called for every line-bucket row
+    from the earliest changed date on; it may raise to refuse the batch."""
+    by_bucket = defaultdict(dict)
+    for (year, bucket, date), d in deltas.items():
+        by_bucket[(year, bucket)][date] = d
+    for (year, bucket), changes in sorted(by_bucket.items()):
+        rows = {r[0]: [r[1], r[2], r[3]] for r in conn.execute(
+            "SELECT date, d_ceiling, d_locked, d_realised FROM daily WHERE year = ? AND bucket = ?",
+            (year, bucket))}
+        for date, d in changes.items():
+            row = rows.setdefault(date, [0, 0, 0])
+            row[0] += d[0]
+            row[1] += d[1]
+            row[2] += d[2]
+        first = min(changes)
+        c = l = r = 0
+        out = []
+        for date in sorted(rows):
+            dc, dl, dr = rows[date]
+            c, l, r = c + dc, l + dl, r + dr
+            if date >= first:
+                out.append((year, bucket, date, dc, dl, dr, c, l, r))
+                if not bucket.startswith("#"):
+                    check(year, bucket, date, c, l, r)
+        conn.executemany("INSERT OR REPLACE INTO daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+
+
+def figures_as_of(conn, year, as_of, period_start, jenis=False):
+    """Bucket -> Figures from the daily projection (every event recorded so far)."""
+    prefix_clause = "bucket LIKE '#%'" if jenis else "bucket NOT LIKE '#%'"
+    result = {}
+    for bucket, c, l, r, _ in conn.execute(
+        f"SELECT bucket, ceiling, locked, realised, max(date) FROM daily "
+        f"WHERE year = ? AND date <= ? AND {prefix_clause} GROUP BY bucket",
+        (year, as_of),
+    ).fetchall():
+        result[bucket] = Figures(c, l, r, 0)
+    if period_start > f"{year}-01-01":
+        for bucket, r, _ in conn.execute(
+            f"SELECT bucket, realised, max(date) FROM daily "
+            f"WHERE year = ? AND date < ? AND {prefix_clause} GROUP BY bucket",
+            (year, period_start),
+        ).fetchall():
+            if bucket in result:
+                result[bucket] = attrs.evolve(result[bucket], realised_before=r)
+    return {_strip(b, jenis): f for b, f in result.items()}
+
+
+def figures_known_at(conn, year, as_of, period_start, max_seq, jenis=False):
+    """Bucket -> Figures folded from postings with ``seq <= max_seq`` (for --known-at)."""
+    key = "'#' || jenis" if jenis else "code || '/' || akun"
+    result = {}
+    for bucket, c, l, r, rb in conn.execute(
+        f"SELECT {key} AS bucket, SUM(ceiling), SUM(locked), SUM(realised), "
+        f"SUM(CASE WHEN date < ? THEN realised ELSE 0 END) FROM postings "
+        f"WHERE year = ? AND date <= ? AND seq <= ? GROUP BY bucket",
+        (period_start, year, as_of, max_seq),
+    ):
+        result[_strip(bucket, jenis)] = Figures(c, l, r, rb)
+    return result
+
+
+def _strip(bucket, jenis):
+    return bucket[1:] if jenis else bucket

@@ -1,0 +1,242 @@
+"""Reports as of any date: the SP2D realisation report, jenis belanja, line history,
+monthly absorption. Every function returns rows (dicts); the CLI renders them.
+
+Dates: ``as_of`` defaults to today, but not past 31 December of the latest year that has
+an event; ``period_start`` (``--from``) defaults to the first day of the as-of month and
+must lie in the as-of year, not after it. ``known_at`` restricts the log to events
+recorded at or before that moment, so a report equals what the ledger printed then.
+"""
+
+import csv
+import datetime as dt
+import io
+from importlib import resources
+
+from . import codes, projections
+from .errors import UsageError
+from .money import percent
+from .names import names_known
+
+LEVELS = ("program", "kegiatan", "akun", "jenis")
+FIGURES = ("ceiling", "locked", "realised_before", "realised_in_period", "realised",
+           "absorption_pct", "balance", "available")
+
+
+def parse_date(text, what):
+    if isinstance(text, dt.date):
+        return text.isoformat()
+    try:
+        if len(str(text).strip()) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(str(text).strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"{what} '{str(text)[:40]}' is not a date like 2024-12-31") from None
+
+
+def resolve_dates(ledger, as_of=None, period_start=None, today=None):
+    """The as-of date and period start after defaults and checks (UsageError if off)."""
+    if as_of is None:
+        today = today or dt.date.today()
+        last = ledger.conn.execute("SELECT max(year) FROM events WHERE kind != 'close'").fetchone()[0]
+        as_of = today.isoformat()
+        if last is not None and as_of > f"{last}-12-31":
+            as_of = f"{last}-12-31"
+    else:
+        as_of = parse_date(as_of, "--as-of")
+    if period_start is None:
+        period_start = as_of[:8] + "01"
+    else:
+        period_start = parse_date(period_start, "--from")
+        if period_start[:4] != as_of[:4] or period_start > as_of:
+            raise UsageError(f"--from {period_start} must be in the as-of year {as_of[:4]} and "
+                             f"not after --as-of {as_of}")
+    return as_of, period_start
+
+
+def resolve_known_at(ledger, known_at):
+    """(normalised time or None, the last seq recorded at or before it)."""
+    from .ledger import parse_time
+
+    head_seq = ledger.head()[0]
+    if known_at is None:
+        return None, head_seq
+    try:
+        moment = parse_time(known_at, "--known-at")
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    row = ledger.conn.execute("SELECT max(seq) FROM events WHERE recorded_at <= ?", (moment,)).fetchone()
+    return moment, row[0] or 0
+
+
+def figures(ledger, year, as_of, period_start, max_seq, jenis=False):
+    """bucket -> Figures, from the daily projection when nothing is hidden by known-at."""
+    if max_seq >= ledger.head()[0]:
+        return projections.figures_as_of(ledger.conn, year, as_of, period_start, jenis)
+    return projections.figures_known_at(ledger.conn, year, as_of, period_start, max_seq, jenis)
+
+
+def row(code, level, name, f):
+    return {
+        "code": code, "level": level, "name": name,
+        "ceiling": f.ceiling, "locked": f.locked,
+        "realised_before": f.realised_before, "realised_in_period": f.realised_in_period,
+        "realised": f.realised, "absorption_pct": percent(f.realised, f.ceiling),
+        "balance": f.balance, "available": f.available,
+    }
+
+
+def report(ledger, as_of=None, period_start=None, known_at=None, by="kegiatan", today=None):
+    """The realisation report as a dict: satker, year, as_of, from, known_at, by, rows."""
+    if by not in LEVELS:
+        raise UsageError(f"--by must be one of {', '.join(LEVELS)}")
+    ledger.conn.execute("BEGIN")
+    try:
+        as_of, period_start = resolve_dates(ledger, as_of, period_start, today)
+        known, max_seq = resolve_known_at(ledger, known_at)
+        year = int(as_of[:4])
+        names = names_known(ledger.conn, max_seq)
+        lines = figures(ledger, year, as_of, period_start, max_seq, jenis=(by == "jenis"))
+    finally:
+        ledger.conn.execute("ROLLBACK")
+    total = sum(lines.values(), projections.Figures())
+    rows = [row("", "total", "JUMLAH SELURUHNYA", total)]
+    if by == "jenis":
+        for jenis in sorted(lines, key=lambda j: (j == codes.NO_JENIS, j)):
+            rows.append(row(jenis, "jenis", codes.jenis_name(jenis), lines[jenis]))
+    else:
+        rows += _tree(lines, names, by)
+    return {"satker": ledger.satker, "year": year, "as_of": as_of, "from": period_start,
+            "known_at": known, "by": by, "rows": rows}
+
+
+def _tree(lines, names, by):
+    programs, kegiatan = {}, {}
+    for bucket, f in lines.items():
+        code = bucket.split("/")[0]
+        p, k = codes.program_of(code), codes.kegiatan_of(code)
+        programs[p] = programs.get(p, projections.Figures()) + f
+        kegiatan[k] = kegiatan.get(k, projections.Figures()) + f
+    rows = []
+    for p in sorted(programs):
+        rows.append(row(p, "program", names.get(p, ""), programs[p]))
+        if by == "program":
+            continue
+        for k in sorted(k for k in kegiatan if codes.program_of(k) == p):
+            rows.append(row(k, "kegiatan", names.get(k, ""), kegiatan[k]))
+            if by != "akun":
+                continue
+            for bucket in sorted(b for b in lines if codes.kegiatan_of(b.split("/")[0]) == k):
+                code = bucket.split("/")[0]
+                rows.append(row(bucket, "akun", names.get(code, "") if code != k else "", lines[bucket]))
+    return rows
+
+
+def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
+    """Every event that touched a code's lines (or one line with ``akun``) in the as-of
+    year up to the as-of date, in effective-date order, with running figures."""
+    if not codes.is_code(code):
+        raise UsageError(f"'{code}' is not a budget code like CQ.6639")
+    if akun is not None and not codes.is_akun(akun):
+        raise UsageError(f"--akun '{akun}' is not a six-digit akun like 521211")
+    conn = ledger.conn
+    conn.execute("BEGIN")
+    try:
+        as_of, _ = resolve_dates(ledger, as_of, None, today)
+        _, max_seq = resolve_known_at(ledger, known_at)
+        year = int(as_of[:4])
+        sql = ("SELECT p.seq, p.date, e.recorded_at, e.kind, e.ref, SUM(p.ceiling), SUM(p.locked), "
+               "SUM(p.realised) FROM postings p JOIN events e ON e.seq = p.seq "
+               "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
+        args = [year, code, as_of, max_seq]
+        if akun is not None:
+            sql += " AND p.akun = ?"
+            args.append(akun)
+        sql += " GROUP BY p.seq ORDER BY p.date, p.seq"
+        records = conn.execute(sql, args).fetchall()
+    finally:
+        conn.execute("ROLLBACK")
+    c = l = r = 0
+    rows = []
+    for seq, date, recorded_at, kind, ref, dc, dl, dr in records:
+        c, l, r = c + dc, l + dl, r + dr
+        rows.append({
+            "seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,
+            "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,
+            "ceiling": c, "locked": l, "realised": r, "balance": c - r,
+            "absorption_pct": percent(r, c),
+        })
+    return {"code": code, "akun": akun, "rows": rows}
+
+
+# ------------------------------------------------------------------ absorption
+
+MONTH_ENDS = ("01-31", "02-29", "03-31", "04-30", "05-31", "06-30",
+              "07-31", "08-31", "09-30", "10-31", "11-30", "12-31")
+
+
+def default_targets():
+    text = resources.files("anggaran.ledger_data").joinpath("targets_2024.csv").read_text("utf-8-sig")
+    return read_targets(io.StringIO(text))
+
+
+def read_targets(stream):
+    """Quarterly absorption targets: CSV ``jenis,tw1,tw2,tw3,tw4`` (percent, whole or decimal)."""
+    from decimal import Decimal, InvalidOperation
+
+    targets = {}
+    reader = csv.DictReader(stream)
+    need = {"jenis", "tw1", "tw2", "tw3", "tw4"}
+    if not reader.fieldnames or not need <= {f.strip() for f in reader.fieldnames}:
+        raise UsageError("a targets file needs the header jenis,tw1,tw2,tw3,tw4 "
+                         "(e.g. 52,15,50,70,90)")
+    for n, rec in enumerate(reader, start=1):
+        rec = {k.strip(): (v or "").strip() for k, v in rec.items() if k}
+        try:
+            targets[rec["jenis"]] = tuple(Decimal(rec[f"tw{q}"]) for q in range(1, 5))
+        except InvalidOperation:
+            raise UsageError(f"targets row {n}: tw1..tw4 must be percentages like 50 or 72.5") from None
+    return targets
+
+
+def absorption(ledger, year=None, targets=None, known_at=None, today=None):
+    """Cumulative absorption at each month end per jenis belanja (realised over ceiling −
+    lock), with the quarterly targets and whether each quarter end is below target."""
+    targets = default_targets() if targets is None else targets
+    conn = ledger.conn
+    conn.execute("BEGIN")
+    try:
+        if year is None:
+            year = int(resolve_dates(ledger, None, None, today)[0][:4])
+        year = int(year)
+        _, max_seq = resolve_known_at(ledger, known_at)
+        months = []
+        for m, end in enumerate(MONTH_ENDS, start=1):
+            day = f"{year}-{end}"
+            if end == "02-29" and not _leap(year):
+                day = f"{year}-02-28"
+            months.append(figures(ledger, year, day, f"{year}-01-01", max_seq, jenis=True))
+    finally:
+        conn.execute("ROLLBACK")
+    kinds = sorted({j for month in months for j in month}, key=lambda j: (j == codes.NO_JENIS, j))
+    rows = []
+    for jenis in [""] + kinds:
+        cells = []
+        for m, month in enumerate(months, start=1):
+            if jenis:
+                f = month.get(jenis, projections.Figures())
+            else:
+                f = sum(month.values(), projections.Figures())
+            pct = percent(f.realised, f.ceiling - f.locked)
+            target = None
+            if m % 3 == 0 and jenis in targets:
+                target = targets[jenis][m // 3 - 1]
+            cells.append({"month": m, "realised": f.realised, "ceiling": f.ceiling,
+                          "locked": f.locked, "absorption_pct": pct, "target_pct": target,
+                          "below_target": target is not None and pct < target})
+        rows.append({"jenis": jenis or "", "name": codes.jenis_name(jenis) if jenis else "TOTAL SATKER",
+                     "months": cells})
+    return {"satker": ledger.satker, "year": year, "rows": rows}
+
+
+def _leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -1,0 +1,193 @@
+"""The budget rules that need the ledger's state (3, 4, 5, 6, 7, 9).
+
+Rules 1 and 2 (and the field part of 7) are judged on one row alone in ``events.py``.
+Here, the state is the ledger *as it would stand with the whole batch applied*: the
+batch is inserted first inside the write transaction, then judged, then committed or
+rolled back. So row order inside an import file does not matter (rule 8).
+
+Line resolution (contract, "The ledger"): per code and year, the code is *akun-level*
+once a ceiling event on it names an akun, *code-level* otherwise. ``Resolver`` answers
+that, and which lines have a ceiling-creating event, from indexed queries with a cache
+that is valid for one transaction.
+"""
+
+from . import codes
+from .errors import RuleError
+from .events import CEILING, CREATE, Event
+from .money import rupiah
+
+CEILING_KINDS = ("pagu", "revise", "cut", "grant", "carry_over", "shift")
+
+
+class Resolver:
+    """Code levels and ceiling lines per year, read from the (uncommitted) log."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._levels = {}
+        self._created = {}
+
+    def levels(self, year, code):
+        """The set of ceiling styles on a code that year: {"akun"}, {"code"}, both or none."""
+        key = (year, code)
+        if key not in self._levels:
+            rows = self.conn.execute(
+                "SELECT DISTINCT akun IS NOT NULL FROM events WHERE year = ? AND code = ? AND kind IN "
+                "('pagu','revise','cut','grant','carry_over','shift') "
+                "UNION SELECT DISTINCT from_akun IS NOT NULL FROM events "
+                "WHERE year = ? AND from_code = ? AND kind = 'shift'",
+                (year, code, year, code),
+            ).fetchall()
+            self._levels[key] = {"akun" if r[0] else "code" for r in rows}
+        return self._levels[key]
+
+    def line_akun(self, year, code, akun):
+        """The akun part of the line an event side counts against ('' when code-level)."""
+        return akun if "akun" in self.levels(year, code) else ""
+
+    def has_ceiling(self, year, code, line_akun):
+        key = (year, code, line_akun)
+        if key not in self._created:
+            row = self.conn.execute(
+                "SELECT 1 FROM events WHERE year = ? AND code = ? AND ifnull(akun, '') = ? AND "
+                "(kind IN ('pagu','grant','shift') OR (kind = 'revise' AND amount > 0)) LIMIT 1",
+                (year, code, line_akun),
+            ).fetchone()
+            self._created[key] = row is not None
+        return self._created[key]
+
+
+def check_unique(conn, event):
+    """Rules 3 and 6 against what is recorded (batch rows included): raise or pass."""
+    if event.kind == "pagu":
+        row = conn.execute(
+            "SELECT seq FROM events WHERE year = ? AND code = ? AND kind = 'pagu' AND akun IS ?",
+            (event.year, event.code, event.akun),
+        ).fetchone()
+        if row:
+            raise RuleError(3, f"{codes.line_key(event.code, event.akun)} already has its pagu for "
+                               f"{event.year} (seq {row[0]}); change a ceiling with revise, shift, cut or grant")
+    if event.kind == "sp2d":
+        row = conn.execute(
+            "SELECT seq FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ?",
+            (event.year, event.ref),
+        ).fetchone()
+        if row:
+            raise RuleError(6, f"SP2D {event.ref} is already recorded for {event.year} with different "
+                               f"content (seq {row[0]}); record a correction or refund instead")
+
+
+def check_lines(resolver, event):
+    """Rule 4 for every side of the event, and rule 7's cross-event checks."""
+    for side in event.sides():
+        levels = resolver.levels(event.year, side.code)
+        if len(levels) > 1:
+            raise RuleError(4, f"{side.code} would mix code-level and akun-level ceilings in "
+                               f"{event.year}; record every ceiling of a code with an akun, or none")
+        if side.role == CREATE:
+            continue
+        if not levels:
+            raise RuleError(4, f"{_what(event)} on {codes.line_key(side.code, side.akun)}: "
+                               f"{side.code} has no ceiling in {event.year}; record its pagu first")
+        if "akun" in levels:
+            if side.akun is None:
+                raise RuleError(4, f"{_what(event)} on {side.code}: its ceiling is per akun in "
+                                   f"{event.year}, so the event must name an akun")
+            if not resolver.has_ceiling(event.year, side.code, side.akun):
+                raise RuleError(4, f"{_what(event)} on {codes.line_key(side.code, side.akun)}: akun "
+                                   f"{side.akun} is not in the DIPA of {side.code} for {event.year}")
+        elif not resolver.has_ceiling(event.year, side.code, ""):
+            raise RuleError(4, f"{_what(event)} on {side.code}/: the line has no ceiling in "
+                               f"{event.year}; record its pagu first")
+    if event.kind == "correction":
+        _check_correction(resolver, event)
+    elif event.kind == "refund" and event.sp2d is not None:
+        _check_refund(resolver, event)
+
+
+def _what(event):
+    return event.describe()
+
+
+def _sp2d(conn, year, ref):
+    row = conn.execute(
+        "SELECT * FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ?", (year, ref)
+    ).fetchone()
+    return Event.from_record(row) if row else None
+
+
+def _check_correction(resolver, event):
+    y = event.year
+    original = _sp2d(resolver.conn, y, event.sp2d)
+    if original is None:
+        raise RuleError(7, f"SP2D koreksi names SP2D {event.sp2d}, which is not recorded for {y}")
+    from_line = (event.from_code, resolver.line_akun(y, event.from_code, event.from_akun))
+    sp_line = (original.code, resolver.line_akun(y, original.code, original.akun))
+    if from_line != sp_line:
+        raise RuleError(7, f"SP2D koreksi moves SP2D {event.sp2d} away from "
+                           f"{codes.line_key(*from_line)}, but that SP2D was paid on {codes.line_key(*sp_line)}")
+    total = resolver.conn.execute(
+        "SELECT SUM(amount) FROM events WHERE year = ? AND kind = 'correction' AND sp2d = ?",
+        (y, event.sp2d),
+    ).fetchone()[0]
+    if total > original.amount:
+        raise RuleError(7, f"SP2D koreksi would correct {rupiah(total)} away from SP2D {event.sp2d}, "
+                           f"which is only {rupiah(original.amount)}, {codes.line_key(*sp_line)}")
+
+
+def _check_refund(resolver, event):
+    y = event.year
+    original = _sp2d(resolver.conn, y, event.sp2d)
+    if original is None:
+        raise RuleError(7, f"refund {event.ref} names SP2D {event.sp2d}, which is not recorded for {y}")
+    line = (event.code, resolver.line_akun(y, event.code, event.akun))
+    sp_line = (original.code, resolver.line_akun(y, original.code, original.akun))
+    if line != sp_line:
+        raise RuleError(7, f"refund {event.ref} is on {codes.line_key(*line)}, but SP2D "
+                           f"{event.sp2d} was paid on {codes.line_key(*sp_line)}")
+
+
+def rule5_message(event, side, line, date, before):
+    """Rule 5's words for the event that breaks a line on ``date``.
+
+    ``before`` is the (ceiling, locked, realised) the line would have on that date
+    without this event.
+    """
+    c, l, r = before
+    where = f"{line} on {date}"
+    what = event.describe()
+    if side.ceiling < 0 and c + side.ceiling < 0:
+        return f"{what} would make the ceiling of {where} negative: ceiling {rupiah(c)}, asked {rupiah(-side.ceiling)}"
+    if side.locked < 0:
+        return f"{what} would unlock more than is locked on {where}: locked {rupiah(l)}, asked {rupiah(-side.locked)}"
+    if side.realised < 0:
+        return f"{what} would take back more than is realised on {where}: realised {rupiah(r)}, asked {rupiah(-side.realised)}"
+    available = c - l - r
+    if side.realised > 0:
+        verb = "would overspend"
+    elif side.locked > 0:
+        verb = "would lock more than is available on"
+    else:
+        verb = "would cut below what is realised and locked on"
+    asked = side.realised or side.locked or -side.ceiling
+    return f"{what} {verb} {where}: available {rupiah(available)}, asked {rupiah(asked)}"
+
+
+def breaks(ceiling, locked, realised):
+    """True when figures break rule 5 at one date."""
+    return ceiling < 0 or locked < 0 or realised < 0 or realised + locked > ceiling
+
+
+def culprit_filter(ceiling, locked, realised):
+    """Which kind of side can be blamed for figures that break rule 5."""
+    if ceiling < 0:
+        return lambda s: s.ceiling < 0
+    if locked < 0:
+        return lambda s: s.locked < 0
+    if realised < 0:
+        return lambda s: s.realised < 0
+    return lambda s: s.realised > 0 or s.locked > 0 or s.ceiling < 0
+
+
+__all__ = ["Resolver", "check_unique", "check_lines", "rule5_message", "breaks",
+           "culprit_filter", "CEILING", "CREATE"]

@@ -1,0 +1,181 @@
+"""The SQLite file: schema, append-only triggers, connection settings, metadata.
+
+One file per satker. ``events`` is the log and is append-only in the database itself:
+triggers refuse UPDATE and DELETE, and a BEFORE INSERT trigger accepts only the next
+``seq`` chained to the current head, so ``INSERT OR REPLACE`` (which would delete the
+row it replaces) cannot slip past either. No UNIQUE index exists on ``events``: every
+uniqueness rule is a trigger or a check, never a conflict that REPLACE could resolve.
+
+``postings`` (one row per line an event moves) and ``daily`` (per bucket and date: the
+day's deltas and the cumulative figures at the end of that day) are projections: derived
+from the log in the same transaction as each append, rebuilt and compared by ``verify``.
+"""
+
+import datetime as dt
+import os
+import sqlite3
+
+import sqlite_utils
+
+from .errors import LedgerError
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x414E4747  # "ANGG"
+GENESIS = "0" * 64
+BUSY_TIMEOUT = float(os.environ.get("ANGGARAN_BUSY_TIMEOUT", "30"))
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  date TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  code TEXT, akun TEXT, from_code TEXT, from_akun TEXT,
+  amount INTEGER,
+  ref TEXT, sp2d TEXT, to_year INTEGER, grantor TEXT, name TEXT, note TEXT,
+  seal TEXT,
+  recorded_at TEXT NOT NULL,
+  ident TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX events_ident ON events(ident);
+CREATE INDEX events_code ON events(year, code, kind);
+CREATE INDEX events_from_code ON events(year, from_code) WHERE from_code IS NOT NULL;
+CREATE INDEX events_ref ON events(year, kind, ref);
+CREATE INDEX events_sp2d ON events(year, sp2d) WHERE sp2d IS NOT NULL;
+CREATE INDEX events_recorded ON events(recorded_at);
+CREATE TABLE postings (
+  seq INTEGER NOT NULL, year INTEGER NOT NULL, date TEXT NOT NULL,
+  code TEXT NOT NULL, akun TEXT NOT NULL, jenis TEXT NOT NULL,
+  ceiling INTEGER NOT NULL, locked INTEGER NOT NULL, realised INTEGER NOT NULL
+);
+CREATE INDEX postings_line ON postings(year, code, akun, date, seq);
+CREATE INDEX postings_seq ON postings(seq);
+CREATE TABLE daily (
+  year INTEGER NOT NULL, bucket TEXT NOT NULL, date TEXT NOT NULL,
+  d_ceiling INTEGER NOT NULL, d_locked INTEGER NOT NULL, d_realised INTEGER NOT NULL,
+  ceiling INTEGER NOT NULL, locked INTEGER NOT NULL, realised INTEGER NOT NULL,
+  PRIMARY KEY (year, bucket, date)
+) WITHOUT ROWID;
+"""
+
+TRIGGERS = {
+    "events_no_update": """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'anggaran: the event log is append-only: UPDATE refused'); END""",
+    "events_no_delete": """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'anggaran: the event log is append-only: DELETE refused'); END""",
+    "events_append_only": """CREATE TRIGGER events_append_only BEFORE INSERT ON events
+WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
+  OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '""" + GENESIS + """')
+BEGIN SELECT RAISE(ABORT, 'anggaran: the event log is append-only: only the next seq, chained to the head, may be inserted'); END""",
+    "events_unique": """CREATE TRIGGER events_unique BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE ident = NEW.ident)
+  OR (NEW.kind = 'sp2d' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND kind = 'sp2d' AND ref = NEW.ref))
+  OR (NEW.kind = 'pagu' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND code = NEW.code AND kind = 'pagu' AND akun IS NEW.akun))
+BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number or pagu refused'); END""",
+}
+
+
+def now_utc():
+    """The current time as stored in ``recorded_at``: ``2024-12-04T10:00:00Z``."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def connect(path, create=False):
+    """Open (or with ``create``, make) the ledger file; return a sqlite-utils Database.
+
+    The connection runs in autocommit mode so that every write is an explicit
+    ``BEGIN IMMEDIATE`` ... ``COMMIT``; a busy file is waited for (busy timeout).
+    """
+    path = os.fspath(path)
+    exists = os.path.exists(path)
+    if create and exists:
+        raise LedgerError(f"ledger {path} already exists; use another --db path or remove it")
+    if not create and not exists:
+        raise LedgerError(f"no ledger at {path}; create one with: anggaran --db {path} init "
+                          "--satker 657757 --name \"KPU KABUPATEN LUMAJANG\"")
+    folder = os.path.dirname(os.path.abspath(path))
+    if create and not os.path.isdir(folder):
+        raise LedgerError(f"folder {folder} does not exist; create it first or choose another --db path")
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA recursive_triggers = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        if create:
+            conn.execute("PRAGMA journal_mode = WAL")
+        else:
+            _check_is_ledger(conn, path)
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as e:
+        raise LedgerError(_db_message(e, path)) from e
+    return sqlite_utils.Database(conn)
+
+
+def create_schema(db, satker, name):
+    """Lay down tables, triggers and metadata in one transaction."""
+    conn = db.conn
+    script = ("BEGIN IMMEDIATE;" + SCHEMA + ";\n".join(TRIGGERS.values()) + ";"
+              f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};")
+    try:
+        conn.executescript(script)
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("satker", satker), ("name", name), ("schema_version", str(SCHEMA_VERSION)),
+             ("created_at", now_utc())],
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _check_is_ledger(conn, path):
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise LedgerError(f"{path} is not an anggaran ledger; point --db at a ledger made by "
+                          "'anggaran init'")
+    if version > SCHEMA_VERSION:
+        raise LedgerError(f"{path} has schema version {version}, newer than this anggaran "
+                          f"understands ({SCHEMA_VERSION}); upgrade anggaran to open it")
+    if version < SCHEMA_VERSION:
+        raise LedgerError(f"{path} has an unknown old schema version {version}")
+
+
+def missing_triggers(db):
+    """Names of append-only triggers that are absent or altered (empty when intact)."""
+    present = {t.name: t.sql for t in db.triggers}
+    return [name for name, sql in TRIGGERS.items() if _norm(present.get(name)) != _norm(sql)]
+
+
+def _norm(sql):
+    return " ".join(sql.split()) if sql else None
+
+
+def meta(db):
+    return {row["key"]: row["value"] for row in db.conn.execute("SELECT key, value FROM meta")}
+
+
+def _db_message(error, path):
+    text = str(error)
+    if "file is not a database" in text or "file is encrypted" in text:
+        return f"{path} is not an anggaran ledger (not an SQLite database)"
+    if "unable to open" in text:
+        return f"cannot open {path}: check that the folder exists and is writable"
+    if "readonly" in text:
+        return f"{path} is read-only: anggaran needs write access to the file and its folder"
+    if "locked" in text or "busy" in text:
+        return (f"{path} stayed busy for more than {BUSY_TIMEOUT:g} s (another officer is "
+                "writing); try again, or raise ANGGARAN_BUSY_TIMEOUT")
+    return f"{path}: {text}"
+
+
+def db_error(error, path):
+    """Map any sqlite3 error to the library's LedgerError with a fix-it message."""
+    return LedgerError(_db_message(error, path))

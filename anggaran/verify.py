@@ -1,0 +1,177 @@
+"""``verify``: recompute everything the ledger claims and name the first thing that is off.
+
+1. The append-only triggers are in place, unaltered.
+2. ``seq`` runs 1, 2, 3, ... with no gap; every ``prev_hash`` is the previous ``hash``;
+   every ``hash`` is SHA-256 over the previous hash and the event's canonical body; every
+   ``ident`` matches the content; ``recorded_at`` never goes backwards.
+3. With ``head``: the exported chain head is still in the chain (a truncated tail shows).
+4. The projections (postings, daily figures) equal a replay from scratch, and rule 5
+   holds at every date.
+5. Every year-end seal equals a replay of the log up to it.
+"""
+
+import json
+from collections import defaultdict
+
+import attrs
+
+from . import projections, rules, store
+from .errors import VerifyError
+from .events import CEILING, CREATE, Event
+
+
+@attrs.frozen
+class VerifyResult:
+    """An intact ledger. Attributes: events (count), head_seq, head_hash, seals (years)."""
+
+    events: int
+    head_seq: int
+    head_hash: str
+    seals: tuple = ()
+
+
+class _Levels:
+    """The Resolver interface over levels computed in memory."""
+
+    def __init__(self, levels):
+        self.levels = levels
+
+    def line_akun(self, year, code, akun):
+        return akun if "akun" in self.levels.get((year, code), ()) else ""
+
+
+def verify(ledger, head=None):
+    conn = ledger.conn
+    missing = store.missing_triggers(ledger.db)
+    if missing:
+        raise VerifyError("the append-only triggers are missing or altered ("
+                          + ", ".join(missing) + "): the file was tampered with")
+    conn.execute("BEGIN")
+    try:
+        count, head_seq, head_hash, levels, seals = _check_chain(conn, head)
+        resolver = _Levels(levels)
+        deltas = _check_postings(conn, resolver)
+        _check_daily(conn, deltas)
+        _check_seals(conn, resolver, seals)
+    finally:
+        conn.execute("ROLLBACK")
+    return VerifyResult(events=count, head_seq=head_seq, head_hash=head_hash,
+                        seals=tuple(sorted(seals)))
+
+
+def _events(conn):
+    cursor = conn.execute("SELECT * FROM events ORDER BY seq")
+    while True:
+        chunk = cursor.fetchmany(5000)
+        if not chunk:
+            return
+        yield from chunk
+
+
+def _check_chain(conn, head):
+    from .ledger import chain_hash, stored_body
+
+    expected_seq, prev_hash, last_time = 1, store.GENESIS, ""
+    levels = defaultdict(set)
+    seals = {}
+    seen_head = head is None
+    for rec in _events(conn):
+        seq = rec["seq"]
+        if seq != expected_seq:
+            if seq > expected_seq:
+                raise VerifyError(f"seq {expected_seq} is missing: the event was deleted "
+                                  f"(the log jumps to seq {seq})", expected_seq)
+            raise VerifyError(f"seq {seq} appears out of order", seq)
+        if rec["prev_hash"] != prev_hash:
+            raise VerifyError(f"seq {seq} does not chain to seq {seq - 1}: an event was "
+                              "inserted, deleted or reordered here", seq)
+        try:
+            event = Event.from_record(rec)
+            body = stored_body(event, seq, rec["recorded_at"], rec["seal"])
+        except (TypeError, ValueError) as e:
+            raise VerifyError(f"seq {seq} cannot be read ({e}): it was edited", seq) from None
+        if chain_hash(prev_hash, body) != rec["hash"]:
+            raise VerifyError(f"seq {seq} does not match its hash: its content was edited "
+                              "(or events were swapped)", seq)
+        if event.kind != "close" and event.identity() != rec["ident"]:
+            raise VerifyError(f"seq {seq}: its identity does not match its content", seq)
+        if rec["year"] != event.year:
+            raise VerifyError(f"seq {seq}: its year column does not match its date", seq)
+        if rec["recorded_at"] < last_time:
+            raise VerifyError(f"seq {seq}: recorded_at goes backwards", seq)
+        for side in event.sides():
+            if side.role in (CREATE, CEILING):
+                levels[(event.year, side.code)].add("akun" if side.akun else "code")
+        if event.kind == "close":
+            seals[event.year] = (seq, json.loads(rec["seal"]))
+        if head is not None and rec["hash"] == head:
+            seen_head = True
+        prev_hash, last_time = rec["hash"], rec["recorded_at"]
+        expected_seq += 1
+    count = expected_seq - 1
+    if not seen_head:
+        raise VerifyError(f"the exported chain head {head[:16]}… is not in the chain, which "
+                          f"ends at seq {count} ({prev_hash[:16]}…): events after it were "
+                          "removed, or the log was rewritten", count + 1)
+    for (year, code), styles in levels.items():
+        if len(styles) > 1:
+            raise VerifyError(f"{code} mixes code-level and akun-level ceilings in {year}")
+    return count, count, prev_hash, levels, seals
+
+
+def _check_postings(conn, resolver):
+    stored = conn.execute(
+        "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised FROM postings "
+        "ORDER BY seq, rowid")
+    deltas = projections.new_deltas()
+    for rec in _events(conn):
+        event = Event.from_record(rec)
+        for expected in projections.postings_for(event, rec["seq"], resolver):
+            got = stored.fetchone()
+            if got is None or tuple(got) != expected:
+                raise VerifyError(f"the postings of seq {rec['seq']} do not match the log: "
+                                  "the projection tables were altered", rec["seq"])
+            projections.add_deltas(deltas, expected)
+    extra = stored.fetchone()
+    if extra is not None:
+        raise VerifyError(f"a posting for seq {extra[0]} has no event behind it: the "
+                          "projection tables were altered", extra[0])
+    return deltas
+
+
+def _check_daily(conn, deltas):
+    expected = {}
+    by_bucket = defaultdict(list)
+    for (year, bucket, date), d in deltas.items():
+        by_bucket[(year, bucket)].append((date, d))
+    for (year, bucket), days in by_bucket.items():
+        c = l = r = 0
+        for date, (dc, dl, dr) in sorted(days):
+            c, l, r = c + dc, l + dl, r + dr
+            if not bucket.startswith("#") and rules.breaks(c, l, r):
+                raise VerifyError(f"rule 5 is broken on {bucket} on {date}: ceiling {c}, "
+                                  f"locked {l}, realised {r}")
+            expected[(year, bucket, date)] = (dc, dl, dr, c, l, r)
+    n = 0
+    for row in conn.execute("SELECT * FROM daily"):
+        n += 1
+        key = (row[0], row[1], row[2])
+        if expected.get(key) != tuple(row[3:]):
+            raise VerifyError(f"the daily figures of {row[1]} on {row[2]} do not match the "
+                              "log: the projection tables were altered")
+    if n != len(expected):
+        raise VerifyError("daily figures are missing for some lines: the projection tables "
+                          "were altered")
+
+
+def _check_seals(conn, resolver, seals):
+    from .close import seal_figures
+
+    for year, (seq, seal) in seals.items():
+        head = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq - 1,)).fetchone()
+        if seal.get("head_hash") != (head[0] if head else store.GENESIS):
+            raise VerifyError(f"the seal of {year} (seq {seq}) names a chain head that is "
+                              "not the event before it", seq)
+        if seal.get("lines") != seal_figures(conn, year, seq):
+            raise VerifyError(f"the seal of {year} (seq {seq}) no longer equals a replay of "
+                              "the log", seq)

@@ -1,0 +1,310 @@
+"""The ``anggaran`` command line: a thin layer over ``anggaran.Ledger``.
+
+Every command parses options, calls one library method and renders the result. Any
+refusal becomes one ``Error: ...`` line on stderr: exit status 1 for refused input,
+failed verification or differences found, 2 for usage errors. A traceback never reaches
+the user.
+"""
+
+import os
+import sqlite3
+import sys
+import tempfile
+
+import click
+
+from anggaran.errors import AnggaranError, UsageError, VerifyError
+
+from . import render
+
+FORMATS = click.Choice(["table", "markdown", "csv", "json"])
+LOCALES = click.Choice(["id", "en"])
+BY = click.Choice(["program", "kegiatan", "akun", "jenis"])
+
+
+class Group(click.Group):
+    """Maps the library's errors to one ``Error:`` line and an exit status."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except UsageError as e:
+            _fail(e, 2)
+        except AnggaranError as e:
+            _fail(e, 1)
+        except sqlite3.Error as e:
+            _fail(f"the ledger file could not be used: {e}", 1)
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was written", 1)
+        except OSError as e:
+            _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "), 1)
+        except Exception as e:  # a bug: still one line, never a traceback
+            _fail(f"internal error ({type(e).__name__}: {e}); please report it", 1)
+
+
+def _fail(message, status):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(status)
+
+
+def db_path(ctx):
+    """--db, else $ANGGARAN_DB, else ./anggaran.db."""
+    return ctx.obj.get("db") or os.environ.get("ANGGARAN_DB") or "anggaran.db"
+
+
+def open_ledger(ctx):
+    from anggaran.ledger import Ledger
+    return Ledger.open(db_path(ctx))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="PATH", help="Ledger file (default: $ANGGARAN_DB, else ./anggaran.db).")
+@click.version_option(package_name="anggaran", message="anggaran %(version)s")
+@click.pass_context
+def cli(ctx, db):
+    """anggaran: a satker's budget as an append-only event log.
+
+    \b
+    Example:
+      anggaran --db lumajang.db init --satker 657757 --name "KPU KABUPATEN LUMAJANG"
+      anggaran demo
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@cli.command()
+@click.option("--satker", required=True, help="Six-digit satker code, e.g. 657757.")
+@click.option("--name", required=True, help="Satker name, e.g. \"KPU KABUPATEN LUMAJANG\".")
+@click.pass_context
+def init(ctx, satker, name):
+    """Create a new, empty ledger file.
+
+    \b
+    Example:
+      anggaran --db lumajang.db init --satker 657757 --name "KPU KABUPATEN LUMAJANG"
+    """
+    from anggaran.ledger import Ledger
+    path = db_path(ctx)
+    Ledger.init(path, satker, name).close_db()
+    click.echo(f"Created ledger {path} for satker {satker} {name}")
+
+
+KINDS = ["pagu", "revise", "shift", "cut", "grant", "carry_over", "lock", "unlock", "sp2d",
+         "correction", "refund", "name"]
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--date", help="Effective date YYYY-MM-DD.")
+@click.option("--code", help="Budget code, e.g. CQ.6639.")
+@click.option("--amount", help="Whole rupiah: 1500000, 1.500.000 or 'Rp 1.500.000,-'.")
+@click.option("--akun", help="Six-digit account, e.g. 521211.")
+@click.option("--ref", help="Document number (the SP2D number for sp2d).")
+@click.option("--from-code", help="Source code of a shift or correction.")
+@click.option("--from-akun", help="Source akun of a shift or correction.")
+@click.option("--sp2d", help="The original SP2D number (correction, refund).")
+@click.option("--to-year", help="carry_over: the year the money goes to (default: next year).")
+@click.option("--grantor", help="grant: who gives the hibah.")
+@click.option("--name", help="Uraian to show for the code.")
+@click.option("--note", help="Free text.")
+@click.pass_context
+def record(ctx, kind, **fields):
+    """Record one event (checked against every rule; nothing written if refused).
+
+    \b
+    Examples:
+      anggaran record pagu --date 2024-01-02 --code CQ.6639 --akun 521211 --amount 1.000.000.000
+      anggaran record sp2d --date 2024-12-04 --code CQ.6639 --akun 521211 \\
+          --amount "Rp 5.000.000" --ref 240122300000123
+    """
+    with open_ledger(ctx) as ledger:
+        result = ledger.record(kind, **fields)
+    if result.new:
+        click.echo(f"Recorded {kind} as seq {result.head_seq} (head {result.head_hash[:16]}…)")
+    else:
+        click.echo("Already recorded: an identical event is in the ledger; nothing written")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def import_(ctx, file):
+    """Import events from a .csv or .jsonl file, all or nothing; re-importing is harmless.
+
+    \b
+    Example:
+      anggaran import sp2d_desember.csv
+    """
+    with open_ledger(ctx) as ledger:
+        progress = _progress(file)
+        try:
+            result = ledger.import_file(file, progress=progress)
+        finally:
+            if progress:
+                click.echo("", err=True)
+    click.echo(f"{result.new} new, {result.skipped} already recorded (head seq {result.head_seq})")
+
+
+def _progress(file):
+    """A rows-read counter on stderr for large files when stderr is a terminal."""
+    try:
+        large = os.path.getsize(file) > 1_000_000
+    except OSError:
+        return None
+    if not (large and sys.stderr.isatty()):
+        return None
+    return lambda n: click.echo(f"\r{n:,} rows read…", err=True, nl=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.pass_context
+def log(ctx, fmt):
+    """Show every event in seq order with its hash.
+
+    \b
+    Example:
+      anggaran log --format json
+    """
+    with open_ledger(ctx) as ledger:
+        click.echo(render.log(ledger.log(), fmt))
+
+
+@cli.command()
+@click.option("--head", metavar="HASH", help="A chain head exported earlier; it must still be in the chain.")
+@click.pass_context
+def verify(ctx, head):
+    """Recompute the hash chain, sequence, projections and seals.
+
+    \b
+    Example:
+      anggaran verify --head 3f1a…   # the hash printed by an earlier verify
+    """
+    from anggaran.ledger import Ledger
+    ledger = Ledger.open(db_path(ctx), check_triggers=False)
+    with ledger:
+        try:
+            result = ledger.verify(head=head)
+        except VerifyError as e:
+            raise AnggaranError(f"verify failed: {e}") from None
+    click.echo(f"OK: {result.events} events, chain intact; head seq {result.head_seq} "
+               f"hash {result.head_hash}")
+
+
+def report_options(f):
+    f = click.option("--locale", type=LOCALES, default="id", help="Number style for table/markdown.")(f)
+    f = click.option("--format", "fmt", type=FORMATS, default="table", help="Output format.")(f)
+    f = click.option("--by", type=BY, default="kegiatan", help="Row level.")(f)
+    f = click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")(f)
+    return f
+
+
+@cli.command()
+@click.option("--as-of", metavar="D", help="As-of date (default: today, capped at the last year's 31 Dec).")
+@click.option("--from", "period_start", metavar="F", help="Period start (default: 1st of the as-of month).")
+@report_options
+@click.pass_context
+def report(ctx, as_of, period_start, known_at, by, fmt, locale):
+    """The SP2D realisation report (Laporan Realisasi SP2D) as of a date.
+
+    \b
+    Example:
+      anggaran report --as-of 2024-12-31 --from 2024-12-01
+      anggaran report --as-of 2024-12-31 --by jenis --format markdown
+    """
+    with open_ledger(ctx) as ledger:
+        rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
+    click.echo(render.report(rep, fmt, locale))
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--akun", help="One line of an akun-level code.")
+@click.option("--as-of", metavar="D", help="Up to this date (default as for report).")
+@click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--locale", type=LOCALES, default="id")
+@click.pass_context
+def history(ctx, code, akun, as_of, known_at, fmt, locale):
+    """Every event that touched a code (or one line), with running figures.
+
+    \b
+    Example:
+      anggaran history CQ.6639 --as-of 2024-12-31
+    """
+    with open_ledger(ctx) as ledger:
+        hist = ledger.history(code, akun=akun, as_of=as_of, known_at=known_at)
+    click.echo(render.history(hist, fmt, locale))
+
+
+@cli.command()
+@click.option("--year", type=int, help="Fiscal year (default: the as-of year).")
+@click.option("--targets", type=click.Path(dir_okay=False), help="CSV jenis,tw1,tw2,tw3,tw4 (default: 2024 targets).")
+@click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--locale", type=LOCALES, default="id")
+@click.pass_context
+def absorption(ctx, year, targets, known_at, fmt, locale):
+    """Cumulative absorption by month per jenis belanja against quarterly targets.
+
+    \b
+    Example:
+      anggaran absorption --year 2024
+    """
+    from anggaran.reports import read_targets
+    table = None
+    if targets:
+        try:
+            with open(targets, encoding="utf-8-sig", newline="") as f:
+                table = read_targets(f)
+        except (OSError, UnicodeDecodeError) as e:
+            raise AnggaranError(f"cannot read targets file {targets}: {e}") from None
+    with open_ledger(ctx) as ledger:
+        result = ledger.absorption(year=year, targets=table, known_at=known_at)
+    click.echo(render.absorption(result, fmt, locale))
+
+
+@cli.command()
+@click.argument("year")
+@click.pass_context
+def close(ctx, year):
+    """Seal a fiscal year after reconciliation; its events are then refused (rule 9).
+
+    \b
+    Example:
+      anggaran close 2024
+    """
+    with open_ledger(ctx) as ledger:
+        result = ledger.close(year)
+    click.echo(f"Closed {year}: seal recorded as seq {result.head_seq} (head {result.head_hash})")
+
+
+@cli.command()
+@click.option("--as-of", metavar="D", default="2024-12-31", show_default=True)
+@click.option("--from", "period_start", metavar="F", default="2024-12-01", show_default=True)
+@report_options
+@click.pass_context
+def demo(ctx, as_of, period_start, known_at, by, fmt, locale):
+    """Build the shipped Lumajang 2024 ledger and print its year-end report.
+
+    The ledger is built in a temporary file, or in --db when given explicitly.
+
+    \b
+    Example:
+      anggaran demo
+      anggaran demo --by jenis --format json
+    """
+    from anggaran.demo import build_demo
+    explicit = ctx.obj.get("db")
+    with tempfile.TemporaryDirectory(prefix="anggaran-demo-") as tmp:
+        path = explicit or os.path.join(tmp, "lumajang-2024.db")
+        with build_demo(path) as ledger:
+            rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
+    click.echo(render.report(rep, fmt, locale))
+
+
+def main():
+    cli(obj={})

@@ -1,0 +1,237 @@
+"""Rendering library results for people (table, markdown) and programs (csv, json).
+
+Tables follow the official "Laporan Realisasi SP2D" columns. ``--locale`` changes only
+the table and markdown forms: ``id`` writes 107.905.482.000 and 99,42; ``en`` writes
+107,905,482,000 and 99.42. CSV and JSON always carry plain integers and a dot-decimal
+percentage. CSV cells that a spreadsheet would run as a formula are defused.
+"""
+
+import csv
+import io
+import json
+import shutil
+import textwrap
+from decimal import Decimal
+
+from tabulate import tabulate
+
+from anggaran.money import format_money, format_percent
+
+HEADERS = {
+    "id": {"uraian": "Uraian", "ceiling": "Pagu Revisi", "locked": "Lock Pagu",
+           "realised_before": "Periode Lalu", "realised_in_period": "Periode Ini",
+           "realised": "s.d. Periode", "absorption_pct": "%", "balance": "Sisa Anggaran",
+           "kode": "Kode", "title": "LAPORAN REALISASI SP2D TA {year}",
+           "satker": "Satuan Kerja : {code} {name}",
+           "period": "Periode {start} s.d. {as_of}", "known": "sebagaimana tercatat pada {known}",
+           "part1": "Pagu dan sisa anggaran", "part2": "Realisasi TA {year}"},
+    "en": {"uraian": "Description", "ceiling": "Revised ceiling", "locked": "Locked",
+           "realised_before": "Before period", "realised_in_period": "In period",
+           "realised": "To date", "absorption_pct": "%", "balance": "Balance",
+           "kode": "Code", "title": "SP2D REALISATION REPORT FY {year}",
+           "satker": "Work unit : {code} {name}",
+           "period": "Period {start} to {as_of}", "known": "as recorded at {known}",
+           "part1": "Ceiling and balance", "part2": "Realisation FY {year}"},
+}
+MONEY = ("ceiling", "locked", "realised_before", "realised_in_period", "realised", "balance")
+INDENT = {"total": 0, "program": 0, "jenis": 2, "kegiatan": 2, "akun": 4}
+
+
+def terminal_width():
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+# ------------------------------------------------------------------ shared
+
+def to_json(value):
+    return json.dumps(value, ensure_ascii=False, indent=None, default=_json_default)
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def safe_cell(value):
+    """Defuse spreadsheet formulas: a text cell starting with = + - @ gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(header, rows):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for r in rows:
+        writer.writerow([_csv_value(r.get(h)) for h in header])
+    return out.getvalue()
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return safe_cell(value)
+
+
+# ------------------------------------------------------------------ report
+
+REPORT_CSV = ("code", "level", "name", "ceiling", "locked", "realised_before",
+              "realised_in_period", "realised", "absorption_pct", "balance", "available")
+
+
+def report(rep, fmt="table", locale="id", width=None):
+    if fmt == "json":
+        return to_json(rep)
+    if fmt == "csv":
+        return to_csv(REPORT_CSV, rep["rows"])
+    h = HEADERS[locale]
+    title = [h["title"].format(year=rep["year"]),
+             h["satker"].format(**rep["satker"]),
+             h["period"].format(start=rep["from"], as_of=rep["as_of"])
+             + (" (" + h["known"].format(known=rep["known_at"]) + ")" if rep["known_at"] else "")]
+    if fmt == "markdown":
+        return "\n".join(f"**{t}**  " for t in title) + "\n\n" + _report_grid(rep, h, locale, "pipe", None)
+    width = width or terminal_width()
+    full = _report_grid(rep, h, locale, "simple", None)
+    if max(len(line) for line in full.splitlines()) <= width:
+        return "\n".join(title) + "\n\n" + full
+    return "\n".join(title) + "\n\n" + _report_split(rep, h, locale, width)
+
+
+def _label(r, wrap=None):
+    label = f"{r['code']} {r['name']}".strip() if r["level"] != "total" else r["name"]
+    pad = " " * INDENT[r["level"]]
+    if wrap:
+        lines = textwrap.wrap(label, max(wrap - len(pad), 10)) or [""]
+        return "\n".join(pad + ln if i == 0 else pad + "  " + ln for i, ln in enumerate(lines))
+    return pad + label
+
+
+def _money_cells(r, keys, locale):
+    return [format_money(r[k], locale) if k in MONEY else format_percent(r[k], locale) for k in keys]
+
+
+def _report_grid(rep, h, locale, tablefmt, wrap):
+    keys = ("ceiling", "locked", "realised_before", "realised_in_period", "realised",
+            "absorption_pct", "balance")
+    rows = [[_label(r, wrap)] + _money_cells(r, keys, locale) for r in rep["rows"]]
+    headers = [h["uraian"]] + [h[k] for k in keys]
+    if tablefmt == "pipe":
+        rows = [[cell.replace("\n", " ").strip() if i == 0 else cell for i, cell in enumerate(row)]
+                for row in rows]
+    return tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True,
+                    colalign=("left",) + ("right",) * len(keys))
+
+
+def _report_split(rep, h, locale, width):
+    """Two stacked tables for a narrow terminal: ceiling/balance, then realisation."""
+    keys1 = ("ceiling", "locked", "balance", "absorption_pct")
+    keys2 = ("realised_before", "realised_in_period", "realised", "absorption_pct")
+    numbers1 = [_money_cells(r, keys1, locale) for r in rep["rows"]]
+    used = sum(max(len(h[k]), *(len(n[i]) for n in numbers1)) + 2 for i, k in enumerate(keys1))
+    wrap = max(width - used - 2, 16)
+    t1 = tabulate([[_label(r, wrap)] + n for r, n in zip(rep["rows"], numbers1)],
+                  [h["uraian"]] + [h[k] for k in keys1], tablefmt="simple",
+                  disable_numparse=True, colalign=("left",) + ("right",) * 4)
+    t2 = tabulate([[(" " * INDENT[r["level"]]) + (r["code"] or "TOTAL")] + _money_cells(r, keys2, locale)
+                   for r in rep["rows"]],
+                  [h["kode"]] + [h[k] for k in keys2], tablefmt="simple",
+                  disable_numparse=True, colalign=("left",) + ("right",) * 4)
+    return f"{h['part1']}\n\n{t1}\n\n{h['part2'].format(year=rep['year'])}\n\n{t2}"
+
+
+# ------------------------------------------------------------------ history
+
+HISTORY_KEYS = ("seq", "date", "recorded_at", "kind", "ref", "delta_ceiling", "delta_locked",
+                "delta_realised", "ceiling", "locked", "realised", "balance", "absorption_pct")
+
+
+def history(hist, fmt="table", locale="id"):
+    if fmt == "json":
+        return to_json(hist)
+    if fmt == "csv":
+        return to_csv(HISTORY_KEYS, hist["rows"])
+    rows = []
+    for r in hist["rows"]:
+        delta = next((format_money(r[k], locale) for k in ("delta_ceiling", "delta_locked",
+                                                            "delta_realised") if r[k]), "0")
+        if r["delta_ceiling"] > 0 or r["delta_locked"] > 0 or r["delta_realised"] > 0:
+            delta = "+" + delta
+        rows.append([r["seq"], r["date"], r["kind"], r["ref"] or "", delta,
+                     *(format_money(r[k], locale) for k in ("ceiling", "locked", "realised", "balance")),
+                     format_percent(r["absorption_pct"], locale)])
+    headers = ["seq", "date", "kind", "ref", "change", "ceiling", "locked", "realised",
+               "balance", "%"] if locale == "en" else \
+              ["seq", "tanggal", "jenis", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
+               "Sisa", "%"]
+    title = f"{hist['code']}" + (f"/{hist['akun']}" if hist["akun"] else "")
+    tablefmt = "pipe" if fmt == "markdown" else "simple"
+    return title + "\n\n" + tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True,
+                                     colalign=("right", "left", "left", "left") + ("right",) * 6)
+
+
+# ------------------------------------------------------------------ log
+
+LOG_FIELDS = ("seq", "recorded_at", "kind", "date", "code", "akun", "from_code", "from_akun",
+              "amount", "ref", "sp2d", "to_year", "grantor", "name", "note", "prev_hash", "hash")
+
+
+def log(events, fmt="table", locale="id"):
+    if fmt == "json":
+        return to_json(events)
+    if fmt == "csv":
+        return to_csv(LOG_FIELDS, events)
+    rows = []
+    for e in events:
+        line = f"{e.get('code', '')}/{e.get('akun', '')}" if e.get("code") and e["kind"] != "name" else e.get("code", "")
+        if e.get("from_code"):
+            line = f"{e['from_code']}/{e.get('from_akun', '')} → {line}"
+        amount = format_money(e["amount"], locale) if "amount" in e else ""
+        rows.append([e["seq"], e["date"], e["kind"], line, amount,
+                     e.get("ref") or e.get("sp2d") or "", e["recorded_at"], e["hash"][:12]])
+    tablefmt = "pipe" if fmt == "markdown" else "simple"
+    return tabulate(rows, ["seq", "date", "kind", "line", "amount", "ref", "recorded_at", "hash"],
+                    tablefmt=tablefmt, disable_numparse=True,
+                    colalign=("right", "left", "left", "left", "right", "left", "left", "left"))
+
+
+# ------------------------------------------------------------------ absorption
+
+def absorption(result, fmt="table", locale="id"):
+    if fmt == "json":
+        return to_json(result)
+    flat = []
+    for r in result["rows"]:
+        for m in r["months"]:
+            flat.append({"jenis": r["jenis"], "name": r["name"], **m})
+    if fmt == "csv":
+        return to_csv(("jenis", "name", "month", "ceiling", "locked", "realised", "absorption_pct",
+                       "target_pct", "below_target"), flat)
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    if locale == "id":
+        months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    headers = [("Bulan" if locale == "id" else "Month")] + [
+        (f"{r['jenis']} " + r["name"].replace("BELANJA ", "")) if r["jenis"] else "TOTAL"
+        for r in result["rows"]]
+    rows = []
+    for i, month in enumerate(months):
+        cells = [month]
+        for r in result["rows"]:
+            m = r["months"][i]
+            cell = format_percent(m["absorption_pct"], locale)
+            if m["target_pct"] is not None:
+                cell += " / " + format_percent(m["target_pct"], locale) + (" !" if m["below_target"] else "  ")
+            cells.append(cell)
+        rows.append(cells)
+    tablefmt = "pipe" if fmt == "markdown" else "simple"
+    body = tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True,
+                    colalign=("left",) + ("right",) * len(result["rows"]))
+    legend = ("% kumulatif = realisasi / (pagu − lock); akhir triwulan: capaian / target, "
+              "! = di bawah target" if locale == "id" else
+              "cumulative % = realised / (ceiling − lock); quarter ends: actual / target, "
+              "! = below target")
+    return f"{result['satker']['code']} {result['satker']['name']} — {result['year']}\n\n{body}\n\n{legend}"

@@ -1,0 +1,53 @@
+"""Shared fixtures: throwaway ledgers and a CLI runner that reports exit status,
+stdout and stderr separately."""
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from anggaran.cli.main import cli
+from anggaran.ledger import Ledger
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "ledger.db"
+    Ledger.init(path, "657757", "KPU KABUPATEN LUMAJANG").close_db()
+    return path
+
+
+@pytest.fixture
+def ledger(db):
+    with Ledger.open(db) as led:
+        yield led
+
+
+class Run:
+    def __init__(self, db):
+        self.db = db
+
+    def __call__(self, *args, input=None, env=None):
+        runner = CliRunner()
+        result = runner.invoke(cli, ["--db", str(self.db), *map(str, args)], input=input,
+                               env=env, obj={}, catch_exceptions=False)
+        return result
+
+
+@pytest.fixture
+def run(db):
+    return Run(db)
+
+
+def log_rows(path):
+    """The raw events table, to show that a refusal wrote nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT * FROM events ORDER BY seq").fetchall()
+    finally:
+        conn.close()
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
