@@ -1,0 +1,159 @@
+"""The hash chain and the database's append-only protection, and what verify finds."""
+
+import sqlite3
+
+import pytest
+
+from anggaran import store
+from conftest import log_rows, write
+
+EVENTS = ("kind,date,code,akun,amount,ref\n"
+          "pagu,2024-01-02,CQ.6639,521211,1000,\n"
+          "sp2d,2024-03-01,CQ.6639,521211,100,S1\n"
+          "sp2d,2024-03-02,CQ.6639,521211,200,S2\n"
+          "sp2d,2024-03-03,CQ.6639,521211,300,S3\n")
+
+
+@pytest.fixture
+def filled(run, tmp_path):
+    assert run("import", write(tmp_path / "e.csv", EVENTS)).exit_code == 0
+    return run
+
+
+def tamper(path, *statements):
+    """Edit the file behind the triggers' back, as an attacker with sqlite3 would."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("DROP TRIGGER events_no_delete")
+    conn.execute("DROP TRIGGER events_append_only")
+    conn.execute("DROP TRIGGER events_unique")
+    for s in statements:
+        conn.execute(s)
+    for sql in store.TRIGGERS.values():
+        conn.execute(sql)
+    conn.close()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE events SET amount = 1 WHERE seq = 2",
+    "DELETE FROM events WHERE seq = 4",
+    "INSERT OR REPLACE INTO events SELECT * FROM events WHERE seq = 2",
+    "REPLACE INTO events (seq, kind, date, year, recorded_at, ident, prev_hash, hash) "
+    "VALUES (2, 'sp2d', '2024-01-01', 2024, 'x', 'y', 'z', 'w')",
+    "INSERT INTO events (seq, kind, date, year, recorded_at, ident, prev_hash, hash) "
+    "VALUES (9, 'sp2d', '2024-01-01', 2024, 'x', 'y', 'z', 'w')",
+])
+@pytest.mark.parametrize("recursive", ["ON", "OFF"])
+def test_database_refuses_changes(filled, statement, recursive):
+    before = log_rows(filled.db)
+    conn = sqlite3.connect(filled.db)
+    conn.execute(f"PRAGMA recursive_triggers = {recursive}")
+    with pytest.raises(sqlite3.IntegrityError, match="anggaran: "):
+        conn.execute(statement)
+    conn.close()
+    assert log_rows(filled.db) == before
+
+
+def test_verify_intact(filled):
+    result = filled("verify")
+    assert result.exit_code == 0
+    head = log_rows(filled.db)[-1][-1]
+    assert result.stdout == f"OK: 4 events, chain intact; head seq 4 hash {head}\n"
+
+
+@pytest.mark.parametrize("statements,message", [
+    (["UPDATE events SET amount = 150 WHERE seq = 2"],
+     "seq 2 does not match its hash: its content was edited (or events were swapped)"),
+    (["UPDATE events SET date = '2024-02-29' WHERE seq = 3"],
+     "seq 3 does not match its hash: its content was edited (or events were swapped)"),
+    (["DELETE FROM events WHERE seq = 3"],
+     "seq 3 is missing: the event was deleted (the log jumps to seq 4)"),
+    (["UPDATE events SET seq = 100 WHERE seq = 2", "UPDATE events SET seq = 2 WHERE seq = 3",
+      "UPDATE events SET seq = 3 WHERE seq = 100"],
+     "seq 2 does not chain to seq 1: an event was inserted, deleted or reordered here"),
+    (["INSERT INTO events SELECT 5, kind, date, year, code, akun, from_code, from_akun, 1, ref, "
+      "sp2d, to_year, grantor, name, note, seal, recorded_at, 'x', hash, hash FROM events WHERE seq = 4"],
+     "seq 5 does not match its hash: its content was edited (or events were swapped)"),
+])
+def test_verify_names_the_first_bad_seq(filled, statements, message):
+    tamper(filled.db, *statements)
+    result = filled("verify")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: verify failed: {message}\n"
+
+
+def test_truncated_tail_needs_the_exported_head(filled):
+    head = filled("verify").stdout.split()[-1]
+    tamper(filled.db, "DELETE FROM events WHERE seq = 4", "DELETE FROM postings WHERE seq = 4",
+           "DELETE FROM daily WHERE date = '2024-03-03'")
+    # Without the exported head a clean truncation cannot be told from a shorter log...
+    assert filled("verify").exit_code == 0
+    # ...with it, it can.
+    result = filled("verify", "--head", head)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: verify failed: the exported chain head {head[:16]}… "
+                                    "is not in the chain, which ends at seq 3")
+
+
+def test_altered_projection_is_found(filled):
+    conn = sqlite3.connect(filled.db, isolation_level=None)
+    conn.execute("UPDATE daily SET realised = realised + 1 WHERE bucket = 'CQ.6639/521211' "
+                 "AND date = '2024-03-02'")
+    conn.close()
+    result = filled("verify")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: verify failed: the daily figures of CQ.6639/521211 on 2024-03-02 "
+                             "do not match the log: the projection tables were altered\n")
+
+
+def test_missing_triggers_block_writes_and_fail_verify(filled):
+    conn = sqlite3.connect(filled.db, isolation_level=None)
+    conn.execute("DROP TRIGGER events_no_delete")
+    conn.close()
+    result = filled("record", "sp2d", "--date", "2024-03-04", "--code", "CQ.6639", "--akun",
+                    "521211", "--amount", "1", "--ref", "S9")
+    assert result.exit_code == 1
+    assert "the append-only protection is missing or altered (events_no_delete)" in result.stderr
+    assert filled("verify").stderr == ("Error: verify failed: the append-only triggers are missing or "
+                                       "altered (events_no_delete): the file was tampered with\n")
+
+
+def test_not_a_ledger(tmp_path, run):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    result = run.__class__(other)("log")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {other} is not an anggaran ledger; point --db at a ledger made "
+                             "by 'anggaran init'\n")
+    junk = write(tmp_path / "junk.db", "hello, this is not sqlite at all" * 10)
+    result = run.__class__(junk)("log")
+    assert result.stderr == f"Error: {junk} is not an anggaran ledger (not an SQLite database)\n"
+
+
+def test_newer_schema_is_refused(run):
+    conn = sqlite3.connect(run.db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    assert run("log").stderr == (f"Error: {run.db} has schema version 99, newer than this anggaran "
+                                 "understands (1); upgrade anggaran to open it\n")
+
+
+def test_init_twice_and_missing_ledger(run, tmp_path):
+    again = run("init", "--satker", "657757", "--name", "X")
+    assert again.exit_code == 1
+    assert again.stderr == f"Error: ledger {run.db} already exists; use another --db path or remove it\n"
+    missing = run.__class__(tmp_path / "none.db")("log")
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith(f"Error: no ledger at {tmp_path / 'none.db'}; create one with")
+
+
+def test_log_json_has_fields_and_chain(filled):
+    import json
+    events = json.loads(filled("log", "--format", "json").stdout)
+    assert [e["seq"] for e in events] == [1, 2, 3, 4]
+    assert events[0]["prev_hash"] == "0" * 64
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(events, events[1:]))
+    assert events[1] == {"kind": "sp2d", "date": "2024-03-01", "code": "CQ.6639", "akun": "521211",
+                         "amount": 100, "ref": "S1", "seq": 2,
+                         "recorded_at": events[1]["recorded_at"], "prev_hash": events[0]["hash"],
+                         "hash": events[1]["hash"]}
