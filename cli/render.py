@@ -133,10 +133,14 @@ def _report_split(rep, h, locale, width):
     keys2 = ("realised_before", "realised_in_period", "realised", "absorption_pct")
     numbers1 = [_money_cells(r, keys1, locale) for r in rep["rows"]]
     used = sum(max(len(h[k]), *(len(n[i]) for n in numbers1)) + 2 for i, k in enumerate(keys1))
-    wrap = max(width - used - 2, 16)
-    t1 = tabulate([[_label(r, wrap)] + n for r, n in zip(rep["rows"], numbers1)],
-                  [h["uraian"]] + [h[k] for k in keys1], tablefmt="simple",
-                  disable_numparse=True, colalign=("left",) + ("right",) * 4)
+    wrap = max(width - used, 16)
+    while True:
+        t1 = tabulate([[_label(r, wrap)] + n for r, n in zip(rep["rows"], numbers1)],
+                      [h["uraian"]] + [h[k] for k in keys1], tablefmt="simple",
+                      disable_numparse=True, colalign=("left",) + ("right",) * 4)
+        if wrap <= 16 or max(len(line) for line in t1.splitlines()) <= width:
+            break
+        wrap -= 1
     t2 = tabulate([[(" " * INDENT[r["level"]]) + (r["code"] or "TOTAL")] + _money_cells(r, keys2, locale)
                    for r in rep["rows"]],
                   [h["kode"]] + [h[k] for k in keys2], tablefmt="simple",

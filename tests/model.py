@@ -1,0 +1,149 @@
+"""A plain in-memory model of the contract's rules and projections, written
+independently of the library, for the property and stateful tests."""
+
+from collections import defaultdict
+
+CEILING_KINDS = {"pagu", "revise", "cut", "grant", "carry_over", "shift"}
+
+
+def sides(e):
+    """(code, akun, dc, dl, dr, creates, ceiling_affecting) per line the event moves."""
+    k, a = e["kind"], e.get("amount")
+    code, akun = e.get("code"), e.get("akun")
+    fc, fa = e.get("from_code"), e.get("from_akun")
+    table = {
+        "pagu": [(code, akun, a, 0, 0, True, True)],
+        "grant": [(code, akun, a, 0, 0, True, True)],
+        "revise": [(code, akun, a, 0, 0, a is not None and a > 0, True)],
+        "cut": [(code, akun, -a if a else 0, 0, 0, False, True)],
+        "carry_over": [(code, akun, -a if a else 0, 0, 0, False, True)],
+        "shift": [(fc, fa, -a if a else 0, 0, 0, False, True), (code, akun, a, 0, 0, True, True)],
+        "lock": [(code, akun, 0, a, 0, False, False)],
+        "unlock": [(code, akun, 0, -a if a else 0, 0, False, False)],
+        "sp2d": [(code, akun, 0, 0, a, False, False)],
+        "refund": [(code, akun, 0, 0, -a if a else 0, False, False)],
+        "correction": [(fc, fa, 0, 0, -a if a else 0, False, False), (code, akun, 0, 0, a, False, False)],
+        "name": [],
+    }
+    return table[k]
+
+
+def year(e):
+    return int(e["date"][:4])
+
+
+class Model:
+    def __init__(self):
+        self.events = []
+
+    def levels(self, events, y, code):
+        out = set()
+        for e in events:
+            if year(e) != y:
+                continue
+            for c, a, *_rest, affecting in sides(e):
+                if c == code and affecting:
+                    out.add("akun" if a else "code")
+        return out
+
+    def line(self, events, y, code, akun):
+        return (code, akun if "akun" in self.levels(events, y, code) else "")
+
+    def has_create(self, events, y, code, line_akun):
+        for e in events:
+            if year(e) != y:
+                continue
+            for c, a, _dc, _dl, _dr, creates, _aff in sides(e):
+                if creates and c == code and (a or "") == line_akun:
+                    return True
+        return False
+
+    def decide(self, e):
+        """'skip', 'ok' or the rule number that refuses e."""
+        if e.get("amount") is not None:
+            if e["kind"] == "revise" and e["amount"] == 0:
+                return 2
+            if e["kind"] != "revise" and e["amount"] <= 0:
+                return 2
+        if e in self.events:
+            return "skip"
+        y = year(e)
+        for old in self.events:
+            if old["kind"] == "pagu" == e["kind"] and year(old) == y and old["code"] == e["code"] \
+                    and old.get("akun") == e.get("akun"):
+                return 3
+            if old["kind"] == "sp2d" == e["kind"] and year(old) == y and old["ref"] == e["ref"]:
+                return 6
+        after = self.events + [e]
+        for c, a, _dc, _dl, _dr, creates, _aff in sides(e):
+            lv = self.levels(after, y, c)
+            if len(lv) > 1:
+                return 4
+            if creates:
+                continue
+            if not lv:
+                return 4
+            if "akun" in lv and (a is None or not self.has_create(after, y, c, a)):
+                return 4
+            if "code" in lv and not self.has_create(after, y, c, ""):
+                return 4
+        if e["kind"] in ("correction", "refund") and e.get("sp2d"):
+            orig = [o for o in after if o["kind"] == "sp2d" and year(o) == y and o["ref"] == e["sp2d"]]
+            if not orig:
+                return 7
+            o = orig[0]
+            sp_line = self.line(after, y, o["code"], o.get("akun"))
+            if e["kind"] == "correction":
+                if self.line(after, y, e["from_code"], e.get("from_akun")) != sp_line:
+                    return 7
+                total = sum(x["amount"] for x in after if x["kind"] == "correction"
+                            and year(x) == y and x["sp2d"] == e["sp2d"])
+                if total > o["amount"]:
+                    return 7
+            elif self.line(after, y, e["code"], e.get("akun")) != sp_line:
+                return 7
+        if self.breaks(after):
+            return 5
+        return "ok"
+
+    def apply(self, e):
+        verdict = self.decide(e)
+        if verdict == "ok":
+            self.events.append(e)
+        return verdict
+
+    def deltas(self, events):
+        """{(year, line): {date: [dc, dl, dr]}}"""
+        out = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        for e in events:
+            y = year(e)
+            for c, a, dc, dl, dr, _cr, _aff in sides(e):
+                d = out[(y, self.line(events, y, c, a))][e["date"]]
+                d[0] += dc
+                d[1] += dl
+                d[2] += dr
+        return out
+
+    def breaks(self, events):
+        for days in self.deltas(events).values():
+            c = l = r = 0
+            for date in sorted(days):
+                dc, dl, dr = days[date]
+                c, l, r = c + dc, l + dl, r + dr
+                if c < 0 or l < 0 or r < 0 or r + l > c:
+                    return True
+        return False
+
+    def figures(self, as_of, period_start):
+        """{'CODE/AKUN': (ceiling, locked, realised, realised_before)} as of a date."""
+        y = int(as_of[:4])
+        out = {}
+        for (yy, (code, akun)), days in self.deltas(self.events).items():
+            if yy != y or not any(d <= as_of for d in days):
+                continue
+            c = sum(v[0] for d, v in days.items() if d <= as_of)
+            l = sum(v[1] for d, v in days.items() if d <= as_of)
+            r = sum(v[2] for d, v in days.items() if d <= as_of)
+            rb = sum(v[2] for d, v in days.items() if d < period_start)
+            out[f"{code}/{akun}"] = (c, l, r, rb)
+        return out
