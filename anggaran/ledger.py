@@ -17,7 +17,7 @@ from array import array
 
 import attrs
 
-from . import close, projections, reports, rules, store
+from . import close, projections, reconcile, reports, rules, store
 from .errors import LedgerError, RuleError
 from .events import FIELDS, Event, canonical_json
 from .importers import read_rows
@@ -356,6 +356,14 @@ class Ledger:
     def absorption(self, year=None, targets=None, known_at=None):
         """``anggaran absorption``: cumulative absorption by month per jenis belanja."""
         return reports.absorption(self, year, targets, known_at)
+
+    def reconcile(self, statement, as_of=None, known_at=None):
+        """``anggaran reconcile STATEMENT``: differences with a treasury statement."""
+        return reconcile.reconcile_statement(self, statement, as_of, known_at)
+
+    def reconcile_sp2d(self, sp2d_list):
+        """``anggaran reconcile --sp2d LIST``: SP2D missing or different on either side."""
+        return reconcile.reconcile_sp2d(self, sp2d_list)
 
     def close(self, year):
         """``anggaran close``: seal a fiscal year (close.close_year)."""

@@ -268,6 +268,38 @@ def absorption(ctx, year, targets, known_at, fmt, locale):
 
 
 @cli.command()
+@click.argument("statement", required=False, type=click.Path(dir_okay=False))
+@click.option("--sp2d", "sp2d_list", metavar="LIST", type=click.Path(dir_okay=False),
+              help="Treasury SP2D list (ref,date,code,amount[,akun]) to match by number.")
+@click.option("--as-of", metavar="D", help="Compare as of this date (default as for report).")
+@click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--locale", type=LOCALES, default="id")
+@click.pass_context
+def reconcile(ctx, statement, sp2d_list, as_of, known_at, fmt, locale):
+    """Compare the ledger with the treasury's statement or SP2D list; exit 1 on any difference.
+
+    \b
+    Examples:
+      anggaran reconcile kppn_desember.csv --as-of 2024-12-31
+      anggaran reconcile --sp2d kppn_sp2d_2024.csv
+    """
+    if (statement is None) == (sp2d_list is None):
+        raise UsageError("give either a STATEMENT file or --sp2d LIST (one of them)")
+    with open_ledger(ctx) as ledger:
+        if sp2d_list:
+            if as_of or known_at:
+                raise UsageError("--sp2d matches every SP2D as recorded; --as-of and --known-at do not apply")
+            result = ledger.reconcile_sp2d(sp2d_list)
+            click.echo(render.sp2d_differences(result, fmt, locale))
+        else:
+            result = ledger.reconcile(statement, as_of=as_of, known_at=known_at)
+            click.echo(render.differences(result, fmt, locale))
+    if result["differences"]:
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("year")
 @click.pass_context
 def close(ctx, year):

@@ -239,3 +239,53 @@ def absorption(result, fmt="table", locale="id"):
               "cumulative % = realised / (ceiling − lock); quarter ends: actual / target, "
               "! = below target")
     return f"{result['satker']['code']} {result['satker']['name']} — {result['year']}\n\n{body}\n\n{legend}"
+
+
+# ------------------------------------------------------------------ reconcile
+
+DIFF_KEYS = ("kind", "code", "akun", "field", "statement", "ledger", "difference", "expected")
+
+
+def differences(result, fmt="table", locale="id"):
+    if fmt == "json":
+        return to_json({"differences": result["differences"]})
+    if fmt == "csv":
+        return to_csv(DIFF_KEYS, result["differences"])
+    diffs = result["differences"]
+    if not diffs:
+        return f"No differences: the statement matches the ledger as of {result['as_of']}."
+    money = lambda v: "" if v is None else format_money(v, locale)  # noqa: E731
+    rows = [[d["kind"], d["code"] or "TOTAL", d["akun"] or "", d["field"], money(d["statement"]),
+             money(d["ledger"]), money(d["difference"]), money(d.get("expected"))] for d in diffs]
+    table = tabulate(rows, ["kind", "code", "akun", "field", "statement", "ledger", "difference",
+                            "expected"], tablefmt="simple", disable_numparse=True,
+                     colalign=("left",) * 4 + ("right",) * 4)
+    return f"{len(diffs)} difference(s) as of {result['as_of']}:\n\n{table}"
+
+
+def sp2d_differences(result, fmt="table", locale="id"):
+    if fmt == "json":
+        return to_json({"differences": result["differences"]})
+    flat = []
+    for d in result["differences"]:
+        side = lambda s, f: "" if d[s] is None else d[s].get(f)  # noqa: E731
+        flat.append({"ref": d["ref"], "kind": d["kind"], "fields": " ".join(d["fields"]),
+                     **{f"ledger_{f}": side("ledger", f) for f in ("date", "code", "akun", "amount")},
+                     **{f"list_{f}": side("statement", f) for f in ("date", "code", "akun", "amount")}})
+    if fmt == "csv":
+        return to_csv(("ref", "kind", "fields", "ledger_date", "ledger_code", "ledger_akun",
+                       "ledger_amount", "list_date", "list_code", "list_akun", "list_amount"), flat)
+    if not flat:
+        years = ", ".join(map(str, result["years"])) or "-"
+        return f"No differences: every SP2D of {years} matches the list."
+
+    def line(d, prefix):
+        if d[prefix + "date"] in ("", None):
+            return "-"
+        akun = f"/{d[prefix + 'akun']}" if d[prefix + "akun"] else ""
+        return f"{d[prefix + 'date']} {d[prefix + 'code']}{akun} {format_money(d[prefix + 'amount'], locale)}"
+
+    rows = [[d["ref"], d["kind"], d["fields"], line(d, "ledger_"), line(d, "list_")] for d in flat]
+    return (f"{len(flat)} difference(s):\n\n"
+            + tabulate(rows, ["SP2D", "kind", "fields", "ledger", "treasury list"],
+                       tablefmt="simple", disable_numparse=True))

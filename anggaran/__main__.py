@@ -1,0 +1,5 @@
+"""``python -m anggaran`` is the ``anggaran`` command."""
+
+from anggaran.cli.main import main
+
+main()

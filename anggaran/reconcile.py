@@ -1,0 +1,310 @@
+"""Reconciliation with the treasury (KPPN): a statement per code, or a list of SP2D.
+
+Statement CSV: ``code,ceiling,realised`` (optional ``akun``, ``name``, ``balance``), or the
+CSV that ``report --format csv`` writes, or the treasury report's own column names
+(``Kode``, ``Uraian``, ``Pagu Revisi``, ``Realisasi s.d. Periode``, ``Sisa Anggaran``) with
+Indonesian number formats. A code implies its level: empty (or ``JUMLAH SELURUHNYA``, or
+the satker code) is the total, ``CQ`` a program, ``CQ.6639`` a kegiatan, ``51`` a jenis
+belanja, a code with an akun one line.
+
+Each difference is ``{code, akun, field, statement, ledger, difference, kind}`` with
+``difference = statement - ledger`` (None where one side has no figure). Kinds:
+``mismatch``; ``missing_in_ledger`` / ``missing_in_statement`` (one difference per figure,
+the missing side None); ``statement_inconsistent``: a statement row that is not the sum of
+its children or whose balance is not ceiling - realised, with ``expected`` = what the
+statement's own figures imply.
+"""
+
+import csv
+import re
+
+from . import codes
+from .errors import AnggaranError
+from .money import AmountFormatError, parse_amount
+
+ALIASES = {
+    "code": {"code", "kode", "kode kegiatan", "kegiatan"},
+    "akun": {"akun", "kode akun"},
+    "name": {"name", "uraian", "nama"},
+    "ceiling": {"ceiling", "pagu revisi", "pagu"},
+    "realised": {"realised", "realisasi s.d. periode", "realisasi sd periode", "realisasi s.d periode",
+                 "realisasi", "s.d. periode"},
+    "balance": {"balance", "sisa anggaran", "sisa"},
+}
+IGNORED = {"level", "locked", "lock pagu", "realised_before", "realised_in_period",
+           "absorption_pct", "available", "%", "persen", "periode lalu", "periode ini"}
+FIGURES = ("ceiling", "realised")
+
+
+def _header_key(text):
+    return " ".join(text.strip().lower().replace("_", " ").split()) if text else ""
+
+
+def _map_header(header, wanted):
+    mapping = {}
+    for i, raw in enumerate(header):
+        key = _header_key(raw)
+        for field, names in wanted.items():
+            if key in {_header_key(n) for n in names}:
+                mapping.setdefault(field, i)
+                break
+        else:
+            if key and key.replace(" ", "_") not in IGNORED and key not in IGNORED:
+                raise AnggaranError(f"unknown statement column '{raw.strip()}'; accepted: "
+                                    + ", ".join(sorted({n for v in wanted.values() for n in v})))
+    return mapping
+
+
+def _number(text, row, field, allow_negative=False):
+    text = (text or "").strip()
+    if not text:
+        return None
+    negative = text.startswith("(") and text.endswith(")")
+    try:
+        value = parse_amount(text.strip("()"))
+    except AmountFormatError:
+        raise AnggaranError(f"statement row {row}: {field} '{text[:30]}' is not a whole-rupiah "
+                            "amount") from None
+    return -value if negative else value
+
+
+def _open(path):
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise AnggaranError(f"no file {path}; check the path") from None
+    except (IsADirectoryError, PermissionError) as e:
+        raise AnggaranError(f"cannot read {path}: {e.strerror}") from None
+
+
+def _rows(path):
+    f = _open(path)
+    with f:
+        try:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header is None:
+                raise AnggaranError(f"{path} is empty; a statement needs the header code,ceiling,realised")
+            yield header
+            for n, cells in enumerate(reader, start=1):
+                if any(c.strip() for c in cells):
+                    yield n, cells
+        except UnicodeDecodeError:
+            raise AnggaranError(f"{path} is not UTF-8 text; save it as CSV UTF-8") from None
+        except csv.Error as e:
+            raise AnggaranError(f"{path} cannot be read as CSV: {e}") from None
+
+
+def read_statement(path, satker_code):
+    """``{key: {"code", "akun", "ceiling", "realised", "balance", "level"}}`` from a statement."""
+    rows = _rows(path)
+    header = next(rows)
+    cols = _map_header(header, ALIASES)
+    if "code" not in cols and "name" not in cols:
+        raise AnggaranError("a statement needs a code column (code or Kode), or Uraian with the code first")
+    for field in FIGURES:
+        if field not in cols:
+            raise AnggaranError(f"a statement needs a {field} column "
+                                f"({' or '.join(sorted(ALIASES[field]))})")
+    statement = {}
+    for n, cells in rows:
+        get = lambda f: cells[cols[f]].strip() if f in cols and cols[f] < len(cells) else ""  # noqa: E731
+        code, akun = get("code"), get("akun") or None
+        if "code" not in cols or (not code and get("name")):
+            first = get("name").split(" ")[0] if get("name") else ""
+            code = first if (codes.is_code(first) or first.isdigit()) else ""
+            if not code and not get("name").upper().startswith("JUMLAH"):
+                raise AnggaranError(f"statement row {n}: no code in '{get('name')[:40]}'")
+        level, code, akun = _level(code, akun, satker_code, n)
+        entry = {"code": code, "akun": akun, "level": level,
+                 "ceiling": _number(get("ceiling"), n, "ceiling"),
+                 "realised": _number(get("realised"), n, "realised"),
+                 "balance": _number(get("balance"), n, "balance")}
+        key = _key(level, code, akun)
+        if key in statement:
+            raise AnggaranError(f"statement row {n}: {code or 'the total'}"
+                                f"{'/' + akun if akun else ''} appears twice")
+        statement[key] = entry
+    return statement
+
+
+def _level(code, akun, satker_code, row):
+    if "/" in code and akun is None:  # report --by akun writes lines as CODE/AKUN
+        code, akun = code.split("/", 1)
+        akun = akun or ""
+    if code in ("", satker_code):
+        return "total", "", None
+    if akun is not None:
+        if akun and not codes.is_akun(akun) or not codes.is_code(code) or codes.segments(code) < 2:
+            raise AnggaranError(f"statement row {row}: '{code}/{akun}' is not a budget line like "
+                                "CQ.6639/521211")
+        return "akun", code, akun
+    if re.fullmatch(r"[0-9]{2}", code) or code == codes.NO_JENIS:
+        return "jenis", code, None
+    if not codes.is_code(code):
+        raise AnggaranError(f"statement row {row}: '{code[:30]}' is not a budget code like CQ.6639, "
+                            "a jenis belanja like 52, or the satker code")
+    n = codes.segments(code)
+    return ("program" if n == 1 else "kegiatan" if n == 2 else "code"), code, None
+
+
+def _key(level, code, akun):
+    return (level, code, akun or "")
+
+
+def ledger_rows(ledger, as_of, known_at):
+    """The ledger's figures at every level a statement may name."""
+    out = {}
+    by_akun = ledger.report(as_of=as_of, known_at=known_at, by="akun")
+    for r in by_akun["rows"]:
+        if r["level"] == "akun":
+            code, akun = r["code"].split("/")
+            out[_key("akun", code, akun)] = r
+            if codes.segments(code) > 2:
+                agg = out.setdefault(_key("code", code, ""), {"ceiling": 0, "realised": 0})
+                agg["ceiling"] += r["ceiling"]
+                agg["realised"] += r["realised"]
+        else:
+            out[_key(r["level"], r["code"], "")] = r
+    for r in ledger.report(as_of=as_of, known_at=known_at, by="jenis")["rows"][1:]:
+        out[_key("jenis", r["code"], "")] = r
+    return by_akun, out
+
+
+def _parent(key):
+    level, code, akun = key
+    if level == "program":
+        return ("total", "", "")
+    if level == "kegiatan":
+        return ("program", codes.program_of(code), "")
+    if level == "jenis":
+        return ("total", "", "")
+    if level in ("akun", "code"):
+        return ("kegiatan", codes.kegiatan_of(code), "")
+    return None
+
+
+def _diff(key, field, statement, ledger_value, kind, expected=None):
+    level, code, akun = key
+    d = {"code": code, "akun": akun or None, "field": field, "statement": statement,
+         "ledger": ledger_value,
+         "difference": None if statement is None or ledger_value is None else statement - ledger_value,
+         "kind": kind}
+    if expected is not None:
+        d["expected"] = expected
+    return d
+
+
+def reconcile_statement(ledger, path, as_of=None, known_at=None):
+    """Compare a treasury statement with the ledger; return the report and differences."""
+    by_akun, mine = ledger_rows(ledger, as_of, known_at)
+    theirs = read_statement(path, ledger.meta.get("satker"))
+    diffs = []
+    for key, row in theirs.items():
+        if key not in mine:
+            for field in FIGURES:
+                if row[field] is not None:
+                    diffs.append(_diff(key, field, row[field], None, "missing_in_ledger"))
+            continue
+        for field in FIGURES:
+            if row[field] is not None and row[field] != mine[key][field]:
+                diffs.append(_diff(key, field, row[field], mine[key][field], "mismatch"))
+    levels = {key[0] for key in theirs}
+    for key, row in mine.items():
+        if key[0] in levels and key not in theirs and key[0] != "code":
+            for field in FIGURES:
+                diffs.append(_diff(key, field, None, row[field], "missing_in_statement"))
+    diffs += _inconsistencies(theirs, mine)
+    return {"as_of": by_akun["as_of"], "known_at": by_akun["known_at"], "differences": diffs}
+
+
+def _inconsistencies(theirs, mine):
+    out = []
+    children = {}
+    for key, row in theirs.items():
+        parent = _parent(key)
+        if parent is None:
+            continue
+        # A total is the sum of programs if the statement has any, else of jenis rows.
+        if key[0] == "jenis" and any(k[0] == "program" for k in theirs):
+            continue
+        children.setdefault(parent, []).append(row)
+    for key, row in theirs.items():
+        for field in FIGURES:
+            kids = children.get(key)
+            if kids and row[field] is not None and all(k[field] is not None for k in kids):
+                total = sum(k[field] for k in kids)
+                if total != row[field]:
+                    out.append(_diff(key, field, row[field], mine.get(key, {}).get(field),
+                                     "statement_inconsistent", expected=total))
+        if None not in (row["balance"], row["ceiling"], row["realised"]):
+            expected = row["ceiling"] - row["realised"]
+            if row["balance"] != expected:
+                ledger_balance = mine[key]["balance"] if key in mine and "balance" in mine[key] else None
+                out.append(_diff(key, "balance", row["balance"], ledger_balance,
+                                 "statement_inconsistent", expected=expected))
+    return out
+
+
+# ------------------------------------------------------------------ SP2D lists
+
+SP2D_ALIASES = {
+    "ref": {"ref", "nomor sp2d", "no sp2d", "no. sp2d", "nomor"},
+    "date": {"date", "tanggal", "tanggal sp2d", "tgl sp2d"},
+    "code": {"code", "kode", "kode kegiatan", "kegiatan"},
+    "akun": {"akun"},
+    "amount": {"amount", "nilai", "nilai sp2d", "jumlah"},
+}
+
+
+def read_sp2d_list(path):
+    from .events import Event
+    from .errors import RuleError
+
+    rows = _rows(path)
+    cols = _map_header(next(rows), SP2D_ALIASES)
+    for field in ("ref", "date", "code", "amount"):
+        if field not in cols:
+            raise AnggaranError(f"an SP2D list needs the columns ref,date,code,amount (missing {field})")
+    listed = {}
+    for n, cells in rows:
+        raw = {"kind": "sp2d"}
+        for field, i in cols.items():
+            raw[field] = cells[i] if i < len(cells) else ""
+        try:
+            e = Event.parse(raw)
+        except RuleError as err:
+            raise AnggaranError(f"SP2D list row {n}: {err.what}") from None
+        key = (e.year, e.ref)
+        if key in listed:
+            raise AnggaranError(f"SP2D list row {n}: SP2D {e.ref} of {e.year} is listed twice")
+        listed[key] = {"date": e.date, "code": e.code, "akun": e.akun, "amount": e.amount}
+    return listed, "akun" in cols
+
+
+def reconcile_sp2d(ledger, path):
+    """Match SP2D by (year, number) with the treasury's list, as recorded (no corrections)."""
+    listed, with_akun = read_sp2d_list(path)
+    years = sorted({y for y, _ in listed})
+    mine = {}
+    for y in years:
+        for r in ledger.conn.execute(
+                "SELECT year, ref, date, code, akun, amount FROM events WHERE kind = 'sp2d' AND year = ?",
+                (y,)):
+            mine[(r[0], r[1])] = {"date": r[2], "code": r[3], "akun": r[4], "amount": r[5]}
+    fields = ("date", "code", "akun", "amount") if with_akun else ("date", "code", "amount")
+    diffs = []
+    for key in sorted(set(listed) | set(mine)):
+        ours, theirs = mine.get(key), listed.get(key)
+        if ours is None:
+            diffs.append({"ref": key[1], "kind": "missing_in_ledger", "fields": [],
+                          "ledger": None, "statement": theirs})
+        elif theirs is None:
+            diffs.append({"ref": key[1], "kind": "missing_in_list", "fields": [],
+                          "ledger": ours, "statement": None})
+        else:
+            changed = [f for f in fields if ours[f] != theirs[f]]
+            if changed:
+                diffs.append({"ref": key[1], "kind": "differs", "fields": changed,
+                              "ledger": ours, "statement": theirs})
+    return {"years": years, "differences": diffs}
