@@ -345,6 +345,33 @@ class Ledger:
         from .verify import verify
         return verify(self, head)
 
+    def backup(self, dest):
+        """``anggaran backup DEST``: an online, consistent copy (SQLite backup API), verified.
+
+        Other officers may keep recording meanwhile; the copy is a snapshot of one moment.
+        Refuses to overwrite an existing file.
+        """
+        import os
+
+        dest = os.fspath(dest)
+        if os.path.exists(dest):
+            raise LedgerError(f"{dest} already exists; choose a new file name for the backup")
+        folder = os.path.dirname(os.path.abspath(dest))
+        if not os.path.isdir(folder):
+            raise LedgerError(f"folder {folder} does not exist; create it first")
+        try:
+            target = sqlite3.connect(dest)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+        except sqlite3.DatabaseError as e:
+            if os.path.exists(dest):
+                os.remove(dest)
+            raise store.db_error(e, dest) from e
+        with Ledger.open(dest) as copy:
+            return copy.verify()
+
     def report(self, as_of=None, period_start=None, known_at=None, by="kegiatan"):
         """``anggaran report``: the realisation report as of a date (reports.report)."""
         return reports.report(self, as_of, period_start, known_at, by)

@@ -174,6 +174,22 @@ def log(ctx, fmt):
 
 
 @cli.command()
+@click.argument("dest", type=click.Path(dir_okay=False))
+@click.pass_context
+def backup(ctx, dest):
+    """Copy the ledger to DEST while it stays in use, then verify the copy.
+
+    \b
+    Example:
+      anggaran backup backups/lumajang-2024-12-31.db
+    """
+    with open_ledger(ctx) as ledger:
+        result = ledger.backup(dest)
+    click.echo(f"Backed up {result.events} events to {dest}; the copy verifies "
+               f"(head seq {result.head_seq} hash {result.head_hash})")
+
+
+@cli.command()
 @click.option("--head", metavar="HASH", help="A chain head exported earlier; it must still be in the chain.")
 @click.pass_context
 def verify(ctx, head):

@@ -1,0 +1,34 @@
+"""The README is the front door: every command has help with an example and a row in the
+command reference; CI runs the README's test command."""
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from anggaran.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(name):
+    command = cli.commands[name]
+    assert command.help and len(command.help.split("\n")[0]) > 10
+    assert "Example" in command.help
+    out = CliRunner().invoke(cli, [name, "--help"], obj={})
+    assert out.exit_code == 0 and "Usage: " in out.output
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_is_in_the_readme_reference(name):
+    reference = README.split("## Command reference", 1)[1]
+    assert re.search(r"^\| `" + re.escape(name) + r"[ `]", reference, re.M), name
+
+
+def test_ci_runs_the_readme_test_command():
+    block = README.split("Install and run the tests:", 1)[1].split("```sh\n", 1)[1].split("\n```")[0]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert block.strip() in ci
