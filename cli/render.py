@@ -66,7 +66,7 @@ def to_csv(header, rows):
     writer.writerow(header)
     for r in rows:
         writer.writerow([_csv_value(r.get(h)) for h in header])
-    return out.getvalue()
+    return out.getvalue().rstrip("\n")
 
 
 def _csv_value(value):

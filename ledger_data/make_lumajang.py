@@ -231,8 +231,7 @@ PROFILES = {
     "teknis": {
         "lalu": [
             ("2024-01-03", "2024-01-31", 12, 2, "Pemilu 2024: sosialisasi dan bimtek tahapan"),
-            ("2024-02-01", "2024-02-13", 10, 1, "Pemilu 2024: persiapan pemungutan suara"),
-            ("2024-02-15", "2024-02-29", 13, 1, "Pemilu 2024: rekapitulasi hasil penghitungan suara"),
+            ("2024-02-01", "2024-02-29", 23, 1, "Pemilu 2024: pemungutan dan rekapitulasi suara"),
             ("2024-03-01", "2024-03-28", 12, 1, "Pemilu 2024: rekapitulasi dan penetapan hasil"),
             ("2024-04-16", "2024-06-28", 13, 1, "Pemilu 2024: evaluasi dan pelaporan"),
             ("2024-07-01", "2024-07-12", 5, 1, "Pemilihan 2024: persiapan pemutakhiran data pemilih"),
@@ -242,8 +241,8 @@ PROFILES = {
             ("2024-11-01", "2024-11-26", 9, 1, "Pemilihan 2024: persiapan pemungutan suara"),
         ],
         "dec": [
-            ("2024-12-02", "2024-12-13", 40, 2, "Pemilihan 2024 (hibah): rekapitulasi dan penetapan"),
-            ("2024-12-16", "2024-12-24", 45, 2, "Pemilihan 2024 (hibah): pertanggungjawaban belanja"),
+            ("2024-12-02", "2024-12-13", 40, 1, "Pemilihan 2024 (hibah): rekapitulasi dan penetapan"),
+            ("2024-12-16", "2024-12-24", 45, 1, "Pemilihan 2024 (hibah): pertanggungjawaban belanja"),
             ("2024-12-27", "2024-12-27", 15, 1, "Pemilihan 2024 (hibah): pertanggungjawaban belanja"),
         ],
     },
@@ -253,7 +252,7 @@ PROFILES = {
     },
     "perencanaan": {
         "lalu": [
-            ("2024-01-03", "2024-02-29", 25, 2, "Pemilu 2024: rencana kebutuhan dan regulasi teknis"),
+            ("2024-01-03", "2024-02-29", 25, 1, "Pemilu 2024: rencana kebutuhan dan regulasi teknis"),
             ("2024-03-01", "2024-06-28", 25, 1, "Pemilu 2024: evaluasi anggaran dan laporan"),
             ("2024-07-17", "2024-09-30", 25, 1, "Pemilihan 2024: RAB hibah dan POK"),
             ("2024-10-01", "2024-11-26", 25, 1, "Pemilihan 2024: monitoring anggaran"),
@@ -262,20 +261,20 @@ PROFILES = {
     },
     "adhoc_honor": {
         "lalu": [
-            ("2024-01-03", "2024-01-31", 40, 1, "Honorarium PPK/PPS Pemilu 2024 bulan Januari"),
-            ("2024-02-01", "2024-02-09", 40, 1, "Honorarium PPK/PPS Pemilu 2024 bulan Februari"),
+            ("2024-01-22", "2024-01-31", 40, 1, "Honorarium PPK/PPS Pemilu 2024 bulan Januari"),
+            ("2024-02-19", "2024-02-29", 40, 1, "Honorarium PPK/PPS Pemilu 2024 bulan Februari"),
             ("2024-02-15", "2024-02-29", 400, 4, "Honorarium KPPS dan Linmas Pemilu 2024"),
-            ("2024-03-01", "2024-03-28", 40, 1, "Honorarium PPK/PPS Pemilu 2024 bulan Maret"),
-            ("2024-04-01", "2024-04-30", 35, 1, "Honorarium PPK/PPS Pemilu 2024 bulan April"),
-            ("2024-05-13", "2024-05-31", 12, 1, "Honorarium PPK Pemilihan 2024 bulan Mei"),
-            ("2024-06-03", "2024-06-28", 25, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Juni"),
-            ("2024-07-01", "2024-07-12", 25, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Juli"),
-            ("2024-07-17", "2024-08-09", 45, 1, "Honorarium Pantarlih Pemilihan 2024"),
-            ("2024-08-12", "2024-08-30", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Agustus"),
-            ("2024-09-02", "2024-09-30", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan September"),
-            ("2024-10-01", "2024-10-31", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Oktober"),
-            ("2024-11-01", "2024-11-15", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan November"),
-            ("2024-11-18", "2024-11-29", 230, 3, "Honorarium KPPS dan Linmas Pemilihan 2024"),
+            ("2024-03-18", "2024-03-28", 40, 1, "Honorarium PPK/PPS Pemilu 2024 bulan Maret"),
+            ("2024-04-22", "2024-04-30", 35, 1, "Honorarium PPK/PPS Pemilu 2024 bulan April"),
+            ("2024-05-20", "2024-05-31", 12, 1, "Honorarium PPK Pemilihan 2024 bulan Mei"),
+            ("2024-06-19", "2024-06-28", 25, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Juni"),
+            ("2024-07-22", "2024-07-31", 25, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Juli"),
+            ("2024-07-25", "2024-08-09", 45, 1, "Honorarium Pantarlih Pemilihan 2024"),
+            ("2024-08-21", "2024-08-30", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Agustus"),
+            ("2024-09-19", "2024-09-30", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan September"),
+            ("2024-10-21", "2024-10-31", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan Oktober"),
+            ("2024-11-18", "2024-11-26", 27, 1, "Honorarium PPK/PPS Pemilihan 2024 bulan November"),
+            ("2024-11-20", "2024-11-29", 230, 3, "Honorarium KPPS dan Linmas Pemilihan 2024"),
         ],
         "dec": [],
     },
@@ -291,7 +290,7 @@ PROFILES = {
     },
     "logistik": {
         "lalu": [
-            ("2024-01-03", "2024-01-31", 12, 2, "Pemilu 2024: pengadaan dan sortir-lipat logistik"),
+            ("2024-01-03", "2024-01-31", 12, 1, "Pemilu 2024: pengadaan dan sortir-lipat logistik"),
             ("2024-02-01", "2024-02-13", 10, 1, "Pemilu 2024: distribusi logistik"),
             ("2024-02-15", "2024-03-28", 3, 1, "Pemilu 2024: pengembalian dan penyimpanan logistik"),
             ("2024-07-17", "2024-09-30", 15, 1, "Pemilihan 2024: pengadaan logistik"),
@@ -596,29 +595,37 @@ class Builder:
             assert len(ev["ref"]) == 15
 
     def stamp(self):
-        """recorded_at: the officer records on the day or 1-3 working days later."""
-        order = {"name": 0, "pagu": 1, "cut": 2, "grant": 2, "revise": 2, "lock": 2,
-                 "unlock": 3, "shift": 4, "carry_over": 2, "sp2d": 5, "refund": 6, "correction": 6}
+        """recorded_at: the officer records an SP2D on its day or 1-3 working days later;
+        the events of one budget document (DIPA, a revision) together, minute by minute."""
+        order = {"name": 0, "pagu": 1, "lock": 2, "unlock": 2, "shift": 3}
+        groups = defaultdict(list)
         for ev in self.events:
             kind = ev["kind"]
-            if kind in ("name", "pagu"):
-                day, minute = ev["date"], 60 + (0 if kind == "name" else 30)
-            elif kind == "sp2d":
+            if kind == "sp2d":
                 day = add_working_days(ev["date"], self.rng.choice([0, 0, 0, 1, 1, 2, 3]))
-                minute = self.rng.randint(90, 570)
+                ev["_at"] = (day, self.rng.randint(90, 570))
             elif kind == "correction" and ev.get("_late"):
-                day, minute = "2025-01-07", self.rng.randint(90, 570)
-            else:
+                ev["_at"] = ("2025-01-07", self.rng.randint(90, 570))
+            elif kind in ("refund", "correction"):
                 day = add_working_days(ev["date"], self.rng.choice([0, 0, 1]))
-                minute = self.rng.randint(90, 570)
-            ev["_at"] = (day, minute, order[kind])
+                ev["_at"] = (day, self.rng.randint(90, 570))
+            else:
+                groups[(ev["date"], ev.get("ref", kind))].append(ev)
+        for (date, _ref), members in groups.items():
+            if members[0]["kind"] in ("name", "pagu"):
+                day, base = date, 60 if members[0]["kind"] == "name" else 90
+            else:
+                day, base = add_working_days(date, self.rng.choice([0, 0, 1])), self.rng.randint(90, 480)
+            members.sort(key=lambda e: order.get(e["kind"], 2))
+            for i, ev in enumerate(members):
+                ev["_at"] = (day, base + (0 if ev["kind"] == "name" else i))
         # a refund or correction is recorded after the SP2D it names
         for ev in self.events:
-            if "_orig" in ev and ev["_at"][:2] <= ev["_orig"]["_at"][:2]:
-                day, minute, o = ev["_orig"]["_at"]
-                ev["_at"] = (day, minute + 7, o)
+            if "_orig" in ev and ev["_at"] <= ev["_orig"]["_at"]:
+                day, minute = ev["_orig"]["_at"]
+                ev["_at"] = (day, minute + 7)
         for ev in self.events:
-            day, minute, _ = ev["_at"]
+            day, minute = ev["_at"]
             assert minute < 24 * 60
             ev["recorded_at"] = f"{day}T{minute // 60:02d}:{minute % 60:02d}:00Z"
 
@@ -636,8 +643,7 @@ class Builder:
             if "_orig" in ev:
                 ev["sp2d"] = ev["_orig"]["ref"]
         self.stamp()
-        self.events.sort(key=lambda e: (e["recorded_at"], e["_at"][2], e["date"],
-                                        e.get("code", ""), e.get("akun", ""), e.get("ref", "")))
+        self.events.sort(key=lambda e: e["recorded_at"])  # stable: ties keep build order
         out = []
         for ev in self.events:
             out.append({k: ev[k] for k in FIELD_ORDER if k in ev})
@@ -758,7 +764,13 @@ def check():
     events = []
     with open(OUT_JSONL, encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
-            events.append((n, json.loads(line, parse_float=no_float)))
+            try:
+                events.append((n, json.loads(line, parse_float=no_float)))
+            except ValueError as e:
+                expect(False, f"row {n}: {e}")
+    if f.items:
+        print("CHECK FAILED:", *f.items, sep="\n  - ")
+        return 1
 
     # ---- rule 1/2 and the file format --------------------------------------------------
     last_at = ""

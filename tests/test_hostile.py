@@ -1,0 +1,127 @@
+"""Hostile input: whatever bytes, CSV, JSONL or option text arrives, the only outcomes
+are success, or exit 1 with exactly one ``Error:`` line and an unchanged log."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from anggaran.events import FIELDS, KINDS
+from conftest import log_rows
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# A pagu already in the log, so that random events can hit every rule, not just rule 4.
+SEED = ["record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun", "521211",
+        "--amount", "1000000"]
+
+cell = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2", "Rp 1.500.000,-", "1,50",
+                     "99999999999999999999", "1" * 40, "2024-02-30", "2024-12-04", "CQ.6639",
+                     "521211", "CQ", "\x00", "é", "\u202e", "NaN", "1e9", "sp2d", "pagu"]),
+)
+
+
+def check_outcome(run, result, before):
+    if result.exit_code == 0:
+        assert result.stderr == ""
+        return
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output
+    assert log_rows(run.db) == before
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400))
+def test_random_bytes(run, tmp_path, data):
+    run(*SEED)
+    for ext in (".csv", ".jsonl"):
+        f = tmp_path / f"x{ext}"
+        f.write_bytes(data)
+        before = log_rows(run.db)
+        check_outcome(run, run("import", f), before)
+
+
+@SETTINGS
+@given(header=st.lists(st.sampled_from(list(FIELDS) + ["recorded_at", "colour", ""]), min_size=1,
+                       max_size=8, unique=True),
+       rows=st.lists(st.lists(cell, max_size=9), max_size=6),
+       crlf=st.booleans(), bom=st.booleans())
+def test_random_csv(run, tmp_path, header, rows, crlf, bom):
+    run(*SEED)
+    import csv
+    import io
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow(r)
+    f = tmp_path / "x.csv"
+    f.write_bytes((b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8", "surrogatepass"))
+    before = log_rows(run.db)
+    check_outcome(run, run("import", f), before)
+
+
+json_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), cell),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=5)
+
+
+@SETTINGS
+@given(objects=st.lists(st.one_of(
+    st.fixed_dictionaries({"kind": st.sampled_from(list(KINDS))},
+                          optional={f: json_value for f in FIELDS if f != "kind"}),
+    json_value), max_size=5))
+def test_random_jsonl(run, tmp_path, objects):
+    run(*SEED)
+    f = tmp_path / "x.jsonl"
+    f.write_text("\n".join(json.dumps(o) for o in objects), encoding="utf-8")
+    before = log_rows(run.db)
+    check_outcome(run, run("import", f), before)
+
+
+OPTIONS = ["--date", "--code", "--amount", "--akun", "--ref", "--from-code", "--from-akun", "--sp2d",
+           "--to-year", "--grantor", "--name", "--note"]
+
+
+@SETTINGS
+@given(kind=st.sampled_from(list(KINDS)),
+       values=st.dictionaries(st.sampled_from(OPTIONS), cell, max_size=6))
+def test_random_record_options(run, kind, values):
+    run(*SEED)
+    args = [x for kv in values.items() for x in kv]
+    before = log_rows(run.db)
+    result = run("record", kind, *args)
+    if result.exit_code == 2:  # click's own usage error (e.g. an option value starting with -)
+        assert log_rows(run.db) == before
+        return
+    check_outcome(run, result, before)
+
+
+def test_huge_numbers_and_long_sp2d_numbers(run, tmp_path):
+    run(*SEED)
+    ok = run("record", "sp2d", "--date", "2024-03-01", "--code", "CQ.6639", "--akun", "521211",
+             "--amount", "1", "--ref", "12345678901234567890")
+    assert ok.exit_code == 0
+    f = tmp_path / "big.jsonl"
+    f.write_text('{"kind":"sp2d","date":"2024-03-01","code":"CQ.6639","akun":"521211","ref":"X",'
+                 '"amount":' + "9" * 400 + "}\n")
+    result = run("import", f)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: row 1: rule 2: amount ")
+
+
+def test_exported_csv_is_safe_in_a_spreadsheet(run):
+    run(*SEED)
+    assert run("record", "name", "--date", "2024-01-02", "--code", "CQ.6639",
+               "--name", "=HYPERLINK(\"http://x\")").exit_code == 0
+    out = run("report", "--as-of", "2024-12-31", "--format", "csv").stdout
+    import csv
+    names = [row[2] for row in csv.reader(out.splitlines())][1:]
+    assert "'=HYPERLINK(\"http://x\")" in names
+    assert not any(n[:1] in "=+-@" for n in names if n)
