@@ -14,6 +14,7 @@ from the log in the same transaction as each append, rebuilt and compared by ``v
 import datetime as dt
 import os
 import sqlite3
+import urllib.parse
 
 import sqlite_utils
 
@@ -22,7 +23,15 @@ from .errors import LedgerError
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x414E4747  # "ANGG"
 GENESIS = "0" * 64
-BUSY_TIMEOUT = float(os.environ.get("ANGGARAN_BUSY_TIMEOUT", "30"))
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def busy_timeout():
+    """Seconds to wait for another writer: $ANGGARAN_BUSY_TIMEOUT, default 30."""
+    try:
+        return max(0.0, float(os.environ.get("ANGGARAN_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,7 +109,13 @@ def connect(path, create=False):
     if create and not os.path.isdir(folder):
         raise LedgerError(f"folder {folder} does not exist; create it first or choose another --db path")
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        if not create and not _writable(path):
+            # A read-only ledger (an auditor's copy, read-only media) can still be read;
+            # any write then fails with "read-only".
+            uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?immutable=1"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        else:
+            conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA recursive_triggers = ON")
         conn.execute("PRAGMA synchronous = FULL")
@@ -109,11 +124,16 @@ def connect(path, create=False):
         else:
             _check_is_ledger(conn, path)
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode != "wal":
+            if mode != "wal" and _writable(path):
                 conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as e:
         raise LedgerError(_db_message(e, path)) from e
     return sqlite_utils.Database(conn)
+
+
+def _writable(path):
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
 def create_schema(db, satker, name):
@@ -171,7 +191,7 @@ def _db_message(error, path):
     if "readonly" in text:
         return f"{path} is read-only: anggaran needs write access to the file and its folder"
     if "locked" in text or "busy" in text:
-        return (f"{path} stayed busy for more than {BUSY_TIMEOUT:g} s (another officer is "
+        return (f"{path} stayed busy for more than {busy_timeout():g} s (another officer is "
                 "writing); try again, or raise ANGGARAN_BUSY_TIMEOUT")
     return f"{path}: {text}"
 

@@ -982,6 +982,19 @@ def check():
             expect(cells[2:] == [f"{v:,}".replace(",", ".") for v in vals[:3]] + [vals[3]],
                    f"source line {n}: {cells}")
 
+    # ---- the transcribed source against itself ------------------------------------------
+    for prog in ("CQ", "WA"):
+        kids = [v for k, v in OFFICIAL.items() if k.startswith(prog + ".")]
+        expect(all(OFFICIAL[prog][i] == sum(v[i] for v in kids) for i in (1, 2, 3, 4, 5, 7)),
+               f"official {prog} row is not the sum of its kegiatan")
+    expect(all(OFFICIAL_TOTAL[i] == OFFICIAL["CQ"][i] + OFFICIAL["WA"][i] for i in (1, 2, 3, 4, 5, 7)),
+           "official total row is not the sum of the programs")
+    for code, (pagu, real, pct, sisa) in LKJ_TABLE.items():
+        row = OFFICIAL_TOTAL if code == "" else OFFICIAL[code]
+        expect((pagu, real) == (row[1], row[5]) and sisa in (None, row[7])
+               and pct.replace(",", ".").replace(" %", "") == percent_text(real, pagu),
+               f"LKj table row {code} differs from the SP2D table")
+
     # ---- report -----------------------------------------------------------------------
     if f.items:
         print(f"CHECK FAILED ({len(f.items)} problems):")
@@ -998,10 +1011,39 @@ def check():
     for j in sorted(jen):
         c, r = jen[j]
         print(f"jenis {j}: ceiling {c:,} realised {r:,} sisa {c - r:,} ({percent_text(r, c)} %)")
+    print("source discrepancies (computed from the transcribed figures):")
+    for item in source_discrepancies():
+        print("  -", item)
     for date in ("2024-01-02", CUT_DATE, GRANT_DATE, REVISE_DATE, PK_DATE, CARRY_DATE, "2024-12-31"):
         print(f"ceiling as of {date}: {ceiling_total(date):,} (CQ {ceiling_total(date, 'CQ'):,}, "
               f"WA {ceiling_total(date, 'WA'):,})")
     return 0
+
+
+def source_discrepancies():
+    """Inconsistencies inside the source, computed from the transcribed figures."""
+    out = []
+    arithmetic = PROSE_INITIAL - (PROSE_INITIAL - PROSE_AFTER_CUT) + GRANT_TOTAL - CARRY_TOTAL
+    out.append(f"line 324: {PROSE_INITIAL:,} - {PROSE_INITIAL - PROSE_AFTER_CUT:,} + {GRANT_TOTAL:,} - "
+               f"{CARRY_TOTAL:,} = {arithmetic:,}, but the final pagu is {PROSE_FINAL:,} "
+               f"(difference {PROSE_FINAL - arithmetic:,})")
+    out.append(f"PK: {PK['CQ']:,} + {PK['WA']:,} = {sum(PK.values()):,}, prose (lines 318, 324) says "
+               f"{PROSE_AFTER_GRANT:,} (difference {sum(PK.values()) - PROSE_AFTER_GRANT:,})")
+    for jenis, (pagu, real, sisa, pct) in JENIS_PRINTED.items():
+        if pagu - real != sisa:
+            out.append(f"jenis {jenis or 'total'} (lines 666-669): printed pagu {pagu:,} - realisasi "
+                       f"{real:,} = {pagu - real:,}, printed sisa {sisa:,}")
+        if pct.replace(",", ".").replace(" %", "") != percent_text(real, pagu):
+            out.append(f"jenis {jenis}: printed {pct} but realisasi/pagu = {percent_text(real, pagu)} %")
+    parts = [v for k, v in JENIS_PRINTED.items() if k]
+    for i, what in ((0, "pagu"), (2, "sisa")):
+        if sum(v[i] for v in parts) != JENIS_PRINTED[""][i]:
+            out.append(f"jenis table: the {what} column sums to {sum(v[i] for v in parts):,}, "
+                       f"the total row says {JENIS_PRINTED[''][i]:,}")
+    for code, row in OFFICIAL.items():
+        if not row[6].endswith("%"):
+            out.append(f"official table line {SOURCE_LINE[code]}: {code} percentage printed '{row[6]}' without '%'")
+    return out
 
 
 def main(argv=None):
