@@ -37,7 +37,11 @@ FIGURES = ("ceiling", "realised")
 
 
 def _header_key(text):
-    return " ".join(text.strip().lower().replace("_", " ").split()) if text else ""
+    """``Kode ↓`` -> ``kode``; ``Pagu_Revisi`` -> ``pagu revisi`` (case, spacing, symbols)."""
+    if not text:
+        return ""
+    kept = "".join(c for c in text.lower().replace("_", " ") if c.isalnum() or c in " .%")
+    return " ".join(kept.split())
 
 
 def _map_header(header, wanted):
@@ -230,7 +234,7 @@ def _inconsistencies(theirs, mine):
             continue
         children.setdefault(parent, []).append(row)
     for key, row in theirs.items():
-        for field in FIGURES:
+        for field in FIGURES + ("balance",):
             kids = children.get(key)
             if kids and row[field] is not None and all(k[field] is not None for k in kids):
                 total = sum(k[field] for k in kids)

@@ -430,7 +430,7 @@ def allocate(total, weights):
 class Builder:
     def __init__(self):
         self.rng = random.Random(SEED)
-        self.events = []   # dicts; "_rec" = (recorded day, lag hint) filled in later
+        self.events = []   # event dicts; private "_..." keys are dropped on output
         self.sp2ds = []    # the sp2d event dicts (also in self.events)
 
     # ---- ceilings ------------------------------------------------------------------

@@ -51,3 +51,10 @@ def log_rows(path):
 def write(path, text, encoding="utf-8"):
     path.write_bytes(text.encode(encoding))
     return path
+
+
+# Subprocesses run the installed package: start them outside the checkout, so that
+# ``python -m anggaran`` does not pick up the source folder (where ``cli/`` is not yet
+# ``anggaran.cli``).
+NEUTRAL_CWD = __import__("tempfile").gettempdir()
+ANGGARAN = [__import__("sys").executable, "-m", "anggaran"]

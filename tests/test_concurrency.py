@@ -2,9 +2,9 @@
 the state, so the last rupiah is spent once, and a busy file is waited for, not failed."""
 
 import subprocess
-import sys
 
 from anggaran.ledger import Ledger
+from conftest import ANGGARAN, NEUTRAL_CWD
 
 
 def test_processes_race_for_the_last_rupiah(db):
@@ -13,10 +13,10 @@ def test_processes_race_for_the_last_rupiah(db):
     # 24 SP2Ds of 100 from 24 processes started together; the ceiling allows exactly 10.
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "anggaran", "--db", str(db), "record", "sp2d", "--date",
+            [*ANGGARAN, "--db", str(db), "record", "sp2d", "--date",
              "2024-03-01", "--code", "CQ.6870", "--akun", "521211", "--amount", "100",
              "--ref", f"S{i:02d}"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
         for i in range(24)
     ]
     outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]

@@ -5,10 +5,10 @@ import json
 import random
 import signal
 import subprocess
-import sys
 import time
 
 from anggaran.ledger import Ledger
+from conftest import ANGGARAN, NEUTRAL_CWD
 
 ROWS = 6000
 
@@ -27,16 +27,16 @@ def make_file(path):
 def test_sigkill_during_import_is_all_or_nothing(db, tmp_path):
     total = make_file(tmp_path / "year.jsonl")
     rng = random.Random(20241231)
-    cmd = [sys.executable, "-m", "anggaran", "--db", str(db), "import", str(tmp_path / "year.jsonl")]
+    cmd = [*ANGGARAN, "--db", str(db), "import", str(tmp_path / "year.jsonl")]
     # How long a full import takes here, so that kills land across its whole run.
     start = time.monotonic()
     probe_db = tmp_path / "probe.db"
     Ledger.init(probe_db, "657757", "X").close_db()
-    subprocess.run([*cmd[:4], str(probe_db), *cmd[5:]], check=True, capture_output=True)
+    subprocess.run([*cmd[:4], str(probe_db), *cmd[5:]], check=True, capture_output=True, cwd=NEUTRAL_CWD)
     duration = time.monotonic() - start
     outcomes = []
     for _ in range(8):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=NEUTRAL_CWD)
         time.sleep(rng.uniform(0.05, duration * 0.9))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -47,7 +47,7 @@ def test_sigkill_during_import_is_all_or_nothing(db, tmp_path):
         if count:
             break
     assert 0 in outcomes  # at least one kill landed mid-import and left nothing
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=NEUTRAL_CWD)
     assert done.returncode == 0, done.stderr
     with Ledger.open(db) as led:
         assert led.verify().events == total

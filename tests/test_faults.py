@@ -4,12 +4,11 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
 from anggaran.ledger import Ledger
-from conftest import log_rows
+from conftest import log_rows, ANGGARAN, NEUTRAL_CWD
 
 RECORD = ["record", "sp2d", "--date", "2024-03-01", "--code", "CQ.6639", "--akun", "521211",
           "--amount", "5", "--ref", "S1"]
@@ -23,8 +22,8 @@ def funded(run):
 
 
 def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "anggaran", *map(str, args)], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})})
+    return subprocess.run([*ANGGARAN, *map(str, args)], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, cwd=NEUTRAL_CWD)
 
 
 def test_read_only_ledger_reads_but_refuses_writes(funded, tmp_path, monkeypatch):
