@@ -96,10 +96,23 @@ def report(rep, fmt="table", locale="id", width=None):
     if fmt == "markdown":
         return "\n".join(f"**{t}**  " for t in title) + "\n\n" + _report_grid(rep, h, locale, "pipe", None)
     width = width or terminal_width()
-    full = _report_grid(rep, h, locale, "simple", None)
-    if max(len(line) for line in full.splitlines()) <= width:
+    full = _fit(lambda wrap: _report_grid(rep, h, locale, "simple", wrap), width, minimum=24)
+    if full is not None:
         return "\n".join(title) + "\n\n" + full
     return "\n".join(title) + "\n\n" + _report_split(rep, h, locale, width)
+
+
+def _fit(make, width, minimum):
+    """The table ``make(wrap)`` with the widest name column that fits ``width`` (names wrap
+    at ``wrap`` characters), or None when even ``minimum`` does not fit."""
+    wrap = width
+    while wrap >= minimum:
+        table = make(wrap)
+        widest = max(len(line) for line in table.splitlines())
+        if widest <= width:
+            return table
+        wrap -= max(1, min(widest - width, wrap - minimum) if wrap > minimum else 1)
+    return None
 
 
 def _label(r, wrap=None):
@@ -132,15 +145,14 @@ def _report_split(rep, h, locale, width):
     keys1 = ("ceiling", "locked", "balance", "absorption_pct")
     keys2 = ("realised_before", "realised_in_period", "realised", "absorption_pct")
     numbers1 = [_money_cells(r, keys1, locale) for r in rep["rows"]]
-    used = sum(max(len(h[k]), *(len(n[i]) for n in numbers1)) + 2 for i, k in enumerate(keys1))
-    wrap = max(width - used, 16)
-    while True:
-        t1 = tabulate([[_label(r, wrap)] + n for r, n in zip(rep["rows"], numbers1)],
+    t1 = _fit(lambda wrap: tabulate([[_label(r, wrap)] + n for r, n in zip(rep["rows"], numbers1)],
+                                     [h["uraian"]] + [h[k] for k in keys1], tablefmt="simple",
+                                     disable_numparse=True, colalign=("left",) + ("right",) * 4),
+              width, minimum=12)
+    if t1 is None:  # a very narrow terminal: let it wrap rather than lose the names
+        t1 = tabulate([[_label(r, 12)] + n for r, n in zip(rep["rows"], numbers1)],
                       [h["uraian"]] + [h[k] for k in keys1], tablefmt="simple",
                       disable_numparse=True, colalign=("left",) + ("right",) * 4)
-        if wrap <= 16 or max(len(line) for line in t1.splitlines()) <= width:
-            break
-        wrap -= 1
     t2 = tabulate([[(" " * INDENT[r["level"]]) + (r["code"] or "TOTAL")] + _money_cells(r, keys2, locale)
                    for r in rep["rows"]],
                   [h["kode"]] + [h[k] for k in keys2], tablefmt="simple",
@@ -170,7 +182,7 @@ def history(hist, fmt="table", locale="id"):
                      format_percent(r["absorption_pct"], locale)])
     headers = ["seq", "date", "kind", "ref", "change", "ceiling", "locked", "realised",
                "balance", "%"] if locale == "en" else \
-              ["seq", "tanggal", "jenis", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
+              ["seq", "tanggal", "peristiwa", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
                "Sisa", "%"]
     title = f"{hist['code']}" + (f"/{hist['akun']}" if hist["akun"] else "")
     tablefmt = "pipe" if fmt == "markdown" else "simple"

@@ -60,21 +60,45 @@ class Model:
 
     def decide(self, e):
         """'skip', 'ok' or the rule number that refuses e."""
-        if e.get("amount") is not None:
-            if e["kind"] == "revise" and e["amount"] == 0:
-                return 2
-            if e["kind"] != "revise" and e["amount"] <= 0:
-                return 2
-        if e in self.events:
-            return "skip"
+        verdict = self.decide_batch([e])
+        if isinstance(verdict, int):
+            return verdict
+        return "ok" if verdict[0] else "skip"
+
+    def decide_batch(self, batch):
+        """(new events, skipped count), or the rule number that refuses the whole batch.
+
+        The checks run in the ledger's documented order: per row, rules 2, identity, 3
+        and 6; then per new event rules 4 and 7 against the whole result; then rule 5."""
+        new, skipped = [], 0
+        for e in batch:
+            if e.get("amount") is not None:
+                if e["kind"] == "revise" and e["amount"] == 0:
+                    return 2
+                if e["kind"] != "revise" and e["amount"] <= 0:
+                    return 2
+            if e in self.events or e in new:
+                skipped += 1
+                continue
+            y = year(e)
+            for old in self.events + new:
+                if old["kind"] == "pagu" == e["kind"] and year(old) == y and old["code"] == e["code"] \
+                        and old.get("akun") == e.get("akun"):
+                    return 3
+                if old["kind"] == "sp2d" == e["kind"] and year(old) == y and old["ref"] == e["ref"]:
+                    return 6
+            new.append(e)
+        after = self.events + new
+        for e in new:
+            rule = self._rules_4_7(after, e)
+            if rule:
+                return rule
+        if new and self.breaks(after):
+            return 5
+        return new, skipped
+
+    def _rules_4_7(self, after, e):
         y = year(e)
-        for old in self.events:
-            if old["kind"] == "pagu" == e["kind"] and year(old) == y and old["code"] == e["code"] \
-                    and old.get("akun") == e.get("akun"):
-                return 3
-            if old["kind"] == "sp2d" == e["kind"] and year(old) == y and old["ref"] == e["ref"]:
-                return 6
-        after = self.events + [e]
         for c, a, _dc, _dl, _dr, creates, _aff in sides(e):
             lv = self.levels(after, y, c)
             if len(lv) > 1:
@@ -102,14 +126,18 @@ class Model:
                     return 7
             elif self.line(after, y, e["code"], e.get("akun")) != sp_line:
                 return 7
-        if self.breaks(after):
-            return 5
-        return "ok"
+        return None
 
     def apply(self, e):
         verdict = self.decide(e)
         if verdict == "ok":
             self.events.append(e)
+        return verdict
+
+    def apply_batch(self, batch):
+        verdict = self.decide_batch(batch)
+        if not isinstance(verdict, int):
+            self.events.extend(verdict[0])
         return verdict
 
     def deltas(self, events):
