@@ -10,6 +10,7 @@ import datetime as dt
 import json
 
 from .errors import AnggaranError
+from .append import identity
 from .events import Event, canonical_json
 
 
@@ -26,8 +27,6 @@ def seal_figures(conn, year, before_seq):
 
 def close_year(ledger, year, today=None):
     """Append the seal of ``year``; refuse a closed year, an open lock or an unfinished year."""
-    import hashlib
-
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -57,7 +56,7 @@ def close_year(ledger, year, today=None):
                                 + "; record the unlock (or the revision's outcome) first")
         seal = canonical_json({"year": year, "head_hash": head_hash, "lines": lines})
         event = Event(kind="close", date=f"{year}-12-31")
-        ident = hashlib.sha256((event.canonical() + seal).encode("utf-8")).hexdigest()
+        ident = identity(event.canonical() + "\n" + seal)
         return event, ident, seal
 
     return ledger.append_seal(seal_it)

@@ -7,8 +7,8 @@ does to which line; deciding whether that is allowed is ``rules.py``'s job.
 """
 
 import datetime as dt
-import hashlib
 import json
+import re
 
 import attrs
 
@@ -40,6 +40,7 @@ KINDS = {
 CLOSE = "close"
 
 MAX_TEXT = 500
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Roles of a side for rule 4: a CREATE side gives its line a ceiling that year.
 CREATE, CEILING, OTHER = "create", "ceiling", "other"
@@ -102,10 +103,6 @@ class Event:
     def canonical(self):
         """The canonical encoding: sorted-key compact JSON of the present fields."""
         return canonical_json(self.to_dict())
-
-    def identity(self):
-        """SHA-256 of the canonical encoding: equal for identical events (rule 6)."""
-        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
 
     @classmethod
     def from_record(cls, row):
@@ -208,7 +205,7 @@ def _text(field):
         text = str(value).strip()
         if len(text) > MAX_TEXT:
             raise RuleError(1, f"{field} is longer than {MAX_TEXT} characters")
-        if any(ord(c) < 32 for c in text):
+        if _CONTROL.search(text):
             raise RuleError(1, f"{field} contains a control character")
         return text
     return parse

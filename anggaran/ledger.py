@@ -10,16 +10,15 @@ events, and can never spend the same last rupiah.
 """
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
-from array import array
 
 import attrs
 
-from . import close, projections, reconcile, reports, rules, store
+from . import close, reconcile, reports, store
+from .append import Appender
 from .errors import LedgerError, RuleError
-from .events import FIELDS, Event, canonical_json
+from .events import Event
 from .importers import read_rows
 
 
@@ -32,22 +31,6 @@ class AppendResult:
     head_seq: int
     head_hash: str
     seqs: tuple = ()
-
-
-def chain_hash(prev_hash, body):
-    """SHA-256 over the previous hash and the event's canonical body (seq and
-    recorded_at included), hex."""
-    return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
-
-
-def stored_body(event, seq, recorded_at, seal=None):
-    """The canonical encoding that the chain hash covers."""
-    body = event.to_dict()
-    body["seq"] = seq
-    body["recorded_at"] = recorded_at
-    if seal is not None:
-        body["seal"] = seal
-    return canonical_json(body)
 
 
 def parse_time(text, what="time"):
@@ -153,17 +136,18 @@ class Ledger:
             for n, raw in rows:
                 raw = dict(raw)
                 recorded_at = raw.pop("recorded_at", None)
-                if isinstance(recorded_at, str) and not recorded_at.strip():
-                    recorded_at = None
-                if recorded_at is not None:
-                    try:
-                        recorded_at = parse_time(recorded_at, "recorded_at")
-                    except ValueError as e:
-                        raise RuleError(1, str(e), row=n) from None
                 try:
+                    if isinstance(recorded_at, str) and not recorded_at.strip():
+                        recorded_at = None
+                    if recorded_at is not None:
+                        try:
+                            recorded_at = parse_time(recorded_at, "recorded_at")
+                        except ValueError as e:
+                            raise RuleError(1, str(e)) from None
                     event = Event.parse(raw)
                 except RuleError as e:
-                    raise e.at_row(n) from None
+                    yield n, e.at_row(n), None
+                    return
                 if progress and n % 10000 == 0:
                     progress(n)
                 yield n, event, recorded_at
@@ -202,125 +186,22 @@ class Ledger:
 
     def _seal_in_transaction(self, build):
         event, ident, seal = build()
-        head_seq, head_hash = self.head()
-        last = self.conn.execute("SELECT ifnull(max(recorded_at), '') FROM events").fetchone()[0]
-        digest = self._insert(head_seq + 1, event, max(store.now_utc(), last), ident, head_hash, seal)
-        return AppendResult(new=1, skipped=0, head_seq=head_seq + 1, head_hash=digest,
-                            seqs=(head_seq + 1,))
+        appender = Appender(self.conn)
+        appender.insert_seal(event, ident, seal)
+        return AppendResult(new=1, skipped=0, head_seq=appender.seq, head_hash=appender.prev_hash,
+                            seqs=(appender.seq,))
 
     def _rollback(self):
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
     def _append_in_transaction(self, items):
-        conn = self.conn
-        head = conn.execute(
-            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-        first_seq = seq = head[0] if head else 0
-        prev_hash = head[1] if head else store.GENESIS
-        last_time = head[2] if head else ""
-        now = store.now_utc()
-        closed = self._closed_years()
-        rows = array("q")  # rows[seq - first_seq - 1] = import row number (0: none)
-        skipped = 0
-        for row, event, recorded_at in items:
-            try:
-                if event.year in closed:
-                    raise RuleError(9, f"{event.year} is closed (sealed at seq {closed[event.year]}); "
-                                       f"{event.describe()} dated {event.date} cannot be recorded. "
-                                       "Record it in an open year")
-                ident = event.identity()
-                if conn.execute("SELECT 1 FROM events WHERE ident = ?", (ident,)).fetchone():
-                    skipped += 1
-                    continue
-                rules.check_unique(conn, event)
-                if recorded_at is None:
-                    recorded_at = max(now, last_time)
-                elif recorded_at < last_time:
-                    raise RuleError(1, f"recorded_at {recorded_at} goes backwards (the ledger is at "
-                                       f"{last_time}); keep migrated rows in recording order")
-                elif recorded_at > now:
-                    raise RuleError(1, f"recorded_at {recorded_at} is in the future")
-            except RuleError as e:
-                raise e.at_row(row) if row is not None else e
-            seq += 1
-            prev_hash = self._insert(seq, event, recorded_at, ident, prev_hash)
-            last_time = recorded_at
-            rows.append(row or 0)
-        if seq > first_seq:
-            self._judge_and_project(first_seq, rows)
-        return AppendResult(new=seq - first_seq, skipped=skipped, head_seq=seq, head_hash=prev_hash,
-                            seqs=tuple(range(first_seq + 1, seq + 1)))
-
-    def _insert(self, seq, event, recorded_at, ident, prev_hash, seal=None):
-        digest = chain_hash(prev_hash, stored_body(event, seq, recorded_at, seal))
-        values = [getattr(event, f) for f in FIELDS]
-        self.conn.execute(
-            "INSERT INTO events (seq, " + ", ".join(FIELDS) + ", year, seal, recorded_at, ident, "
-            "prev_hash, hash) VALUES (" + ", ".join("?" * (len(FIELDS) + 7)) + ")",
-            [seq, *values, event.year, seal, recorded_at, ident, prev_hash, digest],
-        )
-        return digest
-
-    def _closed_years(self):
-        return {r[0]: r[1] for r in self.conn.execute(
-            "SELECT year, seq FROM events WHERE kind = 'close'")}
-
-    def _judge_and_project(self, first_seq, rows):
-        """Rules 4, 7 and 5 over the inserted batch; postings and daily rows."""
-        conn = self.conn
-        resolver = rules.Resolver(conn)
-        deltas = projections.new_deltas()
-        postings = []
-
-        def flush():
-            conn.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", postings)
-            postings.clear()
-
-        cursor = conn.execute("SELECT * FROM events WHERE seq > ? ORDER BY seq", (first_seq,))
-        while True:
-            chunk = cursor.fetchmany(5000)
-            if not chunk:
-                break
-            for rec in chunk:
-                event = Event.from_record(rec)
-                try:
-                    rules.check_lines(resolver, event)
-                except RuleError as e:
-                    raise e.at_row(rows[rec["seq"] - first_seq - 1] or None) from None
-                for p in projections.postings_for(event, rec["seq"], resolver):
-                    postings.append(p)
-                    projections.add_deltas(deltas, p)
-            flush()
-
-        def check(year, bucket, date, c, l, r):
-            if rules.breaks(c, l, r):
-                raise self._rule5_error(first_seq, rows, year, bucket, date, (c, l, r))
-
-        projections.merge_daily(conn, deltas, check)
-
-    def _rule5_error(self, first_seq, rows, year, bucket, date, figures):
-        """Name the batch event that breaks ``bucket`` on ``date`` (rule 5)."""
-        code, line_akun = bucket.split("/")
-        blame = rules.culprit_filter(*figures)
-        candidates = self.conn.execute(
-            "SELECT seq FROM postings WHERE year = ? AND code = ? AND akun = ? AND seq > ? "
-            "AND date <= ? ORDER BY date DESC, seq DESC",
-            (year, code, line_akun, first_seq, date)).fetchall()
-        resolver = rules.Resolver(self.conn)
-        for (seq,) in candidates:
-            event = Event.from_record(self.conn.execute(
-                "SELECT * FROM events WHERE seq = ?", (seq,)).fetchone())
-            for side in event.sides():
-                if (side.code, resolver.line_akun(year, side.code, side.akun)) != (code, line_akun):
-                    continue
-                if blame(side):
-                    before = (figures[0] - side.ceiling, figures[1] - side.locked,
-                              figures[2] - side.realised)
-                    what = rules.rule5_message(event, side, bucket, date, before)
-                    return RuleError(5, what, rows[seq - first_seq - 1] or None)
-        return RuleError(5, f"{bucket} would break on {date}: ceiling {figures[0]}, locked "
-                            f"{figures[1]}, realised {figures[2]}")
+        appender = Appender(self.conn)
+        appender.insert_all(items)
+        appender.judge_and_project()
+        return AppendResult(new=appender.seq - appender.first_seq, skipped=appender.skipped,
+                            head_seq=appender.seq, head_hash=appender.prev_hash,
+                            seqs=tuple(range(appender.first_seq + 1, appender.seq + 1)))
 
     # ------------------------------------------------------------------ reads
 

@@ -57,24 +57,19 @@ class Resolver:
         return self._created[key]
 
 
-def check_unique(conn, event):
-    """Rules 3 and 6 against what is recorded (batch rows included): raise or pass."""
-    if event.kind == "pagu":
-        row = conn.execute(
-            "SELECT seq FROM events WHERE year = ? AND code = ? AND kind = 'pagu' AND akun IS ?",
-            (event.year, event.code, event.akun),
-        ).fetchone()
-        if row:
-            raise RuleError(3, f"{codes.line_key(event.code, event.akun)} already has its pagu for "
-                               f"{event.year} (seq {row[0]}); change a ceiling with revise, shift, cut or grant")
-    if event.kind == "sp2d":
-        row = conn.execute(
-            "SELECT seq FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ?",
-            (event.year, event.ref),
-        ).fetchone()
-        if row:
-            raise RuleError(6, f"SP2D {event.ref} is already recorded for {event.year} with different "
-                               f"content (seq {row[0]}); record a correction or refund instead")
+def refuse_second_pagu(event, existing_seq):
+    """Rule 3: one pagu per line and year."""
+    if existing_seq is not None:
+        raise RuleError(3, f"{codes.line_key(event.code, event.akun)} already has its pagu for "
+                           f"{event.year} (seq {existing_seq}); change a ceiling with revise, shift, "
+                           "cut or grant")
+
+
+def refuse_second_sp2d(event, existing_seq):
+    """Rule 6: an SP2D number is unique per year (identical events were skipped before)."""
+    if existing_seq is not None:
+        raise RuleError(6, f"SP2D {event.ref} is already recorded for {event.year} with different "
+                           f"content (seq {existing_seq}); record a correction or refund instead")
 
 
 def check_lines(resolver, event):
@@ -189,5 +184,5 @@ def culprit_filter(ceiling, locked, realised):
     return lambda s: s.realised > 0 or s.locked > 0 or s.ceiling < 0
 
 
-__all__ = ["Resolver", "check_unique", "check_lines", "rule5_message", "breaks",
+__all__ = ["Resolver", "refuse_second_pagu", "refuse_second_sp2d", "check_lines", "rule5_message", "breaks",
            "culprit_filter", "CEILING", "CREATE"]

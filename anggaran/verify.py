@@ -16,6 +16,7 @@ from collections import defaultdict
 import attrs
 
 from . import projections, rules, store
+from .append import chain_hash, identity
 from .errors import VerifyError
 from .events import CEILING, CREATE, Event
 
@@ -69,7 +70,6 @@ def _events(conn):
 
 
 def _check_chain(conn, head):
-    from .ledger import chain_hash, stored_body
 
     expected_seq, prev_hash, last_time = 1, store.GENESIS, ""
     levels = defaultdict(set)
@@ -87,13 +87,13 @@ def _check_chain(conn, head):
                               "inserted, deleted or reordered here", seq)
         try:
             event = Event.from_record(rec)
-            body = stored_body(event, seq, rec["recorded_at"], rec["seal"])
+            canonical = event.canonical()
         except (TypeError, ValueError) as e:
             raise VerifyError(f"seq {seq} cannot be read ({e}): it was edited", seq) from None
-        if chain_hash(prev_hash, body) != rec["hash"]:
+        if chain_hash(prev_hash, canonical, seq, rec["recorded_at"], rec["seal"]) != rec["hash"]:
             raise VerifyError(f"seq {seq} does not match its hash: its content was edited "
                               "(or events were swapped)", seq)
-        if event.kind != "close" and event.identity() != rec["ident"]:
+        if event.kind != "close" and identity(canonical) != rec["ident"]:
             raise VerifyError(f"seq {seq}: its identity does not match its content", seq)
         if rec["year"] != event.year:
             raise VerifyError(f"seq {seq}: its year column does not match its date", seq)

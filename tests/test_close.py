@@ -77,7 +77,7 @@ def test_verify_finds_a_seal_that_no_longer_matches(year):
     for name in store.TRIGGERS:
         conn.execute(f"DROP TRIGGER {name}")
     # Rewrite the SP2D and re-chain everything after it, as a careful forger would.
-    from anggaran.ledger import chain_hash, stored_body
+    from anggaran.append import chain_hash, identity
     from anggaran.events import Event
     conn.execute("UPDATE events SET amount = 300 WHERE seq = 2")
     conn.execute("UPDATE postings SET realised = 300 WHERE seq = 2")
@@ -87,8 +87,8 @@ def test_verify_finds_a_seal_that_no_longer_matches(year):
     prev = "0" * 64
     for rec in conn.execute("SELECT * FROM events ORDER BY seq").fetchall():
         event = Event.from_record(rec)
-        ident = event.identity() if rec["kind"] != "close" else rec["ident"]
-        digest = chain_hash(prev, stored_body(event, rec["seq"], rec["recorded_at"], rec["seal"]))
+        ident = identity(event.canonical()) if rec["kind"] != "close" else rec["ident"]
+        digest = chain_hash(prev, event.canonical(), rec["seq"], rec["recorded_at"], rec["seal"])
         conn.execute("UPDATE events SET prev_hash = ?, hash = ?, ident = ? WHERE seq = ?",
                      (prev, digest, ident, rec["seq"]))
         prev = digest
