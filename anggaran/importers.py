@@ -1,28 +1,80 @@
 """Reading import files as a stream of ``(row number, raw mapping)``.
 
-CSV: the header row names the fields; data rows count from 1. JSONL: one object per
-line; the row number is the line number; blank lines are skipped. Files are UTF-8; a BOM
-(as Excel writes) is allowed; anything else is refused under rule 1.
+CSV and Excel (.xlsx): the header row names the fields; data rows count from 1. Headers
+may be the contract's field names or the Indonesian names of SAKTI/OMSPAN exports, in any
+case and spacing (``HEADER_ALIASES``); a file of SP2Ds with no ``kind`` column is a file of
+``sp2d`` events. JSONL: one object per line with the contract's field names; the row
+number is the line number; blank lines are skipped. Text files are UTF-8; a BOM (as Excel
+writes) is allowed; anything else is refused under rule 1.
 """
 
 import csv
+import datetime as dt
 import json
 import os
 
 from .errors import RuleError
+from .events import FIELDS
 
 csv.field_size_limit(1 << 20)
 
+# Indonesian column names as SAKTI / OMSPAN exports spell them -> contract fields.
+HEADER_ALIASES = {
+    "ref": ("Nomor SP2D", "No SP2D", "No. SP2D", "Nomor", "No Dokumen"),
+    "date": ("Tanggal SP2D", "Tgl SP2D", "Tanggal", "Tgl"),
+    "amount": ("Nilai SP2D", "Nilai", "Jumlah", "Nominal"),
+    "code": ("Kode Kegiatan", "Kegiatan", "Kode"),
+    "akun": ("Akun", "Kode Akun"),
+    "note": ("Uraian", "Keterangan"),
+    "sp2d": ("SP2D Asal", "Nomor SP2D Asal"),
+}
 
-def read_rows(path):
-    """Yield ``(row, raw)`` for every data row of a .csv or .jsonl file."""
+
+def header_key(text):
+    """``No. SP2D`` -> ``no sp2d``; ``from_code`` -> ``from code``."""
+    kept = "".join(c if c.isalnum() else " " for c in str(text).lower())
+    return " ".join(kept.split())
+
+
+_ACCEPTED = {header_key(f): f for f in (*FIELDS, "recorded_at")}
+for _field, _names in HEADER_ALIASES.items():
+    for _name in _names:
+        _ACCEPTED.setdefault(header_key(_name), _field)
+
+
+def map_header(header):
+    """The field of each column, or a rule 1 refusal naming the unknown column."""
+    fields = []
+    for raw in header:
+        key = header_key(raw) if raw is not None else ""
+        if not key:
+            raise RuleError(1, "the header has an empty column name; name every column")
+        if key not in _ACCEPTED:
+            names = ", ".join((*FIELDS, "recorded_at"))
+            sakti = ", ".join(n for ns in HEADER_ALIASES.values() for n in ns)
+            raise RuleError(1, f"unknown column '{str(raw).strip()[:40]}' in the header; use the "
+                               f"field names ({names}) or the SAKTI names ({sakti})")
+        fields.append(_ACCEPTED[key])
+    if len(set(fields)) != len(fields):
+        twice = next(f for f in fields if fields.count(f) > 1)
+        raise RuleError(1, f"the header names the field '{twice}' twice")
+    return fields
+
+
+def read_rows(path, sheet=None):
+    """Yield ``(row, raw)`` for every data row of a .csv, .xlsx or .jsonl file."""
     ext = os.path.splitext(os.fspath(path))[1].lower()
+    if sheet is not None and ext != ".xlsx":
+        raise RuleError(1, "--sheet applies to .xlsx files only")
     if ext == ".csv":
-        yield from _guard(_csv_rows(path))
+        yield from _guard(_tabular(_csv_cells(path)))
+    elif ext == ".xlsx":
+        yield from _guard(_tabular(_xlsx_cells(path, sheet)))
     elif ext in (".jsonl", ".ndjson"):
         yield from _guard(_jsonl_rows(path))
     else:
-        raise RuleError(1, f"{os.fspath(path)}: unknown file type '{ext or 'none'}'; import reads .csv or .jsonl")
+        raise RuleError(1, f"{os.fspath(path)}: unknown file type '{ext or 'none'}'; import reads "
+                           ".csv, .xlsx or .jsonl")
 
 
 def _guard(rows):
@@ -39,24 +91,69 @@ def _guard(rows):
         raise RuleError(1, f"the CSV cannot be read: {e}", row=last + 1) from None
 
 
-def _csv_rows(path):
+def _tabular(rows):
+    """Rows of cells (the first one the header) -> ``(row, raw)`` with mapped fields."""
+    header = next(rows, None)
+    if header is None:
+        return
+    fields = map_header(header)
+    sp2d_only = "kind" not in fields
+    for n, cells in enumerate(rows, start=1):
+        if not cells or all(_blank(c) for c in cells):
+            continue
+        if len(cells) > len(fields) and not all(_blank(c) for c in cells[len(fields):]):
+            raise RuleError(1, f"the row has {len(cells)} cells but the header only "
+                               f"{len(fields)}", row=n)
+        raw = dict(zip(fields, cells))
+        if sp2d_only:
+            raw["kind"] = "sp2d"
+        yield n, raw
+
+
+def _blank(cell):
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _csv_cells(path):
     with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [h.strip() for h in header]
-        if len(set(header)) != len(header):
-            raise RuleError(1, "the CSV header names a field twice: " + ",".join(header))
-        if "" in header:
-            raise RuleError(1, "the CSV header has an empty column name")
-        for n, cells in enumerate(reader, start=1):
-            if not cells or all(c.strip() == "" for c in cells):
-                continue
-            if len(cells) > len(header):
-                raise RuleError(1, f"the row has {len(cells)} cells but the header only "
-                                   f"{len(header)}", row=n)
-            yield n, dict(zip(header, cells))
+        yield from csv.reader(f)
+
+
+def _xlsx_cells(path, sheet):
+    """Cells of one sheet (the first, or ``sheet``) through openpyxl, as import values:
+    whole numbers as int, dates as YYYY-MM-DD, text as is."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        raise RuleError(1, f"{os.fspath(path)} is not a readable .xlsx workbook ({str(e)[:60]})") from None
+    try:
+        if sheet is None:
+            ws = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            ws = book[sheet]
+        else:
+            raise RuleError(1, f"no sheet '{sheet}' in {os.fspath(path)}; it has: "
+                               + ", ".join(book.sheetnames))
+        for values in ws.iter_rows(values_only=True):
+            yield [_xlsx_value(v) for v in values]
+    finally:
+        book.close()
+
+
+def _xlsx_value(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _jsonl_rows(path):

@@ -123,16 +123,17 @@ class Ledger:
         event = Event.parse(raw)
         return self.append([(None, event, None)])
 
-    def import_file(self, path, progress=None):
-        """Import a .csv or .jsonl file all-or-nothing; identical events are skipped.
+    def import_file(self, path, progress=None, sheet=None):
+        """Import a .csv, .xlsx or .jsonl file all-or-nothing; identical events are skipped.
 
+        ``sheet`` names the worksheet of an .xlsx file (default: the first).
         ``progress(rows_read)`` is called every 10,000 rows when given.
         """
-        return self.append(self._parsed_rows(path, progress))
+        return self.append(self._parsed_rows(path, progress, sheet))
 
-    def _parsed_rows(self, path, progress):
+    def _parsed_rows(self, path, progress, sheet=None):
         try:
-            rows = read_rows(path)
+            rows = read_rows(path, sheet)
             for n, raw in rows:
                 raw = dict(raw)
                 recorded_at = raw.pop("recorded_at", None)

@@ -45,8 +45,14 @@ class Group(click.Group):
 
 
 def _fail(message, status):
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {one_line(str(message))}", err=True)
     sys.exit(status)
+
+
+def one_line(text):
+    """Escape what would break the one-line error (newlines, control characters from a
+    user's file echoed back in the message)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def db_path(ctx):
@@ -130,18 +136,24 @@ def record(ctx, kind, **fields):
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
 @click.pass_context
-def import_(ctx, file):
-    """Import events from a .csv or .jsonl file, all or nothing; re-importing is harmless.
+def import_(ctx, file, sheet):
+    """Import events from a .csv, .xlsx or .jsonl file, all or nothing; re-importing is harmless.
+
+    Column headers may be the field names or SAKTI's Indonesian ones (Nomor SP2D,
+    Tanggal SP2D, Nilai SP2D, Kode Kegiatan, Akun, Uraian, ...); without a kind column
+    every row is an SP2D.
 
     \b
     Example:
       anggaran import sp2d_desember.csv
+      anggaran import omspan_desember.xlsx --sheet "SP2D"
     """
     with open_ledger(ctx) as ledger:
         progress = _progress(file)
         try:
-            result = ledger.import_file(file, progress=progress)
+            result = ledger.import_file(file, progress=progress, sheet=sheet)
         finally:
             if progress:
                 click.echo("", err=True)

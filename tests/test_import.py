@@ -121,7 +121,7 @@ def test_empty_and_header_only_files(run, tmp_path, text):
 def test_unknown_extension_and_missing_file(run, tmp_path):
     f = write(tmp_path / "a.txt", HEAD)
     assert run("import", f).stderr == ("Error: rule 1: " + str(f) +
-                                       ": unknown file type '.txt'; import reads .csv or .jsonl\n")
+                                       ": unknown file type '.txt'; import reads .csv, .xlsx or .jsonl\n")
     missing = run("import", tmp_path / "nope.csv")
     assert missing.exit_code == 1
     assert missing.stderr == f"Error: no file {tmp_path / 'nope.csv'}; check the path\n"

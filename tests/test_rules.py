@@ -24,9 +24,21 @@ def refused(run, args, message):
     assert log_rows(run.db) == before
 
 
-def test_rule1_unknown_field_in_import(funded, tmp_path):
+def test_rule1_unknown_column_in_a_csv_header(funded, tmp_path):
     f = tmp_path / "x.csv"
     f.write_text("kind,date,code,akun,amount,ref,colour\nsp2d,2024-03-01,CQ.6870,521211,5,A1,red\n")
+    refused(funded, ["import", f], "rule 1: unknown column 'colour' in the header; use the field "
+            "names (kind, date, code, akun, from_code, from_akun, amount, ref, sp2d, to_year, grantor, "
+            "name, note, recorded_at) or the SAKTI names (Nomor SP2D, No SP2D, No. SP2D, Nomor, "
+            "No Dokumen, Tanggal SP2D, Tgl SP2D, Tanggal, Tgl, Nilai SP2D, Nilai, Jumlah, Nominal, "
+            "Kode Kegiatan, Kegiatan, Kode, Akun, Kode Akun, Uraian, Keterangan, SP2D Asal, "
+            "Nomor SP2D Asal)")
+
+
+def test_rule1_unknown_field_in_jsonl(funded, tmp_path):
+    f = tmp_path / "x.jsonl"
+    f.write_text('{"kind":"sp2d","date":"2024-03-01","code":"CQ.6870","akun":"521211","amount":5,'
+                 '"ref":"A1","colour":"red"}\n')
     refused(funded, ["import", f], "row 1: rule 1: unknown field 'colour' (fields are: kind, date, "
             "code, akun, from_code, from_akun, amount, ref, sp2d, to_year, grantor, name, note)")
 
