@@ -18,6 +18,7 @@ from anggaran.errors import AnggaranError, UsageError, VerifyError
 from . import render
 
 FORMATS = click.Choice(["table", "markdown", "csv", "json"])
+OUT_FORMATS = click.Choice(["table", "markdown", "csv", "json", "xlsx"])
 LOCALES = click.Choice(["id", "en"])
 BY = click.Choice(["program", "kegiatan", "akun", "jenis"])
 
@@ -222,9 +223,28 @@ def verify(ctx, head):
                f"hash {result.head_hash}")
 
 
+def emit(text_or_writer, fmt, output):
+    """Print text, or write it (or an .xlsx workbook) to --output."""
+    if fmt == "xlsx":
+        if not output:
+            raise UsageError("--format xlsx needs --output FILE.xlsx")
+        text_or_writer(output)
+        click.echo(f"Wrote {output}")
+    elif output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as f:
+                f.write(text_or_writer + "\n")
+        except OSError as e:
+            raise AnggaranError(f"cannot write {output}: {e.strerror}") from None
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text_or_writer)
+
+
 def report_options(f):
-    f = click.option("--locale", type=LOCALES, default="id", help="Number style for table/markdown.")(f)
-    f = click.option("--format", "fmt", type=FORMATS, default="table", help="Output format.")(f)
+    f = click.option("--output", "-o", metavar="FILE", help="Write to FILE (needed for xlsx).")(f)
+    f = click.option("--locale", type=LOCALES, default="id", help="Number style for table/markdown/xlsx.")(f)
+    f = click.option("--format", "fmt", type=OUT_FORMATS, default="table", help="Output format.")(f)
     f = click.option("--by", type=BY, default="kegiatan", help="Row level.")(f)
     f = click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")(f)
     return f
@@ -235,17 +255,26 @@ def report_options(f):
 @click.option("--from", "period_start", metavar="F", help="Period start (default: 1st of the as-of month).")
 @report_options
 @click.pass_context
-def report(ctx, as_of, period_start, known_at, by, fmt, locale):
+def report(ctx, as_of, period_start, known_at, by, fmt, locale, output):
     """The SP2D realisation report (Laporan Realisasi SP2D) as of a date.
 
     \b
     Example:
       anggaran report --as-of 2024-12-31 --from 2024-12-01
       anggaran report --as-of 2024-12-31 --by jenis --format markdown
+      anggaran report --as-of 2024-12-31 --format xlsx --output realisasi.xlsx
     """
     with open_ledger(ctx) as ledger:
         rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
-    click.echo(render.report(rep, fmt, locale))
+    emit_report(rep, fmt, locale, output)
+
+
+def emit_report(rep, fmt, locale, output):
+    if fmt == "xlsx":
+        from . import xlsx
+        emit(lambda path: xlsx.report(rep, path, locale), fmt, output)
+    else:
+        emit(render.report(rep, fmt, locale), fmt, output)
 
 
 @cli.command()
@@ -272,15 +301,18 @@ def history(ctx, code, akun, as_of, known_at, fmt, locale):
 @click.option("--year", type=int, help="Fiscal year (default: the as-of year).")
 @click.option("--targets", type=click.Path(dir_okay=False), help="CSV jenis,tw1,tw2,tw3,tw4 (default: 2024 targets).")
 @click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=OUT_FORMATS, default="table")
 @click.option("--locale", type=LOCALES, default="id")
+@click.option("--output", "-o", metavar="FILE", help="Write to FILE (needed for xlsx).")
+@click.option("--plot", metavar="FILE.png", help="Also draw the absorption curves (needs anggaran[plot]).")
 @click.pass_context
-def absorption(ctx, year, targets, known_at, fmt, locale):
+def absorption(ctx, year, targets, known_at, fmt, locale, output, plot):
     """Cumulative absorption by month per jenis belanja against quarterly targets.
 
     \b
     Example:
       anggaran absorption --year 2024
+      anggaran absorption --year 2024 --plot penyerapan.png
     """
     from anggaran.reports import read_targets
     table = None
@@ -292,7 +324,14 @@ def absorption(ctx, year, targets, known_at, fmt, locale):
             raise AnggaranError(f"cannot read targets file {targets}: {e}") from None
     with open_ledger(ctx) as ledger:
         result = ledger.absorption(year=year, targets=table, known_at=known_at)
-    click.echo(render.absorption(result, fmt, locale))
+    if plot:
+        from . import plot as plotting
+        plotting.absorption(result, plot, locale)
+    if fmt == "xlsx":
+        from . import xlsx
+        emit(lambda path: xlsx.absorption(result, path, locale), fmt, output)
+    else:
+        emit(render.absorption(result, fmt, locale), fmt, output)
 
 
 @cli.command()
@@ -347,7 +386,7 @@ def close(ctx, year):
 @click.option("--from", "period_start", metavar="F", default="2024-12-01", show_default=True)
 @report_options
 @click.pass_context
-def demo(ctx, as_of, period_start, known_at, by, fmt, locale):
+def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output):
     """Build the shipped Lumajang 2024 ledger and print its year-end report.
 
     The ledger is built in a temporary file, or in --db when given explicitly.
@@ -363,7 +402,7 @@ def demo(ctx, as_of, period_start, known_at, by, fmt, locale):
         path = explicit or os.path.join(tmp, "lumajang-2024.db")
         with build_demo(path) as ledger:
             rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
-    click.echo(render.report(rep, fmt, locale))
+    emit_report(rep, fmt, locale, output)
 
 
 def main():
