@@ -32,3 +32,12 @@ def test_ci_runs_the_readme_test_command():
     block = README.split("Install and run the tests:", 1)[1].split("```sh\n", 1)[1].split("\n```")[0]
     ci = (ROOT / ".ci" / "run").read_text()
     assert block.strip() in ci
+
+
+def test_version_and_shell_completion():
+    out = CliRunner().invoke(cli, ["--version"], obj={})
+    assert out.exit_code == 0 and re.fullmatch(r"anggaran \d+\.\d+\.\d+\n", out.output)
+    script = CliRunner().invoke(cli, [], prog_name="anggaran", obj={},
+                                env={"_ANGGARAN_COMPLETE": "bash_source"})
+    assert "_anggaran_completion" in script.output and "complete " in script.output
+    assert '_ANGGARAN_COMPLETE=bash_source anggaran' in README
