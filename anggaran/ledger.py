@@ -57,11 +57,16 @@ def parse_time(text, what="time"):
 class Ledger:
     """One satker's budget ledger in one SQLite file."""
 
-    def __init__(self, db, path):
-        self.db = db
-        self.conn = db.conn
+    def __init__(self, conn, path):
+        self.conn = conn
         self.path = str(path)
-        self.meta = store.meta(db)
+        self.meta = store.meta(conn)
+
+    @property
+    def db(self):
+        """The file as a sqlite-utils Database (for inspection; appends go through
+        ``append``, which keeps the chain and the projections)."""
+        return store.database(self.conn)
 
     # ------------------------------------------------------------ open / init
 
@@ -74,21 +79,21 @@ class Ledger:
             raise LedgerError(f"satker '{satker[:20]}' must be the six-digit satker code, e.g. 657757")
         if not name:
             raise LedgerError("--name must name the satker, e.g. \"KPU KABUPATEN LUMAJANG\"")
-        db = store.connect(path, create=True)
+        conn = store.connect(path, create=True)
         try:
-            store.create_schema(db, satker, name)
+            store.create_schema(conn, satker, name)
         except sqlite3.DatabaseError as e:
             raise store.db_error(e, path) from e
-        return cls(db, path)
+        return cls(conn, path)
 
     @classmethod
     def open(cls, path, check_triggers=True):
         """Open an existing ledger; refuse one whose append-only triggers are gone."""
-        db = store.connect(path)
+        conn = store.connect(path)
         try:
-            ledger = cls(db, path)
+            ledger = cls(conn, path)
             if check_triggers:
-                missing = store.missing_triggers(db)
+                missing = store.missing_triggers(conn)
                 if missing:
                     raise LedgerError(f"{path}: the append-only protection is missing or altered "
                                       f"({', '.join(missing)}); the file was tampered with. Run "

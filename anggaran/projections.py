@@ -108,27 +108,35 @@ def merge_daily(conn, deltas, check):
                 if not bucket.startswith("#"):
                     check(year, bucket, date, c, l, r)
         conn.executemany("INSERT OR REPLACE INTO daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+        conn.execute("INSERT OR IGNORE INTO buckets VALUES (?, ?)", (year, bucket))
+
+
+LATEST = """
+SELECT d.bucket, d.ceiling, d.locked, d.realised FROM buckets b
+JOIN daily d ON d.year = b.year AND d.bucket = b.bucket AND d.date = (
+  SELECT max(x.date) FROM daily x WHERE x.year = b.year AND x.bucket = b.bucket AND x.date <= ?)
+WHERE b.year = ? AND {which}
+"""
 
 
 def figures_as_of(conn, year, as_of, period_start, jenis=False):
-    """Bucket -> Figures from the daily projection (every event recorded so far)."""
-    prefix_clause = "bucket LIKE '#%'" if jenis else "bucket NOT LIKE '#%'"
-    result = {}
-    for bucket, c, l, r, _ in conn.execute(
-        f"SELECT bucket, ceiling, locked, realised, max(date) FROM daily "
-        f"WHERE year = ? AND date <= ? AND {prefix_clause} GROUP BY bucket",
-        (year, as_of),
-    ).fetchall():
-        result[bucket] = Figures(c, l, r, 0)
+    """Bucket -> Figures from the daily projection (every event recorded so far): one
+    index seek per bucket for its last day on or before the date, whatever the number of
+    events."""
+    which = "b.bucket LIKE '#%'" if jenis else "b.bucket NOT LIKE '#%'"
+    result = {bucket: Figures(c, l, r, 0) for bucket, c, l, r in
+              conn.execute(LATEST.format(which=which), (as_of, year))}
     if period_start > f"{year}-01-01":
-        for bucket, r, _ in conn.execute(
-            f"SELECT bucket, realised, max(date) FROM daily "
-            f"WHERE year = ? AND date < ? AND {prefix_clause} GROUP BY bucket",
-            (year, period_start),
-        ).fetchall():
+        before = _day_before(period_start)
+        for bucket, _c, _l, r in conn.execute(LATEST.format(which=which), (before, year)):
             if bucket in result:
                 result[bucket] = attrs.evolve(result[bucket], realised_before=r)
     return {_strip(b, jenis): f for b, f in result.items()}
+
+
+def _day_before(date):
+    import datetime as dt
+    return (dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()
 
 
 def figures_known_at(conn, year, as_of, period_start, max_seq, jenis=False):

@@ -37,7 +37,8 @@ def resolve_dates(ledger, as_of=None, period_start=None, today=None):
     """The as-of date and period start after defaults and checks (UsageError if off)."""
     if as_of is None:
         today = today or dt.date.today()
-        last = ledger.conn.execute("SELECT max(year) FROM events WHERE kind != 'close'").fetchone()[0]
+        # A seal is dated in a year that has other events, so max(year) is a money year.
+        last = ledger.conn.execute("SELECT max(year) FROM events").fetchone()[0]
         as_of = today.isoformat()
         if last is not None and as_of > f"{last}-12-31":
             as_of = f"{last}-12-31"

@@ -16,8 +16,6 @@ import os
 import sqlite3
 import urllib.parse
 
-import sqlite_utils
-
 from .errors import LedgerError
 
 SCHEMA_VERSION = 1
@@ -55,6 +53,7 @@ CREATE INDEX events_from_code ON events(year, from_code) WHERE from_code IS NOT 
 CREATE INDEX events_ref ON events(year, kind, ref);
 CREATE INDEX events_sp2d ON events(year, sp2d) WHERE sp2d IS NOT NULL;
 CREATE INDEX events_recorded ON events(recorded_at);
+CREATE INDEX events_named ON events(seq) WHERE name IS NOT NULL;
 CREATE TABLE postings (
   seq INTEGER NOT NULL, year INTEGER NOT NULL, date TEXT NOT NULL,
   code TEXT NOT NULL, akun TEXT NOT NULL, jenis TEXT NOT NULL,
@@ -67,6 +66,9 @@ CREATE TABLE daily (
   d_ceiling INTEGER NOT NULL, d_locked INTEGER NOT NULL, d_realised INTEGER NOT NULL,
   ceiling INTEGER NOT NULL, locked INTEGER NOT NULL, realised INTEGER NOT NULL,
   PRIMARY KEY (year, bucket, date)
+) WITHOUT ROWID;
+CREATE TABLE buckets (
+  year INTEGER NOT NULL, bucket TEXT NOT NULL, PRIMARY KEY (year, bucket)
 ) WITHOUT ROWID;
 """
 
@@ -93,7 +95,7 @@ def now_utc():
 
 
 def connect(path, create=False):
-    """Open (or with ``create``, make) the ledger file; return a sqlite-utils Database.
+    """Open (or with ``create``, make) the ledger file; return the sqlite3 connection.
 
     The connection runs in autocommit mode so that every write is an explicit
     ``BEGIN IMMEDIATE`` ... ``COMMIT``; a busy file is waited for (busy timeout).
@@ -128,6 +130,16 @@ def connect(path, create=False):
                 conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as e:
         raise LedgerError(_db_message(e, path)) from e
+    return conn
+
+
+def database(conn):
+    """The sqlite-utils view of a connection, for schema work (init, verify).
+
+    Imported here, not at start-up: sqlite-utils imports numpy when it is installed,
+    which costs a command that runs dozens of times a day (``record``) about 0.2 s."""
+    import sqlite_utils
+
     return sqlite_utils.Database(conn)
 
 
@@ -136,18 +148,16 @@ def _writable(path):
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
-def create_schema(db, satker, name):
+def create_schema(conn, satker, name):
     """Lay down tables, triggers and metadata in one transaction."""
-    conn = db.conn
     script = ("BEGIN IMMEDIATE;" + SCHEMA + ";\n".join(TRIGGERS.values()) + ";"
               f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};")
     try:
         conn.executescript(script)
-        conn.executemany(
-            "INSERT INTO meta (key, value) VALUES (?, ?)",
-            [("satker", satker), ("name", name), ("schema_version", str(SCHEMA_VERSION)),
-             ("created_at", now_utc())],
-        )
+        meta = database(conn)["meta"]
+        meta.insert_all([{"key": "satker", "value": satker}, {"key": "name", "value": name},
+                         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                         {"key": "created_at", "value": now_utc()}])
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -168,18 +178,18 @@ def _check_is_ledger(conn, path):
         raise LedgerError(f"{path} has an unknown old schema version {version}")
 
 
-def missing_triggers(db):
+def missing_triggers(conn):
     """Names of append-only triggers that are absent or altered (empty when intact)."""
-    present = {t.name: t.sql for t in db.triggers}
-    return [name for name, sql in TRIGGERS.items() if _norm(present.get(name)) != _norm(sql)]
+    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    return [name for name, sql in TRIGGERS.items() if normalise_sql(present.get(name)) != normalise_sql(sql)]
 
 
-def _norm(sql):
+def normalise_sql(sql):
     return " ".join(sql.split()) if sql else None
 
 
-def meta(db):
-    return {row["key"]: row["value"] for row in db.conn.execute("SELECT key, value FROM meta")}
+def meta(conn):
+    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
 
 
 def _db_message(error, path):

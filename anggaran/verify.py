@@ -18,7 +18,8 @@ import attrs
 from . import projections, rules, store
 from .append import chain_hash, identity
 from .errors import VerifyError
-from .events import CEILING, CREATE, Event
+from .events import CEILING, CREATE, FIELDS, Event
+from .rules import CEILING_KINDS
 
 
 @attrs.frozen
@@ -43,7 +44,10 @@ class _Levels:
 
 def verify(ledger, head=None):
     conn = ledger.conn
-    missing = store.missing_triggers(ledger.db)
+    db = ledger.db  # sqlite-utils: the triggers on the events table, as the file holds them
+    present = {t.name: t.sql for t in db["events"].triggers}
+    missing = [name for name, sql in store.TRIGGERS.items()
+               if store.normalise_sql(present.get(name)) != store.normalise_sql(sql)]
     if missing:
         raise VerifyError("the append-only triggers are missing or altered ("
                           + ", ".join(missing) + "): the file was tampered with")
@@ -60,8 +64,14 @@ def verify(ledger, head=None):
                         seals=tuple(sorted(seals)))
 
 
-def _events(conn):
-    cursor = conn.execute("SELECT * FROM events ORDER BY seq")
+_COLUMNS = ", ".join(FIELDS)
+
+
+def _events(conn, columns):
+    """Yield plain tuples ``(seq, *FIELDS, *columns)`` in seq order, streaming."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(f"SELECT seq, {_COLUMNS}{''.join(', ' + c for c in columns)} FROM events ORDER BY seq")
     while True:
         chunk = cursor.fetchmany(5000)
         if not chunk:
@@ -70,43 +80,46 @@ def _events(conn):
 
 
 def _check_chain(conn, head):
-
     expected_seq, prev_hash, last_time = 1, store.GENESIS, ""
     levels = defaultdict(set)
     seals = {}
     seen_head = head is None
-    for rec in _events(conn):
-        seq = rec["seq"]
+    n = len(FIELDS)
+    for rec in _events(conn, ("year", "seal", "recorded_at", "ident", "prev_hash", "hash")):
+        seq = rec[0]
+        year, seal, recorded_at, ident, rec_prev, rec_hash = rec[n + 1:]
         if seq != expected_seq:
             if seq > expected_seq:
                 raise VerifyError(f"seq {expected_seq} is missing: the event was deleted "
                                   f"(the log jumps to seq {seq})", expected_seq)
             raise VerifyError(f"seq {seq} appears out of order", seq)
-        if rec["prev_hash"] != prev_hash:
+        if rec_prev != prev_hash:
             raise VerifyError(f"seq {seq} does not chain to seq {seq - 1}: an event was "
                               "inserted, deleted or reordered here", seq)
         try:
-            event = Event.from_record(rec)
+            event = Event(*rec[1:n + 1])
             canonical = event.canonical()
         except (TypeError, ValueError) as e:
             raise VerifyError(f"seq {seq} cannot be read ({e}): it was edited", seq) from None
-        if chain_hash(prev_hash, canonical, seq, rec["recorded_at"], rec["seal"]) != rec["hash"]:
+        if chain_hash(prev_hash, canonical, seq, recorded_at, seal) != rec_hash:
             raise VerifyError(f"seq {seq} does not match its hash: its content was edited "
                               "(or events were swapped)", seq)
-        if event.kind != "close" and identity(canonical) != rec["ident"]:
+        kind = event.kind
+        if kind != "close" and identity(canonical) != ident:
             raise VerifyError(f"seq {seq}: its identity does not match its content", seq)
-        if rec["year"] != event.year:
+        if year != event.year:
             raise VerifyError(f"seq {seq}: its year column does not match its date", seq)
-        if rec["recorded_at"] < last_time:
+        if recorded_at < last_time:
             raise VerifyError(f"seq {seq}: recorded_at goes backwards", seq)
-        for side in event.sides():
-            if side.role in (CREATE, CEILING):
-                levels[(event.year, side.code)].add("akun" if side.akun else "code")
-        if event.kind == "close":
-            seals[event.year] = (seq, json.loads(rec["seal"]))
-        if head is not None and rec["hash"] == head:
+        if kind in CEILING_KINDS:
+            for side in event.sides():
+                if side.role in (CREATE, CEILING):
+                    levels[(year, side.code)].add("akun" if side.akun else "code")
+        elif kind == "close":
+            seals[year] = (seq, json.loads(seal))
+        if head is not None and rec_hash == head:
             seen_head = True
-        prev_hash, last_time = rec["hash"], rec["recorded_at"]
+        prev_hash, last_time = rec_hash, recorded_at
         expected_seq += 1
     count = expected_seq - 1
     if not seen_head:
@@ -119,20 +132,30 @@ def _check_chain(conn, head):
     return count, count, prev_hash, levels, seals
 
 
+def _stored_postings(conn):
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute("SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised "
+                   "FROM postings ORDER BY seq, rowid")
+    while True:
+        chunk = cursor.fetchmany(5000)
+        if not chunk:
+            return
+        yield from chunk
+
+
 def _check_postings(conn, resolver):
-    stored = conn.execute(
-        "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised FROM postings "
-        "ORDER BY seq, rowid")
+    stored = _stored_postings(conn)
     deltas = projections.new_deltas()
-    for rec in _events(conn):
-        event = Event.from_record(rec)
-        for expected in projections.postings_for(event, rec["seq"], resolver):
-            got = stored.fetchone()
-            if got is None or tuple(got) != expected:
-                raise VerifyError(f"the postings of seq {rec['seq']} do not match the log: "
-                                  "the projection tables were altered", rec["seq"])
+    for rec in _events(conn, ()):
+        event = Event(*rec[1:])
+        for expected in projections.postings_for(event, rec[0], resolver):
+            got = next(stored, None)
+            if got != expected:
+                raise VerifyError(f"the postings of seq {rec[0]} do not match the log: "
+                                  "the projection tables were altered", rec[0])
             projections.add_deltas(deltas, expected)
-    extra = stored.fetchone()
+    extra = next(stored, None)
     if extra is not None:
         raise VerifyError(f"a posting for seq {extra[0]} has no event behind it: the "
                           "projection tables were altered", extra[0])
@@ -162,6 +185,10 @@ def _check_daily(conn, deltas):
     if n != len(expected):
         raise VerifyError("daily figures are missing for some lines: the projection tables "
                           "were altered")
+    buckets = {(r[0], r[1]) for r in conn.execute("SELECT year, bucket FROM buckets")}
+    if buckets != {(y, b) for (y, b, _d) in expected}:
+        raise VerifyError("the list of lines (buckets) does not match the log: the projection "
+                          "tables were altered")
 
 
 def _check_seals(conn, resolver, seals):

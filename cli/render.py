@@ -13,8 +13,6 @@ import shutil
 import textwrap
 from decimal import Decimal
 
-from tabulate import tabulate
-
 from anggaran.money import format_money, format_percent
 
 HEADERS = {
@@ -35,6 +33,12 @@ HEADERS = {
 }
 MONEY = ("ceiling", "locked", "realised_before", "realised_in_period", "realised", "balance")
 INDENT = {"total": 0, "program": 0, "jenis": 2, "kegiatan": 2, "akun": 4}
+
+
+def tabulate(*args, **kwargs):
+    """tabulate, imported on first use (JSON and CSV output do not need it)."""
+    from tabulate import tabulate as real
+    return real(*args, **kwargs)
 
 
 def terminal_width():

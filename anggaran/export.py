@@ -1,0 +1,500 @@
+"""Exports: the ledger as a plain-text accounting journal (Beancount or hledger) and as a
+Fiscal Data Package (``datapackage.json`` + CSV).
+
+Both read the ``postings`` projection (one row per event and budget line it moves, with
+the line already resolved: a code-level line has akun ``""``) joined with ``events``, in
+one read transaction, so an export is one consistent moment of the ledger and its
+figures are the report's by construction. Neither ever overwrites a file.
+
+The journal's account model (see ``docs/export.md``). Per fiscal year ``Y`` and budget
+line ``L`` (the code's segments as account components, then the akun, or ``Kode`` for a
+code-level line: ``CQ.6639/521211`` -> ``CQ:6639:521211``, ``CQ.6639/`` -> ``CQ:6639:Kode``):
+
+    Equity:DIPA:Y:L:<source>     minus the ceiling, by source: Pagu, Revisi, Pergeseran,
+                                 Pemotongan, Hibah, Luncuran
+    Assets:Sisa:Y:L:Tersedia     the available ceiling (ceiling - locked - realised)
+    Assets:Sisa:Y:L:Lock         the locked ceiling (lock pagu)
+    Expenses:Realisasi:Y:L       the realised spending
+
+Every event moves money between the accounts of one line (a shift or a correction moves
+it on two lines), so each line's accounts sum to zero and, as of any date:
+ceiling = -Equity:DIPA:Y:L, balance (sisa) = Assets:Sisa:Y:L, locked = its ``Lock``,
+available = its ``Tersedia``, realised = Expenses:Realisasi:Y:L, initial pagu =
+-Equity:DIPA:Y:L:Pagu. Program and kegiatan subtotals are the parent accounts.
+"""
+
+import csv
+import json
+import os
+import re
+
+from . import codes
+from .errors import AnggaranError, UsageError
+from .names import names_known
+from .reports import parse_date
+
+JOURNAL_FORMATS = ("beancount", "hledger")
+CURRENCY = "IDR"
+
+# Equity sub-account per ceiling-changing kind.
+SOURCES = {
+    "pagu": "Pagu", "revise": "Revisi", "shift": "Pergeseran", "cut": "Pemotongan",
+    "grant": "Hibah", "carry_over": "Luncuran",
+}
+CODE_LEVEL = "Kode"
+
+_LINK_SAFE = re.compile(r"^[A-Za-z0-9_./-]+$")
+_TAG_SAFE = re.compile(r"^[^\s,;()]+$")
+
+_SELECT = (
+    "SELECT p.seq, p.year, p.date, p.code, p.akun, p.jenis, p.ceiling, p.locked, p.realised, "
+    "e.kind, e.code AS e_code, e.akun AS e_akun, e.from_code, e.from_akun, e.amount, e.ref, "
+    "e.sp2d, e.to_year, e.grantor, e.note "
+    "FROM postings p JOIN events e ON e.seq = p.seq "
+)
+
+
+# ------------------------------------------------------------------ journal
+
+
+def export_journal(ledger, fmt, path):
+    """Write the whole ledger as a Beancount (``fmt="beancount"``) or hledger
+    (``fmt="hledger"``) journal to a new file ``path``; return the number of transactions.
+
+    One transaction per money event, dated the event's date, in (date, seq) order; the
+    year-end seals appear as comments, ``name`` events not at all. Refuses an existing
+    file (it never overwrites) and a missing folder.
+    """
+    if fmt not in JOURNAL_FORMATS:
+        raise UsageError(f"unknown journal format '{fmt}'; use one of: {', '.join(JOURNAL_FORMATS)}")
+    path = os.fspath(path)
+    _check_new_file(path)
+    conn = ledger.conn
+    conn.execute("BEGIN")
+    try:
+        head_seq, head_hash = ledger.head()
+        postings = conn.execute(_SELECT + "ORDER BY p.date, p.seq, p.rowid").fetchall()
+        seals = conn.execute("SELECT seq, year, date FROM events WHERE kind = 'close' "
+                             "ORDER BY date, seq").fetchall()
+    finally:
+        conn.execute("ROLLBACK")
+    transactions = _transactions(postings)
+    header = _header(ledger, head_seq, head_hash, fmt)
+    if fmt == "beancount":
+        text = _beancount(ledger, header, transactions, seals)
+    else:
+        text = _hledger(header, transactions, seals)
+    _write_new(path, text)
+    return len(transactions)
+
+
+def account_for(year, code, akun, what):
+    """The journal account of one budget line: ``what`` is ``Tersedia``, ``Lock``,
+    ``Realisasi`` or an equity source (``Pagu``, ``Revisi``, ...)."""
+    line = ":".join([str(year), *code.split("."), akun or CODE_LEVEL])
+    if what == "Realisasi":
+        return f"Expenses:Realisasi:{line}"
+    if what in ("Tersedia", "Lock"):
+        return f"Assets:Sisa:{line}:{what}"
+    return f"Equity:DIPA:{line}:{what}"
+
+
+class _Txn:
+    __slots__ = ("seq", "date", "kind", "ref", "sp2d", "narration", "postings")
+
+    def __init__(self, rec):
+        self.seq = rec["seq"]
+        self.date = rec["date"]
+        self.kind = rec["kind"]
+        self.ref = rec["ref"]
+        # The SP2D this transaction belongs to: its own number, or the one it corrects/refunds.
+        self.sp2d = rec["ref"] if rec["kind"] == "sp2d" else rec["sp2d"]
+        self.narration = _narration(rec)
+        self.postings = []
+
+
+def _transactions(records):
+    """Group posting rows (already in date, seq order) into transactions with their
+    journal postings: (account, signed amount)."""
+    out = []
+    current = None
+    for rec in records:
+        if current is None or current.seq != rec["seq"]:
+            current = _Txn(rec)
+            out.append(current)
+        y, code, akun = rec["year"], rec["code"], rec["akun"]
+        dc, dl, dr = rec["ceiling"], rec["locked"], rec["realised"]
+        available = account_for(y, code, akun, "Tersedia")
+        if dc:
+            current.postings += [(available, dc),
+                                 (account_for(y, code, akun, SOURCES[rec["kind"]]), -dc)]
+        if dl:
+            current.postings += [(account_for(y, code, akun, "Lock"), dl), (available, -dl)]
+        if dr:
+            current.postings += [(account_for(y, code, akun, "Realisasi"), dr), (available, -dr)]
+    return out
+
+
+def _line(code, akun):
+    return codes.line_key(code, akun) if akun else code
+
+
+def _narration(rec):
+    kind = rec["kind"]
+    to = _line(rec["e_code"], rec["e_akun"])
+    if kind in ("shift", "correction"):
+        text = f"{kind} {_line(rec['from_code'], rec['from_akun'])} to {to}"
+    else:
+        text = f"{kind} {to}"
+    if kind == "carry_over" and rec["to_year"]:
+        text += f" to {rec['to_year']}"
+    if kind == "grant" and rec["grantor"]:
+        text += f" from {rec['grantor']}"
+    if rec["note"]:
+        text += f": {rec['note']}"
+    return text
+
+
+def _header(ledger, head_seq, head_hash, fmt):
+    satker = ledger.satker
+    return [
+        f"anggaran export ({fmt}): satker {satker['code']} {satker['name']}",
+        f"the event log up to seq {head_seq}, chain head {head_hash}",
+        "Accounts per fiscal year and budget line (see docs/export.md):",
+        "  -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,",
+        "    Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which",
+        "    :Tersedia = available and :Lock = locked, Expenses:Realisasi:Y:LINE = realised",
+    ]
+
+
+def _opens(transactions):
+    """account -> date of its first posting."""
+    first = {}
+    for t in transactions:
+        for account, _ in t.postings:
+            first.setdefault(account, t.date)
+    return first
+
+
+def _amount_width(transactions):
+    width = 0
+    for t in transactions:
+        for account, amount in t.postings:
+            width = max(width, len(account) + len(str(amount)))
+    return width + 2
+
+
+def _bean_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _beancount(ledger, header, transactions, seals):
+    out = [f"; {h}" for h in header]
+    out += ["", f"option \"title\" {_bean_string(ledger.satker['code'] + ' ' + ledger.satker['name'])}",
+            f'option "operating_currency" "{CURRENCY}"', ""]
+    opens = _opens(transactions)
+    if opens:
+        out.append(f"{min(opens.values())} commodity {CURRENCY}")
+    for account, date in sorted(opens.items(), key=lambda item: (item[1], item[0])):
+        out.append(f"{date} open {account} {CURRENCY}")
+    width = _amount_width(transactions)
+    for item in _chronological(transactions, seals):
+        out.append("")
+        if not isinstance(item, _Txn):
+            out.append(_seal_comment(item, ";"))
+            continue
+        t = item
+        head = f"{t.date} * {_bean_string(t.narration)}"
+        if t.sp2d and _LINK_SAFE.match(t.sp2d):
+            head += f" ^sp2d-{t.sp2d}"
+        out.append(head)
+        out.append(f"  seq: {t.seq}")
+        if t.ref:
+            out.append(f"  ref: {_bean_string(t.ref)}")
+        if t.sp2d and t.sp2d != t.ref:
+            out.append(f"  sp2d: {_bean_string(t.sp2d)}")
+        for account, amount in t.postings:
+            out.append(f"  {account}{' ' * (width - len(account) - len(str(amount)))}{amount} {CURRENCY}")
+    return "\n".join(out) + "\n"
+
+
+def _hledger(header, transactions, seals):
+    out = [f"; {h}" for h in header]
+    # Declared so that `hledger check --strict` and `ledger --strict --pedantic` pass too.
+    out += ["", f"commodity {CURRENCY}", "tag seq", "tag sp2d", ""]
+    opens = _opens(transactions)
+    for account in sorted(opens):
+        out.append(f"account {account}")
+    width = _amount_width(transactions)
+    for item in _chronological(transactions, seals):
+        out.append("")
+        if not isinstance(item, _Txn):
+            out.append(_seal_comment(item, ";"))
+            continue
+        t = item
+        head = f"{t.date} *"
+        description = t.narration
+        if t.ref and _TAG_SAFE.match(t.ref):
+            head += f" ({t.ref})"
+        elif t.ref:
+            description += f" [ref {t.ref}]"
+        if t.sp2d and not _TAG_SAFE.match(t.sp2d) and t.sp2d != t.ref:
+            description += f" [SP2D {t.sp2d}]"
+        # In a description ';' would start a comment.
+        out.append(f"{head} {description.replace(';', ',')}")
+        out.append(f"    ; seq: {t.seq}")
+        if t.sp2d and _TAG_SAFE.match(t.sp2d):
+            out.append(f"    ; sp2d: {t.sp2d}")
+        for account, amount in t.postings:
+            out.append(f"    {account}{' ' * (width - len(account) - len(str(amount)))}{amount} {CURRENCY}")
+    return "\n".join(out) + "\n"
+
+
+def _chronological(transactions, seals):
+    items = [((t.date, t.seq), t) for t in transactions]
+    items += [((s["date"], s["seq"]), s) for s in seals]
+    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+def _seal_comment(seal, mark):
+    return (f"{mark} {seal['date']} fiscal year {seal['year']} closed by its seal (seq {seal['seq']}); "
+            "no events may be dated in it any more")
+
+
+# -------------------------------------------------------- fiscal data package
+
+CSV_NAME = "anggaran.csv"
+
+# (column, table schema type, title, description)
+COLUMNS = (
+    ("year", "integer", "Tahun anggaran", "Fiscal year (calendar year)"),
+    ("satker", "string", "Satker", "Work unit (satuan kerja) code"),
+    ("satker_name", "string", "Nama satker", "Work unit name"),
+    ("program", "string", "Program", "Program code, e.g. CQ"),
+    ("program_name", "string", "Uraian program", "Program name"),
+    ("kegiatan", "string", "Kegiatan", "Activity (kegiatan) code, e.g. CQ.6639"),
+    ("kegiatan_name", "string", "Uraian kegiatan", "Activity name"),
+    ("code", "string", "Kode", "Budget code of the line: the kegiatan or a deeper output code"),
+    ("code_name", "string", "Uraian kode", "Name of a code deeper than its kegiatan, if any"),
+    ("akun", "string", "Akun", "Six-digit account of the budget line; empty for a code-level line"),
+    ("jenis", "string", "Jenis belanja", "Economic classification: the first two digits of the "
+                                         "akun (51 pegawai, 52 barang, 53 modal); - without akun"),
+    ("jenis_name", "string", "Uraian jenis belanja", "Economic classification name"),
+    ("initial_ceiling", "integer", "Pagu awal", "Initial ceiling (DIPA awal): the pagu events"),
+    ("ceiling", "integer", "Pagu revisi", "Revised ceiling: pagu + revise + shift in - shift out "
+                                          "- cut + grant - carry_over"),
+    ("locked", "integer", "Lock pagu", "Ceiling frozen while a revision is pending"),
+    ("realised", "integer", "Realisasi", "Realised spending: SP2D - refunds +/- corrections"),
+    ("balance", "integer", "Sisa anggaran", "ceiling - realised"),
+)
+
+MEASURES = {
+    "initial_ceiling": "approved",
+    "ceiling": "adjusted",
+    "realised": "executed",
+    "locked": None,
+    "balance": None,
+}
+
+
+def export_fiscal_data_package(ledger, directory, as_of=None):
+    """Write a Fiscal Data Package of the budget as of ``as_of`` (default: 31 December of
+    the latest year with an event) into ``directory``: ``datapackage.json`` and
+    ``anggaran.csv``, one row per budget line (and jenis belanja) of the as-of year with
+    its initial ceiling (phase approved), revised ceiling (adjusted), realised (executed),
+    locked and balance in whole rupiah. Returns the number of rows.
+
+    ``directory`` is created; an existing one must be empty (nothing is overwritten).
+    """
+    directory = os.fspath(directory)
+    _check_new_directory(directory)
+    conn = ledger.conn
+    conn.execute("BEGIN")
+    try:
+        head_seq, head_hash = ledger.head()
+        if as_of is None:
+            last = conn.execute("SELECT max(year) FROM events WHERE kind != 'close'").fetchone()[0]
+            if last is None:
+                raise AnggaranError("the ledger has no events yet: there is nothing to export; "
+                                    "record or import the DIPA first")
+            as_of = f"{last}-12-31"
+        else:
+            as_of = parse_date(as_of, "--as-of")
+        year = int(as_of[:4])
+        names = names_known(conn, head_seq)
+        lines = conn.execute(
+            "SELECT p.code, p.akun, p.jenis, "
+            "SUM(CASE WHEN e.kind = 'pagu' THEN p.ceiling ELSE 0 END), "
+            "SUM(p.ceiling), SUM(p.locked), SUM(p.realised) "
+            "FROM postings p JOIN events e ON e.seq = p.seq "
+            "WHERE p.year = ? AND p.date <= ? "
+            "GROUP BY p.code, p.akun, p.jenis ORDER BY p.code, p.akun, p.jenis",
+            (year, as_of)).fetchall()
+    finally:
+        conn.execute("ROLLBACK")
+    satker = ledger.satker
+    rows = []
+    for code, akun, jenis, initial, ceiling, locked, realised in lines:
+        program, kegiatan = codes.program_of(code), codes.kegiatan_of(code)
+        rows.append({
+            "year": year, "satker": satker["code"], "satker_name": satker["name"],
+            "program": program, "program_name": names.get(program, ""),
+            "kegiatan": kegiatan, "kegiatan_name": names.get(kegiatan, ""),
+            "code": code, "code_name": names.get(code, "") if code != kegiatan else "",
+            "akun": akun, "jenis": jenis, "jenis_name": codes.jenis_name(jenis),
+            "initial_ceiling": initial, "ceiling": ceiling, "locked": locked,
+            "realised": realised, "balance": ceiling - realised,
+        })
+    descriptor = _descriptor(satker, year, as_of, head_seq, head_hash)
+    created_folder = not os.path.exists(directory)
+    written = []
+    try:
+        if created_folder:
+            os.mkdir(directory)
+        csv_path = os.path.join(directory, CSV_NAME)
+        with open(csv_path, "x", encoding="utf-8", newline="") as f:
+            written.append(csv_path)
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow([c[0] for c in COLUMNS])
+            for row in rows:
+                writer.writerow([_safe_cell(row[c[0]]) if c[0].endswith("_name") else row[c[0]]
+                                 for c in COLUMNS])
+        json_path = os.path.join(directory, "datapackage.json")
+        with open(json_path, "x", encoding="utf-8") as f:
+            written.append(json_path)
+            json.dump(descriptor, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+    except OSError as e:
+        for done in written:
+            _remove_quietly(done)
+        if created_folder:
+            _remove_quietly(directory, folder=True)
+        raise AnggaranError(f"cannot write the data package into {directory}: "
+                            f"{e.strerror or e}") from None
+    return len(rows)
+
+
+def _descriptor(satker, year, as_of, head_seq, head_hash):
+    measure = {"currency": CURRENCY, "factor": 1, "direction": "expenditure"}
+    measures = {}
+    for column, phase in MEASURES.items():
+        measures[column] = {"source": column, **measure, **({"phase": phase} if phase else {})}
+
+    def dimension(kind, attributes, classification=None):
+        out = {"attributes": {}, "primaryKey": attributes[0]}
+        for name in attributes:
+            attr = {"source": name}
+            if name.endswith("_name"):
+                attr["labelfor"] = name[: -len("_name")]
+            out["attributes"][name] = attr
+        out["dimensionType"] = kind
+        if classification:
+            out["classificationType"] = classification
+        return out
+
+    return {
+        "profile": "tabular-data-package",
+        "name": f"anggaran-{satker['code']}-{year}",
+        "title": f"Realisasi anggaran {satker['code']} {satker['name']} TA {year} s.d. {as_of}",
+        "description": (f"Budget lines of satker {satker['code']} {satker['name']} for fiscal "
+                        f"year {year} as of {as_of}: initial ceiling (approved), revised "
+                        f"ceiling (adjusted), locked, realised (executed) and balance, in "
+                        f"whole rupiah. Exported by anggaran from its event log up to seq "
+                        f"{head_seq} (chain head {head_hash})."),
+        "keywords": ["fiscal", "budget", "DIPA", "realisasi", "Indonesia"],
+        "countryCode": "ID",
+        "granularity": "aggregated",
+        "fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
+        "anggaran": {"satker": satker["code"], "as_of": as_of, "head_seq": head_seq,
+                     "head_hash": head_hash},
+        "resources": [{
+            "profile": "tabular-data-resource",
+            "name": "anggaran",
+            "path": CSV_NAME,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {
+                "fields": [
+                    {"name": name, "type": kind, "title": title, "description": desc,
+                     **({"constraints": {"required": True}} if name in _REQUIRED else {})}
+                    for name, kind, title, desc in COLUMNS
+                ],
+                "missingValues": [],
+            },
+        }],
+        "model": {
+            "measures": measures,
+            "dimensions": {
+                "fiscal_year": dimension("datetime", ["year"]),
+                "satker": dimension("classification", ["satker", "satker_name"], "administrative"),
+                "program": dimension("activity", ["program", "program_name"]),
+                "kegiatan": dimension("activity", ["kegiatan", "kegiatan_name"]),
+                "code": dimension("activity", ["code", "code_name"]),
+                "jenis_belanja": dimension("classification", ["jenis", "jenis_name"], "economic"),
+                "akun": dimension("classification", ["akun"], "economic"),
+            },
+        },
+    }
+
+
+_REQUIRED = {"year", "satker", "program", "kegiatan", "code", "jenis", "initial_ceiling",
+             "ceiling", "locked", "realised", "balance"}
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _safe_cell(value):
+    """Defuse spreadsheet formulas as every CSV export does: a leading = + - @ gets a '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _check_new_file(path):
+    if os.path.isdir(path):
+        raise AnggaranError(f"{path} is a folder; give the name of a new journal file")
+    if os.path.exists(path):
+        raise AnggaranError(f"{path} already exists; the export never overwrites a file: "
+                            "choose a new file name or remove the old export first")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise AnggaranError(f"folder {folder} does not exist; create it first")
+
+
+def _check_new_directory(directory):
+    if os.path.exists(directory):
+        if not os.path.isdir(directory):
+            raise AnggaranError(f"{directory} is a file; give the name of a new (or empty) folder "
+                                "for the data package")
+        if os.listdir(directory):
+            raise AnggaranError(f"folder {directory} is not empty; the export never overwrites: "
+                                "choose a new or empty folder")
+    else:
+        parent = os.path.dirname(os.path.abspath(directory))
+        if not os.path.isdir(parent):
+            raise AnggaranError(f"folder {parent} does not exist; create it first")
+
+
+def _remove_quietly(path, folder=False):
+    try:
+        os.rmdir(path) if folder else os.remove(path)
+    except OSError:
+        pass
+
+
+def _write_new(path, text):
+    """Create ``path`` (never replacing a file that appeared meanwhile) and write ``text``."""
+    try:
+        f = open(path, "x", encoding="utf-8", newline="\n")
+    except FileExistsError:
+        raise AnggaranError(f"{path} already exists; the export never overwrites a file") from None
+    except OSError as e:
+        raise AnggaranError(f"cannot write {path}: {e.strerror or e}") from None
+    try:
+        with f:
+            f.write(text)
+    except OSError as e:
+        _remove_quietly(path)
+        raise AnggaranError(f"cannot write {path}: {e.strerror or e}") from None
