@@ -35,7 +35,9 @@ def chain_hash(prev_hash, canonical, seq, recorded_at, seal=None):
 
 
 def identity(canonical):
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """The identity of an event's content (rule 6): SHA-256 of its canonical JSON, as 32
+    raw bytes (a compact index)."""
+    return hashlib.sha256(canonical.encode("utf-8")).digest()
 
 
 def read_events(conn, after_seq=0):

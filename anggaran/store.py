@@ -43,7 +43,7 @@ CREATE TABLE events (
   ref TEXT, sp2d TEXT, to_year INTEGER, grantor TEXT, name TEXT, note TEXT,
   seal TEXT,
   recorded_at TEXT NOT NULL,
-  ident TEXT NOT NULL,
+  ident BLOB NOT NULL,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 );

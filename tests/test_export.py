@@ -1,0 +1,569 @@
+"""Exports: the Beancount and hledger journals and the Fiscal Data Package.
+
+The journals are checked by the tools themselves (``bean-check``, ``hledger check``,
+``ledger``) and their account balances as of several dates are compared with
+``ledger.report``: the satker total, every budget line, kegiatan and program. The Fiscal
+Data Package is validated with ``frictionless`` and its totals compared with the report.
+Tests that need a tool or package that is not installed are skipped.
+"""
+
+import csv
+import datetime as dt
+import importlib.util
+import io
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from anggaran.demo import build_demo
+from anggaran.errors import AnggaranError, UsageError
+from anggaran.export import account_for, export_fiscal_data_package, export_journal
+from anggaran.ledger import Ledger
+
+FIGURES = ("ceiling", "locked", "realised", "balance", "available")
+
+# ------------------------------------------------------------------ ledgers
+
+TINY_CSV = '''\
+kind,date,code,akun,amount,ref,sp2d,name,note,recorded_at
+name,2024-01-02,CQ.6639,,,,,Teknis Penyelenggaraan Pemilu,,2024-01-02T01:00:00Z
+pagu,2024-01-02,CQ.6639,521211,1000000,DIPA-1,,,,2024-01-02T01:00:00Z
+pagu,2024-01-02,CQ.6870,,500000,DIPA-1,,,,2024-01-02T01:00:00Z
+sp2d,2024-01-10,CQ.6639,521211,250000,240100000001,,,"honor ""PPK""",2024-01-10T03:00:00Z
+lock,2024-01-15,CQ.6870,,100000,,,,revisi POK,2024-01-15T03:00:00Z
+refund,2024-01-20,CQ.6639,521211,50000,SSPB-1,240100000001,,,2024-01-20T03:00:00Z
+'''
+
+# Every kind, a code-level line (CQ.6870) with an SP2D naming an akun, a deeper code,
+# two fiscal years and a year-end seal.
+MIXED_CSV = """\
+kind,date,code,akun,from_code,from_akun,amount,ref,sp2d,grantor,to_year,name,note
+name,2024-01-02,CQ.6870.QMA,,,,,,,,,Logistik,
+pagu,2024-01-02,CQ.6639,521211,,,1000000,DIPA-1,,,,,
+pagu,2024-01-02,CQ.6639,524111,,,400000,DIPA-1,,,,,
+pagu,2024-01-02,CQ.6870,,,,500000,DIPA-1,,,,,
+sp2d,2024-01-10,CQ.6639,521211,,,250000,240100000001,,,,,
+sp2d,2024-01-11,CQ.6870,521219,,,100000,240100000002,,,,,code-level line
+grant,2024-02-01,CQ.6870.QMA.001,521211,,,300000,NPHD-1,,Pemda Lumajang,,,
+correction,2024-02-05,CQ.6639,524111,CQ.6639,521211,50000,KOR-1,240100000001,,,,
+lock,2024-03-01,CQ.6639,524111,,,100000,REV-1,,,,,
+unlock,2024-03-10,CQ.6639,524111,,,100000,REV-1,,,,,
+shift,2024-03-10,CQ.6639,521211,CQ.6639,524111,100000,REV-1,,,,,
+revise,2024-04-01,CQ.6639,521211,,,-50000,REV-2,,,,,
+cut,2024-05-01,CQ.6870,,,,50000,PMK-1,,,,,
+refund,2024-06-01,CQ.6639,521211,,,10000,SSPB-1,240100000001,,,,
+sp2d,2024-06-02,CQ.6870.QMA.001,521211,,,120000,240100000003,,,,,
+carry_over,2024-12-20,CQ.6870.QMA.001,521211,,,100000,LUNC-1,,,2025,,
+pagu,2025-01-02,CQ.6639,521211,,,2000000,DIPA-2025,,,,,
+sp2d,2025-01-20,CQ.6639,521211,,,150000,250100000001,,,,,
+"""
+
+
+def _new_ledger(path, text):
+    source = path.with_suffix(".csv")
+    source.write_text(text, encoding="utf-8")
+    ledger = Ledger.init(path, "657757", "KPU KABUPATEN LUMAJANG")
+    ledger.import_file(source)
+    return ledger
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    with _new_ledger(tmp_path / "tiny.db", TINY_CSV) as ledger:
+        yield ledger
+
+
+@pytest.fixture(scope="module")
+def lumajang(tmp_path_factory):
+    ledger = build_demo(str(tmp_path_factory.mktemp("lumajang") / "lumajang.db"))
+    yield ledger
+    ledger.close_db()
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    ledger = _new_ledger(tmp_path_factory.mktemp("mixed") / "mixed.db", MIXED_CSV)
+    ledger.close(2024)
+    yield ledger
+    ledger.close_db()
+
+
+@pytest.fixture(scope="module")
+def journals(lumajang, mixed, tmp_path_factory):
+    """(ledger name, format) -> path of the exported journal, written once."""
+    folder = tmp_path_factory.mktemp("journals")
+    out = {}
+    for name, ledger in (("lumajang", lumajang), ("mixed", mixed)):
+        for fmt in ("beancount", "hledger"):
+            out[(name, fmt)] = path = folder / f"{name}.{fmt}"
+            export_journal(ledger, fmt, path)
+    return out
+
+
+# ------------------------------------------------------------ exact journals
+
+BEANCOUNT_TINY = """\
+; anggaran export (beancount): satker 657757 KPU KABUPATEN LUMAJANG
+; the event log up to seq 6, chain head HEAD
+; Accounts per fiscal year and budget line (see docs/export.md):
+;   -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,
+;     Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which
+;     :Tersedia = available and :Lock = locked, Expenses:Realisasi:Y:LINE = realised
+
+option "title" "657757 KPU KABUPATEN LUMAJANG"
+option "operating_currency" "IDR"
+
+2024-01-02 commodity IDR
+2024-01-02 open Assets:Sisa:2024:CQ:6639:521211:Tersedia IDR
+2024-01-02 open Assets:Sisa:2024:CQ:6870:Kode:Tersedia IDR
+2024-01-02 open Equity:DIPA:2024:CQ:6639:521211:Pagu IDR
+2024-01-02 open Equity:DIPA:2024:CQ:6870:Kode:Pagu IDR
+2024-01-10 open Expenses:Realisasi:2024:CQ:6639:521211 IDR
+2024-01-15 open Assets:Sisa:2024:CQ:6870:Kode:Lock IDR
+
+2024-01-02 * "pagu CQ.6639/521211"
+  seq: 2
+  ref: "DIPA-1"
+  Assets:Sisa:2024:CQ:6639:521211:Tersedia  1000000 IDR
+  Equity:DIPA:2024:CQ:6639:521211:Pagu     -1000000 IDR
+
+2024-01-02 * "pagu CQ.6870"
+  seq: 3
+  ref: "DIPA-1"
+  Assets:Sisa:2024:CQ:6870:Kode:Tersedia     500000 IDR
+  Equity:DIPA:2024:CQ:6870:Kode:Pagu        -500000 IDR
+
+2024-01-10 * "sp2d CQ.6639/521211: honor \\"PPK\\"" ^sp2d-240100000001
+  seq: 4
+  ref: "240100000001"
+  Expenses:Realisasi:2024:CQ:6639:521211     250000 IDR
+  Assets:Sisa:2024:CQ:6639:521211:Tersedia  -250000 IDR
+
+2024-01-15 * "lock CQ.6870: revisi POK"
+  seq: 5
+  Assets:Sisa:2024:CQ:6870:Kode:Lock         100000 IDR
+  Assets:Sisa:2024:CQ:6870:Kode:Tersedia    -100000 IDR
+
+2024-01-20 * "refund CQ.6639/521211" ^sp2d-240100000001
+  seq: 6
+  ref: "SSPB-1"
+  sp2d: "240100000001"
+  Expenses:Realisasi:2024:CQ:6639:521211     -50000 IDR
+  Assets:Sisa:2024:CQ:6639:521211:Tersedia    50000 IDR
+"""
+
+HLEDGER_TINY = """\
+; anggaran export (hledger): satker 657757 KPU KABUPATEN LUMAJANG
+; the event log up to seq 6, chain head HEAD
+; Accounts per fiscal year and budget line (see docs/export.md):
+;   -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,
+;     Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which
+;     :Tersedia = available and :Lock = locked, Expenses:Realisasi:Y:LINE = realised
+
+commodity IDR
+tag seq
+tag sp2d
+
+account Assets:Sisa:2024:CQ:6639:521211:Tersedia
+account Assets:Sisa:2024:CQ:6870:Kode:Lock
+account Assets:Sisa:2024:CQ:6870:Kode:Tersedia
+account Equity:DIPA:2024:CQ:6639:521211:Pagu
+account Equity:DIPA:2024:CQ:6870:Kode:Pagu
+account Expenses:Realisasi:2024:CQ:6639:521211
+
+2024-01-02 * (DIPA-1) pagu CQ.6639/521211
+    ; seq: 2
+    Assets:Sisa:2024:CQ:6639:521211:Tersedia  1000000 IDR
+    Equity:DIPA:2024:CQ:6639:521211:Pagu     -1000000 IDR
+
+2024-01-02 * (DIPA-1) pagu CQ.6870
+    ; seq: 3
+    Assets:Sisa:2024:CQ:6870:Kode:Tersedia     500000 IDR
+    Equity:DIPA:2024:CQ:6870:Kode:Pagu        -500000 IDR
+
+2024-01-10 * (240100000001) sp2d CQ.6639/521211: honor "PPK"
+    ; seq: 4
+    ; sp2d: 240100000001
+    Expenses:Realisasi:2024:CQ:6639:521211     250000 IDR
+    Assets:Sisa:2024:CQ:6639:521211:Tersedia  -250000 IDR
+
+2024-01-15 * lock CQ.6870: revisi POK
+    ; seq: 5
+    Assets:Sisa:2024:CQ:6870:Kode:Lock         100000 IDR
+    Assets:Sisa:2024:CQ:6870:Kode:Tersedia    -100000 IDR
+
+2024-01-20 * (SSPB-1) refund CQ.6639/521211
+    ; seq: 6
+    ; sp2d: 240100000001
+    Expenses:Realisasi:2024:CQ:6639:521211     -50000 IDR
+    Assets:Sisa:2024:CQ:6639:521211:Tersedia    50000 IDR
+"""
+
+
+@pytest.mark.parametrize("fmt, expected", [("beancount", BEANCOUNT_TINY),
+                                           ("hledger", HLEDGER_TINY)])
+def test_journal_of_a_tiny_ledger_is_exactly_as_documented(tiny, tmp_path, fmt, expected):
+    path = tmp_path / f"tiny.{fmt}"
+    assert export_journal(tiny, fmt, path) == 5  # the name event gives no transaction
+    head_seq, head_hash = tiny.head()
+    assert head_seq == 6
+    assert path.read_text(encoding="utf-8") == expected.replace("HEAD", head_hash)
+
+
+def test_account_names():
+    assert account_for(2024, "CQ.6639", "521211", "Tersedia") == "Assets:Sisa:2024:CQ:6639:521211:Tersedia"
+    assert account_for(2024, "CQ.6639", "", "Lock") == "Assets:Sisa:2024:CQ:6639:Kode:Lock"
+    assert account_for(2025, "CQ.6639.QMA.001", "521211", "Realisasi") == \
+        "Expenses:Realisasi:2025:CQ:6639:QMA:001:521211"
+    assert account_for(2024, "WA.3355", "511111", "Hibah") == "Equity:DIPA:2024:WA:3355:511111:Hibah"
+
+
+def test_journal_is_deterministic_and_skips_seals_and_names(mixed, journals, tmp_path):
+    again = tmp_path / "again.beancount"
+    export_journal(mixed, "beancount", again)
+    assert again.read_text() == journals[("mixed", "beancount")].read_text()
+    text = journals[("mixed", "hledger")].read_text()
+    assert "; 2024-12-31 fiscal year 2024 closed by its seal (seq 19)" in text
+    assert "Logistik" not in text  # a name event is no transaction
+    # A correction moves realised spending between two lines: four postings.
+    block = text.split("(KOR-1) correction CQ.6639/521211 to CQ.6639/524111\n", 1)[1].split("\n\n")[0]
+    assert [line.split()[0] for line in block.splitlines()[2:]] == [
+        "Expenses:Realisasi:2024:CQ:6639:521211", "Assets:Sisa:2024:CQ:6639:521211:Tersedia",
+        "Expenses:Realisasi:2024:CQ:6639:524111", "Assets:Sisa:2024:CQ:6639:524111:Tersedia"]
+
+
+# ------------------------------------------------------------ the tools say
+
+def _tool(name):
+    here = Path(sys.executable).parent / name
+    return str(here) if here.exists() else shutil.which(name)
+
+
+def _need(module):
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"python package {module} is not installed")
+
+
+def _need_tool(name):
+    path = _tool(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+@pytest.mark.parametrize("which", ["lumajang", "mixed"])
+def test_bean_check_accepts_the_export(journals, which):
+    bean_check = _need_tool("bean-check")
+    done = subprocess.run([bean_check, str(journals[(which, "beancount")])],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("which", ["lumajang", "mixed"])
+def test_hledger_check_accepts_the_export(journals, which):
+    hledger = _need_tool("hledger")
+    path = str(journals[(which, "hledger")])
+    for args in (["check"], ["check", "--strict"], ["check", "ordereddates"]):
+        done = subprocess.run([hledger, "-f", path, *args], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (args, done.stdout + done.stderr)
+
+
+@pytest.mark.parametrize("which", ["lumajang", "mixed"])
+def test_ledger_cli_reads_the_hledger_export_strictly(journals, which):
+    ledger_cli = _need_tool("ledger")
+    done = subprocess.run([ledger_cli, "-f", str(journals[(which, "hledger")]), "--strict",
+                           "--pedantic", "balance"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr
+
+
+# -------------------------------------------------- balances equal the report
+
+def _beancount_balances(path, as_of):
+    _need("beancount")
+    from beancount.core import data
+
+    entries, errors, _ = _load_beancount(path)
+    assert errors == []
+    day = dt.date.fromisoformat(as_of)
+    balances = Counter()
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.date <= day:
+            for posting in entry.postings:
+                assert posting.units.currency == "IDR"
+                assert posting.units.number == int(posting.units.number)
+                balances[posting.account] += int(posting.units.number)
+    return balances
+
+
+_LOADED = {}
+
+
+def _load_beancount(path):
+    from beancount import loader
+
+    if path not in _LOADED:
+        _LOADED[path] = loader.load_file(str(path))
+    return _LOADED[path]
+
+
+def _hledger_balances(path, as_of):
+    hledger = _need_tool("hledger")
+    end = (dt.date.fromisoformat(as_of) + dt.timedelta(days=1)).isoformat()
+    done = subprocess.run([hledger, "-f", str(path), "balance", "--flat", "--no-total", "-e", end,
+                           "-O", "csv"], capture_output=True, text=True, timeout=60, check=True)
+    balances = Counter()
+    for account, amount in list(csv.reader(io.StringIO(done.stdout)))[1:]:
+        number, _, currency = amount.partition(" ")
+        assert currency in ("IDR", "")
+        balances[account] += int(number)
+    return balances
+
+
+BALANCES = {"beancount": _beancount_balances, "hledger": _hledger_balances}
+
+
+def _node(year, code=None):
+    """The account node of a report row: year, then the code's segments and the akun."""
+    parts = [str(year)]
+    if code:
+        line, _, akun = code.partition("/")
+        parts += line.split(".")
+        if "/" in code:
+            parts.append(akun or "Kode")
+    return ":".join(parts)
+
+
+def _figures(balances, node):
+    def total(root):
+        return sum(v for a, v in balances.items() if a == f"{root}:{node}" or a.startswith(f"{root}:{node}:"))
+
+    locked = sum(v for a, v in balances.items()
+                 if a.startswith(f"Assets:Sisa:{node}:") and a.endswith(":Lock"))
+    balance = total("Assets:Sisa")
+    return {"ceiling": -total("Equity:DIPA"), "locked": locked, "realised": total("Expenses:Realisasi"),
+            "balance": balance, "available": balance - locked}
+
+
+CASES = [
+    ("lumajang", "2024-01-02"),
+    ("lumajang", "2024-02-12"),
+    ("lumajang", "2024-09-15"),  # a lock pagu stands
+    ("lumajang", "2024-12-31"),
+    ("mixed", "2024-03-05"),  # locked, after a correction
+    ("mixed", "2024-12-31"),
+    ("mixed", "2025-01-31"),  # the next fiscal year: its own accounts
+]
+
+
+@pytest.mark.parametrize("tool", ["beancount", "hledger"])
+@pytest.mark.parametrize("which, as_of", CASES)
+def test_balances_as_of_a_date_equal_the_report(journals, lumajang, mixed, tool, which, as_of):
+    ledger = {"lumajang": lumajang, "mixed": mixed}[which]
+    balances = BALANCES[tool](journals[(which, tool)], as_of)
+    report = ledger.report(as_of=as_of, by="akun")
+    year = report["year"]
+    checked = 0
+    for row in report["rows"]:
+        code = row["code"] if row["level"] != "total" else None
+        assert _figures(balances, _node(year, code)) == {f: row[f] for f in FIGURES}, row["code"]
+        checked += 1
+    assert checked == len(report["rows"]) > 3
+    # Every line's accounts sum to zero: ceiling = balance + realised, by construction.
+    assert sum(balances.values()) == 0
+    if which == "lumajang" and as_of == "2024-09-15":
+        assert _figures(balances, "2024:CQ:6639:524111")["locked"] == 450_000_000
+    if which == "lumajang" and as_of == "2024-12-31":
+        total = report["rows"][0]
+        assert (total["ceiling"], total["realised"]) == (107_905_482_000, 107_275_888_055)
+
+
+def test_initial_pagu_is_the_pagu_subaccount(journals, lumajang):
+    balances = _beancount_balances(journals[("lumajang", "beancount")], "2024-12-31")
+    pagu = sum(e["amount"] for e in lumajang.log() if e["kind"] == "pagu")
+    assert -sum(v for a, v in balances.items() if a.endswith(":Pagu")) == pagu
+
+
+# ------------------------------------------------------ fiscal data package
+
+def _read_rows(folder):
+    with open(folder / "anggaran.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def package(lumajang, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fdp") / "lumajang-2024"
+    rows = export_fiscal_data_package(lumajang, folder)
+    return folder, rows
+
+
+def test_fiscal_data_package_validates_with_frictionless(package):
+    _need("frictionless")
+    import frictionless
+
+    folder, rows = package
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+    assert report.stats["tasks"] == 1 and report.tasks[0].stats["rows"] == rows
+
+
+# The Fiscal Data Package's own part of the spec's JSON schema (model, fiscal period,
+# country, granularity), condensed; frictionless checks the tabular part above.
+FDP_MODEL_SCHEMA = {
+    "type": "object",
+    "required": ["name", "resources", "model", "profile"],
+    "properties": {
+        "countryCode": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "granularity": {"enum": ["aggregated", "transactional"]},
+        "fiscalPeriod": {"type": "object", "required": ["start"], "properties": {
+            "start": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            "end": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}}},
+        "model": {"type": "object", "required": ["measures", "dimensions"], "properties": {
+            "measures": {"type": "object", "minProperties": 1, "additionalProperties": {
+                "type": "object", "required": ["source", "currency"], "properties": {
+                    "source": {"type": "string"},
+                    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                    "factor": {"type": "number"},
+                    "direction": {"enum": ["expenditure", "revenue"]},
+                    "phase": {"enum": ["proposed", "approved", "adjusted", "executed"]}}}},
+            "dimensions": {"type": "object", "minProperties": 1, "additionalProperties": {
+                "type": "object", "required": ["attributes", "primaryKey"], "properties": {
+                    "attributes": {"type": "object", "minProperties": 1, "additionalProperties": {
+                        "type": "object", "required": ["source"]}},
+                    "primaryKey": {"anyOf": [{"type": "string"},
+                                             {"type": "array", "items": {"type": "string"}}]},
+                    "dimensionType": {"enum": ["datetime", "entity", "classification", "activity",
+                                               "fact", "location", "other"]},
+                    "classificationType": {"enum": ["functional", "administrative", "economic"]},
+                }}},
+        }},
+    },
+}
+
+
+def test_fiscal_data_package_model_follows_the_spec(package):
+    folder, _ = package
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    if importlib.util.find_spec("jsonschema"):
+        import jsonschema
+
+        jsonschema.validate(descriptor, FDP_MODEL_SCHEMA)
+    model = descriptor["model"]
+    columns = {f["name"] for f in descriptor["resources"][0]["schema"]["fields"]}
+    phases = {m.get("phase"): name for name, m in model["measures"].items()}
+    assert phases == {"approved": "initial_ceiling", "adjusted": "ceiling", "executed": "realised",
+                      None: "balance"}
+    assert all(m["currency"] == "IDR" and m["direction"] == "expenditure" and m["factor"] == 1
+               for m in model["measures"].values())
+    for dimension in model["dimensions"].values():
+        for attribute in dimension["attributes"].values():
+            assert attribute["source"] in columns
+            assert attribute.get("labelfor", next(iter(dimension["attributes"]))) in dimension["attributes"]
+    economic = {n for n, d in model["dimensions"].items() if d.get("classificationType") == "economic"}
+    assert economic == {"jenis_belanja", "akun"}
+    assert descriptor["fiscalPeriod"] == {"start": "2024-01-01", "end": "2024-12-31"}
+    assert descriptor["anggaran"]["as_of"] == "2024-12-31"
+
+
+def _sum(rows, key=lambda r: "", fields=("initial_ceiling", "ceiling", "locked", "realised", "balance")):
+    out = {}
+    for row in rows:
+        acc = out.setdefault(key(row), dict.fromkeys(fields, 0))
+        for f in fields:
+            acc[f] += int(row[f])
+    return out
+
+
+def _compare_with_report(ledger, rows, as_of):
+    fields = ("ceiling", "locked", "realised", "balance")
+    total = ledger.report(as_of=as_of)["rows"][0]
+    assert _sum(rows, fields=fields)[""] == {f: total[f] for f in fields}
+    by_line = _sum(rows, key=lambda r: f"{r['code']}/{r['akun']}", fields=fields)
+    lines = [r for r in ledger.report(as_of=as_of, by="akun")["rows"] if r["level"] == "akun"]
+    assert by_line == {r["code"]: {f: r[f] for f in fields} for r in lines}
+    by_jenis = _sum(rows, key=lambda r: r["jenis"], fields=fields)
+    jenis = [r for r in ledger.report(as_of=as_of, by="jenis")["rows"] if r["level"] == "jenis"]
+    assert by_jenis == {r["code"]: {f: r[f] for f in fields} for r in jenis}
+
+
+def test_fiscal_data_package_totals_equal_the_report(package, lumajang):
+    folder, count = package
+    rows = _read_rows(folder)
+    assert len(rows) == count == 43
+    _compare_with_report(lumajang, rows, "2024-12-31")
+    pagu = sum(e["amount"] for e in lumajang.log() if e["kind"] == "pagu")
+    assert _sum(rows)[""]["initial_ceiling"] == pagu
+    first = rows[0]
+    assert {k: first[k] for k in ("year", "satker", "program", "kegiatan", "code", "akun", "jenis",
+                                  "jenis_name")} == {
+        "year": "2024", "satker": "657757", "program": "CQ", "kegiatan": "CQ.6639", "code": "CQ.6639",
+        "akun": "521211", "jenis": "52", "jenis_name": "BELANJA BARANG"}
+    assert first["kegiatan_name"] == "Teknis Penyelenggaraan Pemilu/Pemilihan"
+
+
+def test_fiscal_data_package_as_of_a_date(mixed, tmp_path):
+    for as_of in ("2024-03-05", "2024-12-31", "2025-01-31"):
+        folder = tmp_path / as_of
+        export_fiscal_data_package(mixed, folder, as_of=as_of)
+        _compare_with_report(mixed, _read_rows(folder), as_of)
+    rows = _read_rows(tmp_path / "2024-12-31")
+    # The code-level line CQ.6870/ has its ceiling without akun (jenis -) and its SP2D
+    # under the jenis of the akun the SP2D named, as in `report --by jenis`.
+    code_level = {r["jenis"]: (int(r["ceiling"]), int(r["realised"])) for r in rows if r["code"] == "CQ.6870"}
+    assert code_level == {"-": (450000, 0), "52": (0, 100000)}
+    deeper = [r for r in rows if r["code"] == "CQ.6870.QMA.001"]
+    assert [(r["kegiatan"], r["code_name"], r["initial_ceiling"], r["ceiling"]) for r in deeper] == [
+        ("CQ.6870", "", "0", "200000")]
+    assert json.loads((tmp_path / "2025-01-31" / "datapackage.json").read_text())["fiscalPeriod"] == {
+        "start": "2025-01-01", "end": "2025-12-31"}
+
+
+# ------------------------------------------------------------------ refusals
+
+def test_journal_never_overwrites(tiny, tmp_path):
+    path = tmp_path / "old.beancount"
+    path.write_text("mine\n")
+    with pytest.raises(AnggaranError, match="already exists"):
+        export_journal(tiny, "beancount", path)
+    assert path.read_text() == "mine\n"
+
+
+def test_journal_refuses_bad_targets(tiny, tmp_path):
+    with pytest.raises(UsageError, match="beancount, hledger"):
+        export_journal(tiny, "ledger", tmp_path / "x.ledger")
+    with pytest.raises(AnggaranError, match="does not exist"):
+        export_journal(tiny, "hledger", tmp_path / "missing" / "x.journal")
+    with pytest.raises(AnggaranError, match="is a folder"):
+        export_journal(tiny, "hledger", tmp_path)
+    assert not (tmp_path / "x.ledger").exists()
+
+
+def test_package_refuses_a_non_empty_folder_or_a_file(tiny, tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("keep")
+    with pytest.raises(AnggaranError, match="not empty"):
+        export_fiscal_data_package(tiny, tmp_path / "full")
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == ["keep.txt"]
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(AnggaranError, match="is a file"):
+        export_fiscal_data_package(tiny, tmp_path / "afile")
+    with pytest.raises(AnggaranError, match="does not exist"):
+        export_fiscal_data_package(tiny, tmp_path / "no" / "such")
+    with pytest.raises(UsageError, match="not a date"):
+        export_fiscal_data_package(tiny, tmp_path / "bad-date", as_of="31-12-2024")
+    assert not (tmp_path / "bad-date").exists()
+    (tmp_path / "empty").mkdir()
+    assert export_fiscal_data_package(tiny, tmp_path / "empty") == 2
+
+
+def test_empty_ledger(tmp_path):
+    with Ledger.init(tmp_path / "empty.db", "657757", "KPU") as ledger:
+        with pytest.raises(AnggaranError, match="no events"):
+            export_fiscal_data_package(ledger, tmp_path / "fdp")
+        assert export_journal(ledger, "beancount", tmp_path / "empty.beancount") == 0
+        assert "open " not in (tmp_path / "empty.beancount").read_text()
