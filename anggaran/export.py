@@ -201,7 +201,7 @@ def _beancount(ledger, header, transactions, seals):
     for item in _chronological(transactions, seals):
         out.append("")
         if not isinstance(item, _Txn):
-            out.append(_seal_comment(item, ";"))
+            out.append(_seal_comment(item))
             continue
         t = item
         head = f"{t.date} * {_bean_string(t.narration)}"
@@ -229,7 +229,7 @@ def _hledger(header, transactions, seals):
     for item in _chronological(transactions, seals):
         out.append("")
         if not isinstance(item, _Txn):
-            out.append(_seal_comment(item, ";"))
+            out.append(_seal_comment(item))
             continue
         t = item
         head = f"{t.date} *"
@@ -256,8 +256,8 @@ def _chronological(transactions, seals):
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
 
 
-def _seal_comment(seal, mark):
-    return (f"{mark} {seal['date']} fiscal year {seal['year']} closed by its seal (seq {seal['seq']}); "
+def _seal_comment(seal):
+    return (f"; {seal['date']} fiscal year {seal['year']} closed by its seal (seq {seal['seq']}); "
             "no events may be dated in it any more")
 
 
@@ -346,11 +346,12 @@ def export_fiscal_data_package(ledger, directory, as_of=None):
             "realised": realised, "balance": ceiling - realised,
         })
     descriptor = _descriptor(satker, year, as_of, head_seq, head_hash)
-    created_folder = not os.path.exists(directory)
+    created_folder = False
     written = []
     try:
-        if created_folder:
+        if not os.path.exists(directory):
             os.mkdir(directory)
+            created_folder = True
         csv_path = os.path.join(directory, CSV_NAME)
         with open(csv_path, "x", encoding="utf-8", newline="") as f:
             written.append(csv_path)

@@ -17,7 +17,7 @@ import attrs
 
 from . import close, reconcile, reports, store
 from .append import Appender
-from .errors import LedgerError, RuleError
+from .errors import LedgerError, RuleError, UsageError
 from .events import Event
 from .importers import read_rows
 
@@ -278,6 +278,20 @@ class Ledger:
     def reconcile_sp2d(self, sp2d_list):
         """``anggaran reconcile --sp2d LIST``: SP2D missing or different on either side."""
         return reconcile.reconcile_sp2d(self, sp2d_list)
+
+    def export(self, to, target, as_of=None):
+        """``anggaran export``: a Beancount or hledger journal file, or a Fiscal Data
+        Package folder (export.py). Returns the number of transactions or rows written."""
+        from . import export
+
+        if to in ("beancount", "hledger"):
+            if as_of is not None:
+                raise UsageError("--as-of applies to --to fiscal-data-package; a journal holds "
+                                 "every event (ask the journal tool for any date)")
+            return export.export_journal(self, to, target)
+        if to == "fiscal-data-package":
+            return export.export_fiscal_data_package(self, target, as_of)
+        raise UsageError(f"--to must be beancount, hledger or fiscal-data-package, not '{to}'")
 
     def close(self, year):
         """``anggaran close``: seal a fiscal year (close.close_year)."""

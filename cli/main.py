@@ -367,6 +367,29 @@ def reconcile(ctx, statement, sp2d_list, as_of, known_at, fmt, locale):
 
 
 @cli.command()
+@click.option("--to", "to", required=True,
+              type=click.Choice(["beancount", "hledger", "fiscal-data-package"]),
+              help="Journal for Fava/bean-check, hledger/ledger, or an open fiscal data package.")
+@click.argument("target", type=click.Path())
+@click.option("--as-of", metavar="D", help="fiscal-data-package: figures as of D (default: 31 Dec of the latest year).")
+@click.pass_context
+def export(ctx, to, target, as_of):
+    """Export the ledger as a plain-text accounting journal or a Fiscal Data Package.
+
+    See docs/export.md for the account model and how to open it in Fava.
+
+    \b
+    Example:
+      anggaran export --to beancount lumajang-2024.beancount && fava lumajang-2024.beancount
+      anggaran export --to fiscal-data-package lumajang-2024/
+    """
+    with open_ledger(ctx) as ledger:
+        n = ledger.export(to, target, as_of=as_of)
+    what = "rows" if to == "fiscal-data-package" else "transactions"
+    click.echo(f"Wrote {n} {what} to {target}")
+
+
+@cli.command()
 @click.argument("year")
 @click.pass_context
 def close(ctx, year):

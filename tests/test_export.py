@@ -58,6 +58,7 @@ revise,2024-04-01,CQ.6639,521211,,,-50000,REV-2,,,,,
 cut,2024-05-01,CQ.6870,,,,50000,PMK-1,,,,,
 refund,2024-06-01,CQ.6639,521211,,,10000,SSPB-1,240100000001,,,,
 sp2d,2024-06-02,CQ.6870.QMA.001,521211,,,120000,240100000003,,,,,
+sp2d,2024-06-03,CQ.6639,521211,,,1000,SP2D 7/2024 (manual),,,,,"honor ""PPK""; a\\b, c: d"
 carry_over,2024-12-20,CQ.6870.QMA.001,521211,,,100000,LUNC-1,,,2025,,
 pagu,2025-01-02,CQ.6639,521211,,,2000000,DIPA-2025,,,,,
 sp2d,2025-01-20,CQ.6639,521211,,,150000,250100000001,,,,,
@@ -215,6 +216,17 @@ def test_journal_of_a_tiny_ledger_is_exactly_as_documented(tiny, tmp_path, fmt, 
     assert path.read_text(encoding="utf-8") == expected.replace("HEAD", head_hash)
 
 
+def test_the_example_in_docs_export_md_is_what_the_export_writes(tmp_path):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "export.md").read_text(encoding="utf-8")
+    source = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    shown = doc.split("```beancount\n", 1)[1].split("```", 1)[0]
+    with _new_ledger(tmp_path / "doc.db", source) as ledger:
+        export_journal(ledger, "beancount", tmp_path / "doc.beancount")
+        assert shown.strip() in (tmp_path / "doc.beancount").read_text(encoding="utf-8")
+        line = [r for r in ledger.report(as_of="2024-01-31", by="akun")["rows"] if r["code"] == "CQ.6870/"]
+        assert [(r["ceiling"], r["locked"], r["available"]) for r in line] == [(500000, 100000, 400000)]
+
+
 def test_account_names():
     assert account_for(2024, "CQ.6639", "521211", "Tersedia") == "Assets:Sisa:2024:CQ:6639:521211:Tersedia"
     assert account_for(2024, "CQ.6639", "", "Lock") == "Assets:Sisa:2024:CQ:6639:Kode:Lock"
@@ -228,7 +240,7 @@ def test_journal_is_deterministic_and_skips_seals_and_names(mixed, journals, tmp
     export_journal(mixed, "beancount", again)
     assert again.read_text() == journals[("mixed", "beancount")].read_text()
     text = journals[("mixed", "hledger")].read_text()
-    assert "; 2024-12-31 fiscal year 2024 closed by its seal (seq 19)" in text
+    assert "; 2024-12-31 fiscal year 2024 closed by its seal (seq 20)" in text
     assert "Logistik" not in text  # a name event is no transaction
     # A correction moves realised spending between two lines: four postings.
     block = text.split("(KOR-1) correction CQ.6639/521211 to CQ.6639/524111\n", 1)[1].split("\n\n")[0]
