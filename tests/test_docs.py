@@ -41,3 +41,11 @@ def test_version_and_shell_completion():
                                 env={"_ANGGARAN_COMPLETE": "bash_source"})
     assert "_anggaran_completion" in script.output and "complete " in script.output
     assert '_ANGGARAN_COMPLETE=bash_source anggaran' in README
+
+
+def test_readme_links_to_files_that_exist():
+    for target in re.findall(r"\]\(((?!https?:)[^)#]+)\)", README):
+        path = (ROOT / target) if not target.startswith("../") else (ROOT.parent / target[3:])
+        if target.startswith("../shared"):
+            continue  # beside the repository, not in it
+        assert path.exists(), target
