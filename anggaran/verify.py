@@ -67,16 +67,22 @@ def verify(ledger, head=None):
 _COLUMNS = ", ".join(FIELDS)
 
 
-def _events(conn, columns):
-    """Yield plain tuples ``(seq, *FIELDS, *columns)`` in seq order, streaming."""
+def _stream(conn, sql):
+    """Yield the rows of ``sql`` as plain tuples, 5,000 at a time from SQLite."""
     cursor = conn.cursor()
     cursor.row_factory = None
-    cursor.execute(f"SELECT seq, {_COLUMNS}{''.join(', ' + c for c in columns)} FROM events ORDER BY seq")
+    cursor.execute(sql)
     while True:
         chunk = cursor.fetchmany(5000)
         if not chunk:
             return
         yield from chunk
+
+
+def _events(conn, columns):
+    """``(seq, *FIELDS, *columns)`` of every event in seq order."""
+    extra = "".join(", " + c for c in columns)
+    return _stream(conn, f"SELECT seq, {_COLUMNS}{extra} FROM events ORDER BY seq")
 
 
 def _check_chain(conn, head):
@@ -132,20 +138,9 @@ def _check_chain(conn, head):
     return count, count, prev_hash, levels, seals
 
 
-def _stored_postings(conn):
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    cursor.execute("SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised "
-                   "FROM postings ORDER BY seq, rowid")
-    while True:
-        chunk = cursor.fetchmany(5000)
-        if not chunk:
-            return
-        yield from chunk
-
-
 def _check_postings(conn, resolver):
-    stored = _stored_postings(conn)
+    stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised "
+                           "FROM postings ORDER BY seq, rowid")
     deltas = projections.new_deltas()
     for rec in _events(conn, ()):
         event = Event(*rec[1:])

@@ -39,6 +39,21 @@ def run(db):
     return Run(db)
 
 
+@pytest.fixture(scope="session")
+def lumajang(tmp_path_factory):
+    """The shipped Lumajang 2024 ledger, built once per test session (read-only use)."""
+    from anggaran.demo import build_demo
+
+    path = tmp_path_factory.mktemp("lumajang") / "lumajang.db"
+    build_demo(str(path)).close_db()
+    return path
+
+
+@pytest.fixture
+def run_lj(lumajang):
+    return Run(lumajang)
+
+
 def log_rows(path):
     """The raw events table, to show that a refusal wrote nothing."""
     conn = sqlite3.connect(path)

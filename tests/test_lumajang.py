@@ -42,19 +42,6 @@ Kode ↓,Uraian,Pagu,Realisasi,Sisa,Persen
 """
 
 
-@pytest.fixture(scope="module")
-def lumajang(tmp_path_factory):
-    path = tmp_path_factory.mktemp("lj") / "lumajang.db"
-    build_demo(str(path)).close_db()
-    return path
-
-
-@pytest.fixture
-def run_lj(lumajang):
-    from conftest import Run
-    return Run(lumajang)
-
-
 def official_rows():
     out = []
     for rec in csv.DictReader(io.StringIO(OFFICIAL)):

@@ -5,20 +5,6 @@ import sys
 import openpyxl
 import pytest
 
-from anggaran.demo import build_demo
-
-
-@pytest.fixture(scope="module")
-def lumajang(tmp_path_factory):
-    path = tmp_path_factory.mktemp("out") / "lj.db"
-    build_demo(str(path)).close_db()
-    return path
-
-
-@pytest.fixture
-def run_lj(lumajang):
-    from conftest import Run
-    return Run(lumajang)
 
 
 def test_report_xlsx_is_a_real_spreadsheet(run_lj, tmp_path):
