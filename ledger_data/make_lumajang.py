@@ -861,7 +861,6 @@ def check():
 
     # ---- fold: daily deltas per line, rule 5 at every date ------------------------------
     daily = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-    jenis_of = {}
     for _n, ev in money:
         for code, akun, dc, dl, dr in sides(ev):
             d = daily[(code, akun)][ev["date"]]
