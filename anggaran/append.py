@@ -57,7 +57,7 @@ class Appender:
         head = conn.execute(
             "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         self.first_seq = self.seq = head[0] if head else 0
-        self.prev_hash = head[1] if head else store.GENESIS
+        self.prev_hash = head[1] if head else store.meta(conn)["genesis"]
         self.last_time = head[2] if head else ""
         self.now = store.now_utc()
         self.closed = {r[0]: r[1] for r in conn.execute(
@@ -111,17 +111,18 @@ class Appender:
         for row, event, recorded_at, canonical, ident in prepared:
             try:
                 year = event.year
+                if ident in known:  # identical to one recorded: skipped, even in a closed year
+                    self.skipped += 1
+                    continue
                 if year in self.closed:
                     raise RuleError(9, f"{year} is closed (sealed at seq {self.closed[year]}); "
                                        f"{event.describe()} dated {event.date} cannot be recorded. "
                                        "Record it in an open year")
-                if ident in known:
-                    self.skipped += 1
-                    continue
                 if event.kind == "sp2d":
-                    rules.refuse_second_sp2d(event, sp2d_refs.get((year, event.ref)))
+                    rules.refuse_second_sp2d(event, self._where(sp2d_refs.get((year, event.ref))))
                 elif event.kind == "pagu":
-                    rules.refuse_second_pagu(event, pagu_lines.get((year, event.code, event.akun or "")))
+                    rules.refuse_second_pagu(
+                        event, self._where(pagu_lines.get((year, event.code, event.akun or ""))))
                 recorded_at = self._recorded_at(recorded_at)
             except RuleError as e:
                 raise e.at_row(row) if row is not None else e
@@ -139,6 +140,16 @@ class Appender:
         conn.executemany(INSERT, values)
         if len(prepared) < len(chunk):
             raise chunk[len(prepared)][1]
+
+    def _where(self, seq):
+        """How a message points at an earlier event: ``seq 17``, or ``row 3 of this file``
+        when that event is part of the batch being appended."""
+        if seq is None:
+            return None
+        if seq > self.first_seq:
+            row = self.row_of(seq)
+            return f"row {row} of this file" if row else f"seq {seq}"
+        return f"seq {seq}"
 
     def _recorded_at(self, given):
         if given is None:

@@ -9,7 +9,7 @@ hash before it. Afterwards any event dated in that year is refused (rule 9), and
 import datetime as dt
 import json
 
-from .errors import AnggaranError
+from .errors import AnggaranError, UsageError
 from .append import identity
 from .events import Event, canonical_json
 
@@ -28,9 +28,11 @@ def seal_figures(conn, year, before_seq):
 def close_year(ledger, year, today=None):
     """Append the seal of ``year``; refuse a closed year, an open lock or an unfinished year."""
     try:
-        year = int(year)
+        year = int(str(year).strip())
+        if not 1900 <= year <= 2999:
+            raise ValueError
     except (TypeError, ValueError):
-        raise AnggaranError(f"YEAR '{year}' must be a fiscal year like 2024") from None
+        raise UsageError(f"YEAR '{year}' must be a fiscal year like 2024") from None
     today = today or dt.date.today()
     if year >= today.year:
         raise AnggaranError(f"{year} has not ended yet (today is {today.isoformat()}); close a "

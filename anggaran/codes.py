@@ -57,6 +57,12 @@ def jenis_name(jenis):
     return JENIS_NAMES.get(jenis, f"BELANJA {jenis}")
 
 
+def line_order(line):
+    """Sort key putting ``CQ.6639/…`` before ``CQ.6639.AB/…`` before ``CQ.6639.QMA.001/…``."""
+    code, _, akun = line.partition("/")
+    return code.split("."), akun
+
+
 def line_key(code, akun):
     """How a budget line is written: ``CQ.6639/521211``, ``CQ.6639/`` when code-level."""
     return f"{code}/{akun or ''}"

@@ -2,6 +2,7 @@
 
 from importlib import resources
 
+from .errors import LedgerError
 from .ledger import Ledger
 
 SATKER = ("657757", "KPU KABUPATEN LUMAJANG")
@@ -14,10 +15,23 @@ def data_file():
 
 
 def build_demo(path):
-    """Create (or top up, idempotently) a ledger at ``path`` holding the shipped events."""
+    """Create a ledger at ``path`` holding the shipped events, or top up (idempotently) an
+    earlier demo ledger there; any other satker's ledger is refused."""
     import os
 
-    ledger = Ledger.open(path) if os.path.exists(path) else Ledger.init(path, *SATKER)
+    if not os.path.exists(path):
+        ledger = Ledger.init(path, *SATKER)
+    else:
+        ledger = Ledger.open(path)
+        if (ledger.meta.get("satker"), ledger.meta.get("name")) != SATKER:
+            ledger.close_db()
+            raise LedgerError(f"{path} is the ledger of satker {ledger.meta.get('satker')} "
+                              f"{ledger.meta.get('name')}; demo builds the Lumajang ledger only in a "
+                              "new file or an earlier demo ledger (omit --db for a temporary one)")
     with data_file() as source:
-        ledger.import_file(source)
+        try:
+            ledger.import_file(source)
+        except Exception:
+            ledger.close_db()
+            raise
     return ledger

@@ -40,7 +40,8 @@ KINDS = {
 CLOSE = "close"
 
 MAX_TEXT = 500
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_NOTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 # Roles of a side for rule 4: a CREATE side gives its line a ceiling that year.
 CREATE, CEILING, OTHER = "create", "ceiling", "other"
@@ -162,9 +163,10 @@ class Event:
         kind = values.pop("kind", None)
         if kind is None:
             raise RuleError(1, "missing required field 'kind' (one of: " + ", ".join(KINDS) + ")")
-        if not isinstance(kind, str) or kind.strip() not in KINDS:
-            raise RuleError(1, f"unknown kind '{_show(kind)}' (use one of: " + ", ".join(KINDS) + ")")
-        kind = kind.strip()
+        if isinstance(kind, str):  # "SP2D", "Carry-over" as typed in a spreadsheet
+            kind = kind.strip().lower().replace("-", "_").replace(" ", "_")
+        if kind not in KINDS:
+            raise RuleError(1, f"unknown kind '{_show(raw.get('kind'))}' (use one of: " + ", ".join(KINDS) + ")")
         required, optional = KINDS[kind]
         for key in values:
             if key not in FIELDS:
@@ -178,8 +180,13 @@ class Event:
         fields = {"kind": kind}
         for key, value in values.items():
             fields[key] = _PARSERS[key](value, kind)
+        if "amount" in fields:
+            _check_range(fields)
         event = cls(**fields)
         _check_codes(event)
+        if kind in ("shift", "correction") and (event.from_code, event.from_akun) == (event.code, event.akun):
+            raise RuleError(1, f"{kind} from {codes.line_key(event.code, event.akun)} to the same line "
+                               "moves nothing; name another line in code/akun")
         if kind == "carry_over":
             if event.to_year is None:
                 event = attrs.evolve(event, to_year=event.year + 1)
@@ -198,22 +205,27 @@ def _show(value, limit=40):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _text(field):
+def _text(field, control=_CONTROL):
     def parse(value, kind):
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise RuleError(1, f"{field} must be text, got {_show(json.dumps(value))}")
         text = str(value).strip()
         if len(text) > MAX_TEXT:
             raise RuleError(1, f"{field} is longer than {MAX_TEXT} characters")
-        if _CONTROL.search(text):
+        if control.search(text):
             raise RuleError(1, f"{field} contains a control character")
         return text
     return parse
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def _date(value, kind):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = value.isoformat()
     if not isinstance(value, str):
-        raise RuleError(1, f"date must be text YYYY-MM-DD, got {_show(json.dumps(value))}")
+        raise RuleError(1, f"date must be text YYYY-MM-DD, got {_show(json.dumps(value, default=str))}")
     text = value.strip()
     try:
         if len(text) != 10:
@@ -221,6 +233,9 @@ def _date(value, kind):
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise RuleError(1, f"date '{_show(text)}' is not a real calendar day in the form YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise RuleError(1, f"date {text} is outside the fiscal years anggaran keeps "
+                           f"({FIRST_YEAR}-{LAST_YEAR})")
     return day.isoformat()
 
 
@@ -245,17 +260,22 @@ def _akun(field):
 
 def _amount(value, kind):
     try:
-        amount = parse_amount(value)
+        return parse_amount(value)
     except AmountFormatError as e:
         raise RuleError(1, f"amount {e} (write 1500000, 1.500.000 or Rp 1.500.000,-)") from None
+
+
+def _check_range(fields):
+    """Rule 2, once the line is known so that the message can name it."""
+    amount, kind = fields["amount"], fields["kind"]
+    line = codes.line_key(fields.get("code", "?"), fields.get("akun"))
     if kind == "revise":
         if amount == 0:
-            raise RuleError(2, "revise amount must not be zero")
+            raise RuleError(2, f"revise amount must not be zero, {line}")
     elif amount <= 0:
-        raise RuleError(2, f"amount must be positive, got {rupiah(amount)}")
+        raise RuleError(2, f"amount must be positive, got {rupiah(amount)}, {line}")
     if abs(amount) > MAX_AMOUNT:
-        raise RuleError(2, f"amount {rupiah(amount)} is above the limit of {rupiah(MAX_AMOUNT)}")
-    return amount
+        raise RuleError(2, f"amount {rupiah(amount)} is above the limit of {rupiah(MAX_AMOUNT)}, {line}")
 
 
 def _year(value, kind):
@@ -279,7 +299,7 @@ _PARSERS = {
     "to_year": _year,
     "grantor": _text("grantor"),
     "name": _text("name"),
-    "note": _text("note"),
+    "note": _text("note", _CONTROL_IN_NOTES),  # a note may span lines (Alt+Enter in Excel)
 }
 
 

@@ -162,12 +162,20 @@ def _jsonl_rows(path):
             if not line.strip():
                 continue
             try:
-                raw = json.loads(line, parse_constant=_no_constant)
+                raw = json.loads(line, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
             except (ValueError, RecursionError) as e:
-                raise RuleError(1, f"the line is not valid JSON ({str(e)[:60]})", row=n) from None
+                raise RuleError(1, f"the line is not valid JSON ({e})", row=n) from None
             if not isinstance(raw, dict):
                 raise RuleError(1, "each JSONL line must be an object like {\"kind\": \"sp2d\", ...}", row=n)
             yield n, raw
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _v in pairs]
+    twice = next((k for k in keys if keys.count(k) > 1), None)
+    if twice is not None:
+        raise ValueError(f"the key '{twice}' appears twice")
+    return dict(pairs)
 
 
 def _no_constant(name):

@@ -186,6 +186,10 @@ class Ledger:
         except sqlite3.DatabaseError as e:
             self._rollback()
             raise store.db_error(e, self.path) from e
+        except OverflowError:
+            self._rollback()
+            raise RuleError(2, "the figures of a line would exceed what the ledger can hold "
+                               "(9.223.372.036.854.775.807 rupiah); check the amounts") from None
         except BaseException:
             self._rollback()
             raise
@@ -225,7 +229,7 @@ class Ledger:
 
     def head(self):
         row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-        return (row[0], row[1]) if row else (0, store.GENESIS)
+        return (row[0], row[1]) if row else (0, self.meta["genesis"])
 
     def verify(self, head=None):
         """Recompute chain, sequence, projections and seals; see ``verify.py``."""

@@ -126,7 +126,8 @@ def _tree(lines, names, by):
             rows.append(row(k, "kegiatan", names.get(k, ""), kegiatan[k]))
             if by != "akun":
                 continue
-            for bucket in sorted(b for b in lines if codes.kegiatan_of(b.split("/")[0]) == k):
+            for bucket in sorted((b for b in lines if codes.kegiatan_of(b.split("/")[0]) == k),
+                                 key=codes.line_order):
                 code = bucket.split("/")[0]
                 rows.append(row(bucket, "akun", names.get(code, "") if code != k else "", lines[bucket]))
     return rows

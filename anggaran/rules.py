@@ -57,19 +57,19 @@ class Resolver:
         return self._created[key]
 
 
-def refuse_second_pagu(event, existing_seq):
-    """Rule 3: one pagu per line and year."""
-    if existing_seq is not None:
+def refuse_second_pagu(event, existing):
+    """Rule 3: one pagu per line and year. ``existing`` points at the first (``seq 17``)."""
+    if existing is not None:
         raise RuleError(3, f"{codes.line_key(event.code, event.akun)} already has its pagu for "
-                           f"{event.year} (seq {existing_seq}); change a ceiling with revise, shift, "
+                           f"{event.year} ({existing}); change a ceiling with revise, shift, "
                            "cut or grant")
 
 
-def refuse_second_sp2d(event, existing_seq):
+def refuse_second_sp2d(event, existing):
     """Rule 6: an SP2D number is unique per year (identical events were skipped before)."""
-    if existing_seq is not None:
+    if existing is not None:
         raise RuleError(6, f"SP2D {event.ref} is already recorded for {event.year} with different "
-                           f"content (seq {existing_seq}); record a correction or refund instead")
+                           f"content ({existing}); record a correction or refund instead")
 
 
 def check_lines(resolver, event):

@@ -12,6 +12,7 @@ from the log in the same transaction as each append, rebuilt and compared by ``v
 """
 
 import datetime as dt
+import hashlib
 import os
 import sqlite3
 import urllib.parse
@@ -20,7 +21,6 @@ from .errors import LedgerError
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x414E4747  # "ANGG"
-GENESIS = "0" * 64
 DEFAULT_BUSY_TIMEOUT = 30.0
 
 
@@ -79,7 +79,8 @@ BEGIN SELECT RAISE(ABORT, 'anggaran: the event log is append-only: UPDATE refuse
 BEGIN SELECT RAISE(ABORT, 'anggaran: the event log is append-only: DELETE refused'); END""",
     "events_append_only": """CREATE TRIGGER events_append_only BEFORE INSERT ON events
 WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
-  OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '""" + GENESIS + """')
+  OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM events ORDER BY seq DESC LIMIT 1),
+                                   (SELECT value FROM meta WHERE key = 'genesis'))
 BEGIN SELECT RAISE(ABORT, 'anggaran: the event log is append-only: only the next seq, chained to the head, may be inserted'); END""",
     "events_unique": """CREATE TRIGGER events_unique BEFORE INSERT ON events
 WHEN EXISTS (SELECT 1 FROM events WHERE ident = NEW.ident)
@@ -143,6 +144,13 @@ def database(conn):
     return sqlite_utils.Database(conn)
 
 
+def genesis(satker, name, created_at):
+    """The ``prev_hash`` of the first event: SHA-256 over the satker's code and name and the
+    ledger's creation time, so that the metadata is bound into the chain."""
+    text = f"anggaran ledger\n{satker}\n{name}\n{created_at}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _writable(path):
     folder = os.path.dirname(os.path.abspath(path))
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
@@ -154,10 +162,12 @@ def create_schema(conn, satker, name):
               f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};")
     try:
         conn.executescript(script)
+        created_at = now_utc()
         meta = database(conn)["meta"]
         meta.insert_all([{"key": "satker", "value": satker}, {"key": "name", "value": name},
                          {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                         {"key": "created_at", "value": now_utc()}])
+                         {"key": "created_at", "value": created_at},
+                         {"key": "genesis", "value": genesis(satker, name, created_at)}])
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

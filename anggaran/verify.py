@@ -48,20 +48,35 @@ def verify(ledger, head=None):
     present = {t.name: t.sql for t in db["events"].triggers}
     missing = [name for name, sql in store.TRIGGERS.items()
                if store.normalise_sql(present.get(name)) != store.normalise_sql(sql)]
-    if missing:
-        raise VerifyError("the append-only triggers are missing or altered ("
-                          + ", ".join(missing) + "): the file was tampered with")
+    tampered = ("the append-only triggers are missing or altered (" + ", ".join(missing)
+                + "): the file was tampered with") if missing else None
     conn.execute("BEGIN")
     try:
-        count, head_seq, head_hash, levels, seals = _check_chain(conn, head)
+        start = _check_meta(ledger)
+        try:
+            count, head_seq, head_hash, levels, seals = _check_chain(conn, head, start)
+        except VerifyError as e:
+            raise VerifyError(f"{tampered}, and {e}" if tampered else str(e), e.seq) from None
+        if tampered:
+            raise VerifyError(tampered)
         resolver = _Levels(levels)
         deltas = _check_postings(conn, resolver)
         _check_daily(conn, deltas)
-        _check_seals(conn, resolver, seals)
+        _check_seals(conn, resolver, seals, start)
     finally:
         conn.execute("ROLLBACK")
     return VerifyResult(events=count, head_seq=head_seq, head_hash=head_hash,
                         seals=tuple(sorted(seals)))
+
+
+def _check_meta(ledger):
+    """The satker's code and name are bound into the chain by the genesis hash."""
+    meta = store.meta(ledger.conn)
+    expected = store.genesis(meta.get("satker"), meta.get("name"), meta.get("created_at"))
+    if meta.get("genesis") != expected:
+        raise VerifyError("the satker code, name or creation time in the file's metadata was "
+                          "changed: it no longer matches the start of the chain")
+    return expected
 
 
 _COLUMNS = ", ".join(FIELDS)
@@ -85,8 +100,8 @@ def _events(conn, columns):
     return _stream(conn, f"SELECT seq, {_COLUMNS}{extra} FROM events ORDER BY seq")
 
 
-def _check_chain(conn, head):
-    expected_seq, prev_hash, last_time = 1, store.GENESIS, ""
+def _check_chain(conn, head, start):
+    expected_seq, prev_hash, last_time = 1, start, ""
     levels = defaultdict(set)
     seals = {}
     seen_head = head is None
@@ -186,12 +201,12 @@ def _check_daily(conn, deltas):
                           "tables were altered")
 
 
-def _check_seals(conn, resolver, seals):
+def _check_seals(conn, resolver, seals, start):
     from .close import seal_figures
 
     for year, (seq, seal) in seals.items():
         head = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq - 1,)).fetchone()
-        if seal.get("head_hash") != (head[0] if head else store.GENESIS):
+        if seal.get("head_hash") != (head[0] if head else start):
             raise VerifyError(f"the seal of {year} (seq {seq}) names a chain head that is "
                               "not the event before it", seq)
         if seal.get("lines") != seal_figures(conn, year, seq):

@@ -99,12 +99,8 @@ def init(ctx, satker, name):
     click.echo(f"Created ledger {path} for satker {satker} {name}")
 
 
-KINDS = ["pagu", "revise", "shift", "cut", "grant", "carry_over", "lock", "unlock", "sp2d",
-         "correction", "refund", "name"]
-
-
-@cli.command()
-@click.argument("kind", type=click.Choice(KINDS))
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("kind", metavar="KIND")
 @click.option("--date", help="Effective date YYYY-MM-DD.")
 @click.option("--code", help="Budget code, e.g. CQ.6639.")
 @click.option("--amount", help="Whole rupiah: 1500000, 1.500.000 or 'Rp 1.500.000,-'.")
@@ -121,12 +117,24 @@ KINDS = ["pagu", "revise", "shift", "cut", "grant", "carry_over", "lock", "unloc
 def record(ctx, kind, **fields):
     """Record one event (checked against every rule; nothing written if refused).
 
+    KIND is one of: pagu, revise, shift, cut, grant, carry_over, lock, unlock, sp2d,
+    correction, refund, name.
+
     \b
     Examples:
       anggaran record pagu --date 2024-01-02 --code CQ.6639 --akun 521211 --amount 1.000.000.000
       anggaran record sp2d --date 2024-12-04 --code CQ.6639 --akun 521211 \\
           --amount "Rp 5.000.000" --ref 240122300000123
     """
+    if ctx.args:  # an option that is no field of any event: rule 1, like a bad CSV column
+        from anggaran.errors import RuleError
+        from anggaran.events import FIELDS
+        extra = ctx.args[0]
+        if extra.startswith("--"):
+            raise RuleError(1, f"unknown field '{extra[2:].split('=')[0]}' (fields are: "
+                               + ", ".join(FIELDS) + ")")
+        raise UsageError(f"unexpected argument '{extra}'; give every field as an option, "
+                         "e.g. --amount 1.500.000")
     with open_ledger(ctx) as ledger:
         result = ledger.record(kind, **fields)
     if result.new:

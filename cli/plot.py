@@ -4,6 +4,8 @@ and per jenis belanja, against the quarterly targets. matplotlib is an optional 
 
 from anggaran.errors import AnggaranError
 
+from .render import MONTHS
+
 COLOURS = {"": "black", "51": "tab:blue", "52": "tab:orange", "53": "tab:green"}
 
 
@@ -25,19 +27,17 @@ def absorption(result, path, locale="id"):
         targets = [(m["month"], float(m["target_pct"])) for m in r["months"] if m["target_pct"] is not None]
         if targets:
             ax.plot(*zip(*targets), linestyle="--", marker="s", color=colour, alpha=0.6,
-                    label=("target " if locale == "en" else "target ") + (r["jenis"] or ""))
+                    label="target " + (r["jenis"] or ""))
             for m in r["months"]:
                 if m["below_target"]:
                     ax.annotate("!", (m["month"], float(m["absorption_pct"])), color="red",
                                 fontsize=14, fontweight="bold", xytext=(4, 4),
                                 textcoords="offset points")
-    names = (["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-             if locale == "id" else
-             ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+    names = MONTHS
     ax.set_xticks(months, names)
     ax.set_ylim(0, 105)
-    ax.set_ylabel("% realisasi / (pagu − lock)" if locale == "id" else "% realised / (ceiling − lock)")
-    title = "Penyerapan anggaran kumulatif" if locale == "id" else "Cumulative budget absorption"
+    ax.set_ylabel("% realisasi / (pagu − lock)")
+    title = "Penyerapan anggaran kumulatif"
     ax.set_title(f"{title} — {result['satker']['code']} {result['satker']['name']} {result['year']}")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", ncol=2)

@@ -15,22 +15,15 @@ from decimal import Decimal
 
 from anggaran.money import format_money, format_percent
 
-HEADERS = {
-    "id": {"uraian": "Uraian", "ceiling": "Pagu Revisi", "locked": "Lock Pagu",
+# Headers follow the official report whatever the locale; --locale changes number style only.
+HEADERS = {"uraian": "Uraian", "ceiling": "Pagu Revisi", "locked": "Lock Pagu",
            "realised_before": "Periode Lalu", "realised_in_period": "Periode Ini",
            "realised": "s.d. Periode", "absorption_pct": "%", "balance": "Sisa Anggaran",
            "kode": "Kode", "title": "LAPORAN REALISASI SP2D TA {year}",
            "satker": "Satuan Kerja : {code} {name}",
            "period": "Periode {start} s.d. {as_of}", "known": "sebagaimana tercatat pada {known}",
-           "part1": "Pagu dan sisa anggaran", "part2": "Realisasi TA {year}"},
-    "en": {"uraian": "Description", "ceiling": "Revised ceiling", "locked": "Locked",
-           "realised_before": "Before period", "realised_in_period": "In period",
-           "realised": "To date", "absorption_pct": "%", "balance": "Balance",
-           "kode": "Code", "title": "SP2D REALISATION REPORT FY {year}",
-           "satker": "Work unit : {code} {name}",
-           "period": "Period {start} to {as_of}", "known": "as recorded at {known}",
-           "part1": "Ceiling and balance", "part2": "Realisation FY {year}"},
-}
+           "part1": "Pagu dan sisa anggaran", "part2": "Realisasi TA {year}"}
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 MONEY = ("ceiling", "locked", "realised_before", "realised_in_period", "realised", "balance")
 INDENT = {"total": 0, "program": 0, "jenis": 2, "kegiatan": 2, "akun": 4}
 
@@ -92,7 +85,7 @@ def report(rep, fmt="table", locale="id", width=None):
         return to_json(rep)
     if fmt == "csv":
         return to_csv(REPORT_CSV, rep["rows"])
-    h = HEADERS[locale]
+    h = HEADERS
     title = [h["title"].format(year=rep["year"]),
              h["satker"].format(**rep["satker"]),
              h["period"].format(start=rep["from"], as_of=rep["as_of"])
@@ -184,9 +177,7 @@ def history(hist, fmt="table", locale="id"):
         rows.append([r["seq"], r["date"], r["kind"], r["ref"] or "", delta,
                      *(format_money(r[k], locale) for k in ("ceiling", "locked", "realised", "balance")),
                      format_percent(r["absorption_pct"], locale)])
-    headers = ["seq", "date", "kind", "ref", "change", "ceiling", "locked", "realised",
-               "balance", "%"] if locale == "en" else \
-              ["seq", "tanggal", "peristiwa", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
+    headers = ["seq", "tanggal", "peristiwa", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
                "Sisa", "%"]
     title = f"{hist['code']}" + (f"/{hist['akun']}" if hist["akun"] else "")
     tablefmt = "pipe" if fmt == "markdown" else "simple"
@@ -231,10 +222,8 @@ def absorption(result, fmt="table", locale="id"):
     if fmt == "csv":
         return to_csv(("jenis", "name", "month", "ceiling", "locked", "realised", "absorption_pct",
                        "target_pct", "below_target"), flat)
-    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    if locale == "id":
-        months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-    headers = [("Bulan" if locale == "id" else "Month")] + [
+    months = MONTHS
+    headers = ["Bulan"] + [
         (f"{r['jenis']} " + r["name"].replace("BELANJA ", "")) if r["jenis"] else "TOTAL"
         for r in result["rows"]]
     rows = []
@@ -251,9 +240,7 @@ def absorption(result, fmt="table", locale="id"):
     body = tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True,
                     colalign=("left",) + ("right",) * len(result["rows"]))
     legend = ("% kumulatif = realisasi / (pagu − lock); akhir triwulan: capaian / target, "
-              "! = di bawah target" if locale == "id" else
-              "cumulative % = realised / (ceiling − lock); quarter ends: actual / target, "
-              "! = below target")
+              "! = di bawah target")
     return f"{result['satker']['code']} {result['satker']['name']} — {result['year']}\n\n{body}\n\n{legend}"
 
 

@@ -50,7 +50,7 @@ def report(rep, path, locale="id"):
     """Write ``ledger.report(...)`` to an .xlsx file."""
     from openpyxl.styles import Font
 
-    h = HEADERS[locale]
+    h = HEADERS
     book = _book()
     ws = book.active
     ws.title = "Realisasi"
@@ -83,8 +83,8 @@ def absorption(result, path, locale="id"):
 
     book = _book()
     ws = book.active
-    ws.title = "Penyerapan" if locale == "id" else "Absorption"
-    headers = ["Bulan" if locale == "id" else "Month"]
+    ws.title = "Penyerapan"
+    headers = ["Bulan"]
     for r in result["rows"]:
         label = f"{r['jenis']} {r['name']}" if r["jenis"] else r["name"]
         headers += [f"{label} %", "Target %"]

@@ -77,6 +77,9 @@ class Model:
                     return 2
                 if e["kind"] != "revise" and e["amount"] <= 0:
                     return 2
+            if e["kind"] in ("shift", "correction") and \
+                    (e["from_code"], e.get("from_akun")) == (e["code"], e.get("akun")):
+                return 1  # moves nothing
             if e in self.events or e in new:
                 skipped += 1
                 continue

@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from anggaran import store
+from anggaran.ledger import Ledger
 from conftest import log_rows, write
 
 EVENTS = ("kind,date,code,akun,amount,ref\n"
@@ -151,7 +152,7 @@ def test_log_json_has_fields_and_chain(filled):
     import json
     events = json.loads(filled("log", "--format", "json").stdout)
     assert [e["seq"] for e in events] == [1, 2, 3, 4]
-    assert events[0]["prev_hash"] == "0" * 64
+    assert events[0]["prev_hash"] == Ledger.open(filled.db).meta["genesis"]
     assert all(b["prev_hash"] == a["hash"] for a, b in zip(events, events[1:]))
     assert events[1] == {"kind": "sp2d", "date": "2024-03-01", "code": "CQ.6639", "akun": "521211",
                          "amount": 100, "ref": "S1", "seq": 2,

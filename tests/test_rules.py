@@ -76,9 +76,10 @@ def test_rule1_money_event_needs_kegiatan(funded):
 
 
 @pytest.mark.parametrize("amount,message", [
-    ("0", "rule 2: amount must be positive, got 0"),
-    ("-5", "rule 2: amount must be positive, got -5"),
-    ("1.000.000.000.000.001", "rule 2: amount 1.000.000.000.000.001 is above the limit of 1.000.000.000.000.000"),
+    ("0", "rule 2: amount must be positive, got 0, CQ.6870/521211"),
+    ("-5", "rule 2: amount must be positive, got -5, CQ.6870/521211"),
+    ("1.000.000.000.000.001", "rule 2: amount 1.000.000.000.000.001 is above the limit of "
+                              "1.000.000.000.000.000, CQ.6870/521211"),
 ])
 def test_rule2_amount_range(funded, amount, message):
     refused(funded, ["record", "sp2d", "--date", "2024-03-01", "--code", "CQ.6870", "--akun",
@@ -87,7 +88,7 @@ def test_rule2_amount_range(funded, amount, message):
 
 def test_rule2_revise_zero(funded):
     refused(funded, ["record", "revise", "--date", "2024-03-01", "--code", "CQ.6870", "--akun",
-                     "521211", "--amount", "0"], "rule 2: revise amount must not be zero")
+                     "521211", "--amount", "0"], "rule 2: revise amount must not be zero, CQ.6870/521211")
 
 
 def test_rule2_negative_revise_is_allowed(funded):
