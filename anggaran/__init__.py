@@ -1,0 +1,14 @@
+"""anggaran: a satker's budget as an append-only, hash-chained event ledger.
+
+    from anggaran import Ledger
+    with Ledger.open("anggaran.db") as ledger:
+        ledger.record("sp2d", date="2024-12-04", code="CQ.6639", akun="521211",
+                      amount="Rp 5.000.000", ref="240122300000123")
+        print(ledger.report(as_of="2024-12-31")["rows"][0])
+"""
+
+from .errors import AnggaranError, LedgerError, RuleError, UsageError, VerifyError
+from .ledger import Ledger
+
+__version__ = "0.1.0"
+__all__ = ["Ledger", "AnggaranError", "LedgerError", "RuleError", "UsageError", "VerifyError"]

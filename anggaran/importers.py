@@ -44,7 +44,7 @@ for _field, _names in HEADER_ALIASES.items():
 
 def map_header(header):
     """The field of each column, or a rule 1 refusal naming the unknown column."""
-    fields = []
+    fields, names = [], {}
     for raw in header:
         key = header_key(raw) if raw is not None else ""
         if not key:
@@ -54,10 +54,12 @@ def map_header(header):
             sakti = ", ".join(n for ns in HEADER_ALIASES.values() for n in ns)
             raise RuleError(1, f"unknown column '{str(raw).strip()[:40]}' in the header; use the "
                                f"field names ({names}) or the SAKTI names ({sakti})")
-        fields.append(_ACCEPTED[key])
-    if len(set(fields)) != len(fields):
-        twice = next(f for f in fields if fields.count(f) > 1)
-        raise RuleError(1, f"the header names the field '{twice}' twice")
+        field = _ACCEPTED[key]
+        if field in names:
+            raise RuleError(1, f"the header columns '{names[field]}' and '{str(raw).strip()}' both "
+                               f"mean the field '{field}'; keep one of them")
+        names[field] = str(raw).strip()
+        fields.append(field)
     return fields
 
 
@@ -115,8 +117,15 @@ def _blank(cell):
 
 
 def _csv_cells(path):
+    """CSV cells; a file whose header has more ``;`` than ``,`` is read as ``;``-separated
+    (Excel with Indonesian regional settings saves CSV that way)."""
     with open(path, encoding="utf-8-sig", newline="") as f:
-        yield from csv.reader(f)
+        first = f.readline()
+        f.seek(0)
+        if first.startswith("\ufeff"):
+            f.read(1)
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        yield from csv.reader(f, delimiter=delimiter)
 
 
 def _xlsx_cells(path, sheet):

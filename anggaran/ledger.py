@@ -77,8 +77,9 @@ class Ledger:
         name = str(name).strip()
         if not (satker.isascii() and satker.isdigit() and len(satker) == 6):
             raise LedgerError(f"satker '{satker[:20]}' must be the six-digit satker code, e.g. 657757")
-        if not name:
-            raise LedgerError("--name must name the satker, e.g. \"KPU KABUPATEN LUMAJANG\"")
+        if not name or not name.isprintable() or len(name) > 200:
+            raise LedgerError("--name must name the satker in one line of text, e.g. "
+                              "\"KPU KABUPATEN LUMAJANG\"")
         conn = store.connect(path, create=True)
         try:
             store.create_schema(conn, satker, name)

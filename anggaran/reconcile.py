@@ -81,14 +81,15 @@ def _open(path):
         raise AnggaranError(f"cannot read {path}: {e.strerror}") from None
 
 
-def _rows(path):
+def _rows(path, needs="code,ceiling,realised"):
     f = _open(path)
     with f:
         try:
             reader = csv.reader(f)
             header = next(reader, None)
             if header is None:
-                raise AnggaranError(f"{path} is empty; a statement needs the header code,ceiling,realised")
+                raise AnggaranError(f"{path} is empty; it needs the header {needs} and one row "
+                                    "per figure to compare")
             yield header
             for n, cells in enumerate(reader, start=1):
                 if any(c.strip() for c in cells):
@@ -112,7 +113,12 @@ def read_statement(path, satker_code):
                                 f"({' or '.join(sorted(ALIASES[field]))})")
     statement = {}
     for n, cells in rows:
-        get = lambda f: cells[cols[f]].strip() if f in cols and cols[f] < len(cells) else ""  # noqa: E731
+        def get(field):
+            if field not in cols or cols[field] >= len(cells):
+                return ""
+            value = cells[cols[field]].strip()
+            return value[1:] if value.startswith("'") else value  # a defused spreadsheet cell
+
         code, akun = get("code"), get("akun") or None
         if "code" not in cols or (not code and get("name")):
             first = get("name").split(" ")[0] if get("name") else ""
@@ -129,6 +135,8 @@ def read_statement(path, satker_code):
             raise AnggaranError(f"statement row {n}: {code or 'the total'}"
                                 f"{'/' + akun if akun else ''} appears twice")
         statement[key] = entry
+    if not statement:
+        raise AnggaranError(f"{path} has a header but no rows: nothing to compare")
     return statement
 
 
@@ -265,7 +273,7 @@ def read_sp2d_list(path):
     from .events import Event
     from .errors import RuleError
 
-    rows = _rows(path)
+    rows = _rows(path, needs="ref,date,code,amount")
     cols = _map_header(next(rows), SP2D_ALIASES)
     for field in ("ref", "date", "code", "amount"):
         if field not in cols:
@@ -283,6 +291,8 @@ def read_sp2d_list(path):
         if key in listed:
             raise AnggaranError(f"SP2D list row {n}: SP2D {e.ref} of {e.year} is listed twice")
         listed[key] = {"date": e.date, "code": e.code, "akun": e.akun, "amount": e.amount}
+    if not listed:
+        raise AnggaranError(f"{path} has a header but no SP2D: nothing to compare")
     return listed, "akun" in cols
 
 

@@ -136,6 +136,9 @@ def _tree(lines, names, by):
 def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     """Every event that touched a code's lines (or one line with ``akun``) in the as-of
     year up to the as-of date, in effective-date order, with running figures."""
+    if "/" in code:
+        c, _, a = code.partition("/")
+        raise UsageError(f"write one line as CODE --akun AKUN: history {c}" + (f" --akun {a}" if a else ""))
     if not codes.is_code(code):
         raise UsageError(f"'{code}' is not a budget code like CQ.6639")
     if akun is not None and not codes.is_akun(akun):
@@ -167,7 +170,7 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
             "ceiling": c, "locked": l, "realised": r, "balance": c - r,
             "absorption_pct": percent(r, c),
         })
-    return {"code": code, "akun": akun, "rows": rows}
+    return {"code": code, "akun": akun, "year": year, "as_of": as_of, "rows": rows}
 
 
 # ------------------------------------------------------------------ absorption

@@ -76,6 +76,10 @@ def check_lines(resolver, event):
     """Rule 4 for every side of the event, and rule 7's cross-event checks."""
     for side in event.sides():
         levels = resolver.levels(event.year, side.code)
+        if len(levels) > 1 and side.akun is None and side.role != CREATE:
+            field = "from_akun" if side.part == "from" else "akun"
+            raise RuleError(4, f"{_what(event)} on {side.code}: its ceilings are per akun in "
+                               f"{event.year}, so the event must name the akun ({field})")
         if len(levels) > 1:
             raise RuleError(4, f"{side.code} would mix code-level and akun-level ceilings in "
                                f"{event.year}; record every ceiling of a code with an akun, or none")

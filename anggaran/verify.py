@@ -43,6 +43,17 @@ class _Levels:
 
 
 def verify(ledger, head=None):
+    """Check everything; ``head`` is a chain head exported earlier (or its first 12+ hex
+    digits, as ``record`` prints them)."""
+    import re
+
+    from .errors import UsageError
+
+    if head is not None:
+        head = head.strip().rstrip("…").lower()
+        if not re.fullmatch(r"[0-9a-f]{12,64}", head):
+            raise UsageError("--head takes a chain head hash as verify prints it (64 hex digits; "
+                             "its first 12 or more will do)")
     conn = ledger.conn
     db = ledger.db  # sqlite-utils: the triggers on the events table, as the file holds them
     present = {t.name: t.sql for t in db["events"].triggers}
@@ -138,7 +149,7 @@ def _check_chain(conn, head, start):
                     levels[(year, side.code)].add("akun" if side.akun else "code")
         elif kind == "close":
             seals[year] = (seq, json.loads(seal))
-        if head is not None and rec_hash == head:
+        if head is not None and rec_hash.startswith(head):
             seen_head = True
         prev_hash, last_time = rec_hash, recorded_at
         expected_seq += 1

@@ -225,6 +225,8 @@ def verify(ctx, head):
     with ledger:
         try:
             result = ledger.verify(head=head)
+        except UsageError:
+            raise
         except VerifyError as e:
             raise AnggaranError(f"verify failed: {e}") from None
     click.echo(f"OK: {result.events} events, chain intact; head seq {result.head_seq} "
@@ -234,7 +236,7 @@ def verify(ctx, head):
 def emit(text_or_writer, fmt, output):
     """Print text, or write it (or an .xlsx workbook) to --output."""
     if fmt == "xlsx":
-        if not output:
+        if not output or not output.lower().endswith(".xlsx"):
             raise UsageError("--format xlsx needs --output FILE.xlsx")
         text_or_writer(output)
         click.echo(f"Wrote {output}")

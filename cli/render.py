@@ -35,7 +35,16 @@ def tabulate(*args, **kwargs):
 
 
 def terminal_width():
-    return shutil.get_terminal_size((80, 24)).columns
+    """COLUMNS if set, else the terminal's width; written to a file or a pipe, unlimited
+    (the full official layout), since the reader's width is unknown."""
+    import os
+    import sys
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return 10_000
 
 
 # ------------------------------------------------------------------ shared
@@ -52,7 +61,7 @@ def _json_default(value):
 
 def safe_cell(value):
     """Defuse spreadsheet formulas: a text cell starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and len(value) > 1 and value[0] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
@@ -69,6 +78,8 @@ def to_csv(header, rows):
 def _csv_value(value):
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return safe_cell(value)
@@ -165,9 +176,13 @@ HISTORY_KEYS = ("seq", "date", "recorded_at", "kind", "ref", "delta_ceiling", "d
 
 def history(hist, fmt="table", locale="id"):
     if fmt == "json":
-        return to_json(hist)
+        return to_json({k: hist[k] for k in ("code", "akun", "rows")})
     if fmt == "csv":
         return to_csv(HISTORY_KEYS, hist["rows"])
+    title = f"{hist['code']}" + (f"/{hist['akun']}" if hist["akun"] else "")
+    if not hist["rows"]:
+        return (f"{title}: no event touched it in {hist['year']} up to {hist['as_of']} "
+                "(check the code, the --akun, or --as-of)")
     rows = []
     for r in hist["rows"]:
         delta = next((format_money(r[k], locale) for k in ("delta_ceiling", "delta_locked",
@@ -179,7 +194,6 @@ def history(hist, fmt="table", locale="id"):
                      format_percent(r["absorption_pct"], locale)])
     headers = ["seq", "tanggal", "peristiwa", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
                "Sisa", "%"]
-    title = f"{hist['code']}" + (f"/{hist['akun']}" if hist["akun"] else "")
     tablefmt = "pipe" if fmt == "markdown" else "simple"
     return title + "\n\n" + tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True,
                                      colalign=("right", "left", "left", "left") + ("right",) * 6)
