@@ -280,9 +280,9 @@ class Ledger:
         """``anggaran reconcile STATEMENT``: differences with a treasury statement."""
         return reconcile.reconcile_statement(self, statement, as_of, known_at)
 
-    def reconcile_sp2d(self, sp2d_list):
+    def reconcile_sp2d(self, sp2d_list, as_of=None, known_at=None):
         """``anggaran reconcile --sp2d LIST``: SP2D missing or different on either side."""
-        return reconcile.reconcile_sp2d(self, sp2d_list)
+        return reconcile.reconcile_sp2d(self, sp2d_list, as_of, known_at)
 
     def export(self, to, target, as_of=None):
         """``anggaran export``: a Beancount or hledger journal file, or a Fiscal Data

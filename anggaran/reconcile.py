@@ -296,15 +296,24 @@ def read_sp2d_list(path):
     return listed, "akun" in cols
 
 
-def reconcile_sp2d(ledger, path):
-    """Match SP2D by (year, number) with the treasury's list, as recorded (no corrections)."""
+def reconcile_sp2d(ledger, path, as_of=None, known_at=None):
+    """Match SP2D by (year, number) with the treasury's list, as recorded (no corrections).
+
+    With ``as_of``, only SP2D dated on or before it count, on both sides; with
+    ``known_at``, only those the ledger had recorded by then."""
+    from .reports import parse_date, resolve_known_at
+
     listed, with_akun = read_sp2d_list(path)
+    if as_of is not None:
+        as_of = parse_date(as_of, "--as-of")
+        listed = {k: v for k, v in listed.items() if v["date"] <= as_of}
+    _, max_seq = resolve_known_at(ledger, known_at)
     years = sorted({y for y, _ in listed})
     mine = {}
     for y in years:
         for r in ledger.conn.execute(
-                "SELECT year, ref, date, code, akun, amount FROM events WHERE kind = 'sp2d' AND year = ?",
-                (y,)):
+                "SELECT year, ref, date, code, akun, amount FROM events WHERE kind = 'sp2d' "
+                "AND year = ? AND seq <= ? AND date <= ?", (y, max_seq, as_of or "9999")):
             mine[(r[0], r[1])] = {"date": r[2], "code": r[3], "akun": r[4], "amount": r[5]}
     fields = ("date", "code", "akun", "amount") if with_akun else ("date", "code", "amount")
     diffs = []

@@ -365,9 +365,7 @@ def reconcile(ctx, statement, sp2d_list, as_of, known_at, fmt, locale):
         raise UsageError("give either a STATEMENT file or --sp2d LIST (one of them)")
     with open_ledger(ctx) as ledger:
         if sp2d_list:
-            if as_of or known_at:
-                raise UsageError("--sp2d matches every SP2D as recorded; --as-of and --known-at do not apply")
-            result = ledger.reconcile_sp2d(sp2d_list)
+            result = ledger.reconcile_sp2d(sp2d_list, as_of=as_of, known_at=known_at)
             click.echo(render.sp2d_differences(result, fmt, locale))
         else:
             result = ledger.reconcile(statement, as_of=as_of, known_at=known_at)

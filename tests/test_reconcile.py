@@ -107,6 +107,15 @@ def test_sp2d_list_missing_extra_and_altered(filled, tmp_path):
     ]
 
 
+def test_sp2d_list_as_of_and_known_at(filled, tmp_path):
+    lst = write(tmp_path / "sp2d.csv", "ref,date,code,amount\n"
+                "S1,2024-03-15,CQ.6639,100000\nS2,2024-06-15,CQ.6709,200000\n")
+    status, got = diffs(filled, "--sp2d", lst, "--as-of", "2024-06-30")
+    assert status == 0 and got == []
+    status, got = diffs(filled, "--sp2d", lst, "--known-at", "2000-01-01")
+    assert status == 1 and [d["kind"] for d in got] == ["missing_in_ledger", "missing_in_ledger"]
+
+
 def test_fix_by_appending_then_reconcile_to_zero(filled, tmp_path):
     lst = write(tmp_path / "sp2d.csv", "ref,date,code,akun,amount\n"
                 "S1,2024-03-15,CQ.6639,521211,100000\nS2,2024-06-15,CQ.6709,521211,200000\n"
