@@ -7,7 +7,6 @@ hash before it. Afterwards any event dated in that year is refused (rule 9), and
 """
 
 import datetime as dt
-import json
 
 from .errors import AnggaranError, UsageError
 from .append import identity
@@ -63,6 +62,3 @@ def close_year(ledger, year, today=None):
 
     return ledger.append_seal(seal_it)
 
-
-def parse_seal(text):
-    return json.loads(text)

@@ -165,7 +165,7 @@ class Event:
             raise RuleError(1, "missing required field 'kind' (one of: " + ", ".join(KINDS) + ")")
         if isinstance(kind, str):  # "SP2D", "Carry-over" as typed in a spreadsheet
             kind = kind.strip().lower().replace("-", "_").replace(" ", "_")
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:
             raise RuleError(1, f"unknown kind '{_show(raw.get('kind'))}' (use one of: " + ", ".join(KINDS) + ")")
         required, optional = KINDS[kind]
         for key in values:
@@ -219,6 +219,7 @@ def _text(field, control=_CONTROL):
 
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _date(value, kind):
@@ -228,7 +229,7 @@ def _date(value, kind):
         raise RuleError(1, f"date must be text YYYY-MM-DD, got {_show(json.dumps(value, default=str))}")
     text = value.strip()
     try:
-        if len(text) != 10:
+        if not DATE_RE.match(text):
             raise ValueError
         day = dt.date.fromisoformat(text)
     except ValueError:

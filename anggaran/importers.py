@@ -135,12 +135,20 @@ def _xlsx_cells(path, sheet):
 
     import openpyxl
 
+    def unreadable(e):
+        return RuleError(1, f"{os.fspath(path)} is not a readable .xlsx workbook "
+                            f"({type(e).__name__}: {str(e)[:60]}); save it again from Excel")
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        if isinstance(e, FileNotFoundError):
+    except (zipfile.BadZipFile, OSError) as e:
+        if isinstance(e, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise
-        raise RuleError(1, f"{os.fspath(path)} is not a readable .xlsx workbook ({str(e)[:60]})") from None
+        raise unreadable(e) from None
+    except Exception as e:  # openpyxl raises many kinds on a damaged file
+        raise unreadable(e) from None
     try:
         if sheet is None:
             ws = book.worksheets[0]
@@ -149,7 +157,14 @@ def _xlsx_cells(path, sheet):
         else:
             raise RuleError(1, f"no sheet '{sheet}' in {os.fspath(path)}; it has: "
                                + ", ".join(book.sheetnames))
-        for values in ws.iter_rows(values_only=True):
+        rows = ws.iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                break
+            except Exception as e:  # a damaged sheet part shows only while reading it
+                raise unreadable(e) from None
             yield [_xlsx_value(v) for v in values]
     finally:
         book.close()
@@ -171,12 +186,19 @@ def _jsonl_rows(path):
             if not line.strip():
                 continue
             try:
-                raw = json.loads(line, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
+                raw = json.loads(line, parse_constant=_no_constant, object_pairs_hook=_no_duplicates,
+                                 parse_int=_int)
             except (ValueError, RecursionError) as e:
                 raise RuleError(1, f"the line is not valid JSON ({e})", row=n) from None
             if not isinstance(raw, dict):
                 raise RuleError(1, "each JSONL line must be an object like {\"kind\": \"sp2d\", ...}", row=n)
             yield n, raw
+
+
+def _int(text):
+    """A JSON integer; one of more than 19 digits stays text (and is then refused as too
+    large, under rule 2, instead of tripping Python's limit on huge integers)."""
+    return int(text) if len(text) <= 20 else text
 
 
 def _no_duplicates(pairs):

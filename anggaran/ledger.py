@@ -11,6 +11,7 @@ events, and can never spend the same last rupiah.
 
 import datetime as dt
 import json
+import re
 import sqlite3
 
 import attrs
@@ -33,6 +34,10 @@ class AppendResult:
     seqs: tuple = ()
 
 
+ISO_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
+                       r"([zZ]|[+-][0-9]{2}:?[0-9]{2})?$")
+
+
 def parse_time(text, what="time"):
     """ISO 8601 -> ``YYYY-MM-DDTHH:MM:SSZ`` in UTC; a bare date means the end of that day."""
     if isinstance(text, (dt.datetime, dt.date)):
@@ -48,10 +53,15 @@ def parse_time(text, what="time"):
             moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=dt.timezone.utc)
-    except ValueError:
+        if not ISO_START.match(raw):
+            raise ValueError
+        moment = moment.astimezone(dt.timezone.utc)
+        if not 1900 <= moment.year <= 2999:
+            raise ValueError
+    except (ValueError, OverflowError):
         raise ValueError(f"{what} '{raw[:40]}' is not an ISO 8601 time like 2024-12-05T09:00:00Z "
-                         "or a date like 2024-12-05") from None
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                         "or a date like 2024-12-05 (years 1900-2999)") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Ledger:
@@ -183,7 +193,6 @@ class Ledger:
         try:
             result = work()
             conn.execute("COMMIT")
-            return result
         except sqlite3.DatabaseError as e:
             self._rollback()
             raise store.db_error(e, self.path) from e
@@ -194,6 +203,11 @@ class Ledger:
         except BaseException:
             self._rollback()
             raise
+        try:  # fold the write-ahead log into the file, for readers that cannot use it
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.DatabaseError:
+            pass
+        return result
 
     def _seal_in_transaction(self, build):
         event, ident, seal = build()

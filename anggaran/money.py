@@ -43,8 +43,10 @@ def parse_amount(value):
     m = _AMOUNT.match(text)
     if not m or (m["sign1"] and m["sign2"]):
         raise AmountFormatError(f"'{_short(text)}' is not a whole-rupiah amount")
-    digits = m["plain"] or m["dot"] or m["comma"]
-    number = int(digits.replace(".", "").replace(",", ""))
+    digits = (m["plain"] or m["dot"] or m["comma"]).replace(".", "").replace(",", "")
+    if len(digits.lstrip("0")) > 19:  # far above any limit; spare int() a huge string
+        digits = "9" * 19
+    number = int(digits)
     return -number if (m["sign1"] or m["sign2"]) else number
 
 

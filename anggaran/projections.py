@@ -49,14 +49,6 @@ class Figures:
         return self.ceiling - self.locked - self.realised
 
 
-def line_bucket(code, line_akun):
-    return codes.line_key(code, line_akun)
-
-
-def jenis_bucket(akun):
-    return "#" + codes.jenis_of(akun)
-
-
 def postings_for(event, seq, resolver):
     """The posting rows of one event: (seq, year, date, code, line akun, jenis, dc, dl, dr)."""
     rows = []
@@ -70,7 +62,7 @@ def postings_for(event, seq, resolver):
 def add_deltas(deltas, posting):
     """Accumulate one posting into ``deltas[(year, bucket, date)] = [dc, dl, dr]``."""
     _seq, year, date, code, akun, jenis, dc, dl, dr = posting
-    for bucket in (line_bucket(code, akun), "#" + jenis):
+    for bucket in (codes.line_key(code, akun), "#" + jenis):
         d = deltas[(year, bucket, date)]
         d[0] += dc
         d[1] += dl

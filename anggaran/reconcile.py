@@ -50,7 +50,10 @@ def _map_header(header, wanted):
         key = _header_key(raw)
         for field, names in wanted.items():
             if key in {_header_key(n) for n in names}:
-                mapping.setdefault(field, i)
+                if field in mapping:
+                    raise AnggaranError(f"the columns '{header[mapping[field]].strip()}' and "
+                                        f"'{raw.strip()}' both mean {field}; keep one of them")
+                mapping[field] = i
                 break
         else:
             if key and key.replace(" ", "_") not in IGNORED and key not in IGNORED:
@@ -85,7 +88,9 @@ def _rows(path, needs="code,ceiling,realised"):
     f = _open(path)
     with f:
         try:
-            reader = csv.reader(f)
+            first = f.readline()
+            f.seek(0)
+            reader = csv.reader(f, delimiter=";" if first.count(";") > first.count(",") else ",")
             header = next(reader, None)
             if header is None:
                 raise AnggaranError(f"{path} is empty; it needs the header {needs} and one row "
@@ -183,15 +188,22 @@ def ledger_rows(ledger, as_of, known_at):
     return by_akun, out
 
 
-def _parent(key):
+def _parent(key, present):
+    """The statement row a row should sum into: the nearest enclosing row the statement
+    has (an akun line into its deeper code, if listed, else its kegiatan; a deeper code
+    into a shorter deeper code or its kegiatan)."""
     level, code, akun = key
-    if level == "program":
+    if level in ("program", "jenis"):
         return ("total", "", "")
     if level == "kegiatan":
         return ("program", codes.program_of(code), "")
-    if level == "jenis":
-        return ("total", "", "")
     if level in ("akun", "code"):
+        parts = code.split(".")
+        start = len(parts) if level == "akun" else len(parts) - 1
+        for n in range(start, 2, -1):
+            candidate = ("code", ".".join(parts[:n]), "")
+            if candidate in present:
+                return candidate
         return ("kegiatan", codes.kegiatan_of(code), "")
     return None
 
@@ -234,7 +246,7 @@ def _inconsistencies(theirs, mine):
     out = []
     children = {}
     for key, row in theirs.items():
-        parent = _parent(key)
+        parent = _parent(key, theirs)
         if parent is None:
             continue
         # A total is the sum of programs if the statement has any, else of jenis rows.

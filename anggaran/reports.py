@@ -23,14 +23,18 @@ FIGURES = ("ceiling", "locked", "realised_before", "realised_in_period", "realis
 
 
 def parse_date(text, what):
+    """A date option (``--as-of``, ``--from``) as ``YYYY-MM-DD``; UsageError otherwise."""
+    from .events import DATE_RE, FIRST_YEAR, LAST_YEAR
+
     if isinstance(text, dt.date):
-        return text.isoformat()
+        text = text.isoformat()
+    raw = str(text).strip()
     try:
-        if len(str(text).strip()) != 10:
+        if not DATE_RE.match(raw) or not FIRST_YEAR <= int(raw[:4]) <= LAST_YEAR:
             raise ValueError
-        return dt.date.fromisoformat(str(text).strip()).isoformat()
+        return dt.date.fromisoformat(raw).isoformat()
     except ValueError:
-        raise UsageError(f"{what} '{str(text)[:40]}' is not a date like 2024-12-31") from None
+        raise UsageError(f"{what} '{raw[:40]}' is not a date like 2024-12-31") from None
 
 
 def resolve_dates(ledger, as_of=None, period_start=None, today=None):
@@ -133,6 +137,11 @@ def _tree(lines, names, by):
     return rows
 
 
+def resolver_levels(conn, year, code):
+    from .rules import Resolver
+    return Resolver(conn).levels(year, code)
+
+
 def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     """Every event that touched a code's lines (or one line with ``akun``) in the as-of
     year up to the as-of date, in effective-date order, with running figures."""
@@ -154,6 +163,9 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
                "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
         args = [year, code, as_of, max_seq]
         if akun is not None:
+            if resolver_levels(conn, year, code) == {"code"}:
+                raise UsageError(f"{code} keeps one code-level line in {year} ({code}/): omit --akun "
+                                 "(the akun on its SP2Ds counts only for the jenis report)")
             sql += " AND p.akun = ?"
             args.append(akun)
         sql += " GROUP BY p.seq ORDER BY p.date, p.seq"
@@ -197,9 +209,13 @@ def read_targets(stream):
     for n, rec in enumerate(reader, start=1):
         rec = {k.strip(): (v or "").strip() for k, v in rec.items() if k}
         try:
-            targets[rec["jenis"]] = tuple(Decimal(rec[f"tw{q}"]) for q in range(1, 5))
+            values = tuple(Decimal(rec[f"tw{q}"]) for q in range(1, 5))
+            if not all(v.is_finite() and 0 <= v <= 100 for v in values):
+                raise InvalidOperation
+            targets[rec["jenis"]] = values
         except InvalidOperation:
-            raise UsageError(f"targets row {n}: tw1..tw4 must be percentages like 50 or 72.5") from None
+            raise UsageError(f"targets row {n}: tw1..tw4 must be percentages from 0 to 100, "
+                             "like 50 or 72.5") from None
     return targets
 
 

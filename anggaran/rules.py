@@ -1,4 +1,5 @@
-"""The budget rules that need the ledger's state (3, 4, 5, 6, 7, 9).
+"""The budget rules that need the ledger's state (3, 4, 5, 6, 7; rule 9 is the closed-year
+check in append.py).
 
 Rules 1 and 2 (and the field part of 7) are judged on one row alone in ``events.py``.
 Here, the state is the ledger *as it would stand with the whole batch applied*: the
@@ -122,6 +123,9 @@ def _check_correction(resolver, event):
         raise RuleError(7, f"SP2D koreksi names SP2D {event.sp2d}, which is not recorded for {y}")
     from_line = (event.from_code, resolver.line_akun(y, event.from_code, event.from_akun))
     sp_line = (original.code, resolver.line_akun(y, original.code, original.akun))
+    if event.date < original.date:
+        raise RuleError(7, f"SP2D koreksi dated {event.date} comes before SP2D {event.sp2d} "
+                           f"({original.date}) that it corrects, {codes.line_key(*from_line)}")
     if from_line != sp_line:
         raise RuleError(7, f"SP2D koreksi moves SP2D {event.sp2d} away from "
                            f"{codes.line_key(*from_line)}, but that SP2D was paid on {codes.line_key(*sp_line)}")
@@ -141,6 +145,9 @@ def _check_refund(resolver, event):
         raise RuleError(7, f"refund {event.ref} names SP2D {event.sp2d}, which is not recorded for {y}")
     line = (event.code, resolver.line_akun(y, event.code, event.akun))
     sp_line = (original.code, resolver.line_akun(y, original.code, original.akun))
+    if event.date < original.date:
+        raise RuleError(7, f"refund {event.ref} dated {event.date} comes before SP2D {event.sp2d} "
+                           f"({original.date}) that it returns money of, {codes.line_key(*line)}")
     if line != sp_line:
         raise RuleError(7, f"refund {event.ref} is on {codes.line_key(*line)}, but SP2D "
                            f"{event.sp2d} was paid on {codes.line_key(*sp_line)}")
@@ -177,16 +184,5 @@ def breaks(ceiling, locked, realised):
     return ceiling < 0 or locked < 0 or realised < 0 or realised + locked > ceiling
 
 
-def culprit_filter(ceiling, locked, realised):
-    """Which kind of side can be blamed for figures that break rule 5."""
-    if ceiling < 0:
-        return lambda s: s.ceiling < 0
-    if locked < 0:
-        return lambda s: s.locked < 0
-    if realised < 0:
-        return lambda s: s.realised < 0
-    return lambda s: s.realised > 0 or s.locked > 0 or s.ceiling < 0
-
-
 __all__ = ["Resolver", "refuse_second_pagu", "refuse_second_sp2d", "check_lines", "rule5_message", "breaks",
-           "culprit_filter", "CEILING", "CREATE"]
+           "CEILING", "CREATE"]

@@ -113,10 +113,7 @@ def connect(path, create=False):
         raise LedgerError(f"folder {folder} does not exist; create it first or choose another --db path")
     try:
         if not create and not _writable(path):
-            # A read-only ledger (an auditor's copy, read-only media) can still be read;
-            # any write then fails with "read-only".
-            uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?immutable=1"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            conn = _read_only(path)
         else:
             conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -149,6 +146,22 @@ def genesis(satker, name, created_at):
     ledger's creation time, so that the metadata is bound into the chain."""
     text = f"anggaran ledger\n{satker}\n{name}\n{created_at}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_only(path):
+    """A ledger we may not write (an auditor's copy, read-only media) can still be read.
+    ``mode=ro`` sees what is in the write-ahead log; where even that cannot open (no
+    shared-memory file and a read-only folder), ``immutable=1`` reads the main file, which
+    holds every commit since writers checkpoint after each one. Writes then fail with
+    "read-only"."""
+    base = "file:" + urllib.parse.quote(os.path.abspath(path))
+    try:
+        conn = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None,
+                               timeout=busy_timeout())
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.DatabaseError:
+        return sqlite3.connect(base + "?immutable=1", uri=True, isolation_level=None)
 
 
 def _writable(path):

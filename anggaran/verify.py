@@ -55,10 +55,7 @@ def verify(ledger, head=None):
             raise UsageError("--head takes a chain head hash as verify prints it (64 hex digits; "
                              "its first 12 or more will do)")
     conn = ledger.conn
-    db = ledger.db  # sqlite-utils: the triggers on the events table, as the file holds them
-    present = {t.name: t.sql for t in db["events"].triggers}
-    missing = [name for name, sql in store.TRIGGERS.items()
-               if store.normalise_sql(present.get(name)) != store.normalise_sql(sql)]
+    missing = store.missing_triggers(conn)
     tampered = ("the append-only triggers are missing or altered (" + ", ".join(missing)
                 + "): the file was tampered with") if missing else None
     conn.execute("BEGIN")
@@ -220,6 +217,7 @@ def _check_seals(conn, resolver, seals, start):
         if seal.get("head_hash") != (head[0] if head else start):
             raise VerifyError(f"the seal of {year} (seq {seq}) names a chain head that is "
                               "not the event before it", seq)
-        if seal.get("lines") != seal_figures(conn, year, seq):
+        # The whole log: an event dated in a sealed year after its seal breaks it too.
+        if seal.get("lines") != seal_figures(conn, year, float("inf")):
             raise VerifyError(f"the seal of {year} (seq {seq}) no longer equals a replay of "
                               "the log", seq)

@@ -142,8 +142,8 @@ def _report_grid(rep, h, locale, tablefmt, wrap):
     rows = [[_label(r, wrap)] + _money_cells(r, keys, locale) for r in rep["rows"]]
     headers = [h["uraian"]] + [h[k] for k in keys]
     if tablefmt == "pipe":
-        rows = [[cell.replace("\n", " ").strip() if i == 0 else cell for i, cell in enumerate(row)]
-                for row in rows]
+        rows = [[cell.replace("\n", " ").replace("|", "\\|").strip() if i == 0 else cell
+                 for i, cell in enumerate(row)] for row in rows]
     return tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True,
                     colalign=("left",) + ("right",) * len(keys))
 

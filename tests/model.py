@@ -120,6 +120,8 @@ class Model:
                 return 7
             o = orig[0]
             sp_line = self.line(after, y, o["code"], o.get("akun"))
+            if e["date"] < o["date"]:
+                return 7  # a refund or correction cannot precede its SP2D
             if e["kind"] == "correction":
                 if self.line(after, y, e["from_code"], e.get("from_akun")) != sp_line:
                     return 7

@@ -160,3 +160,110 @@ def test_demo_into_the_same_file_twice(tmp_path):
     second = Run(path)("demo", "--format", "json")
     assert first.exit_code == second.exit_code == 0 and first.stdout == second.stdout
     assert len(log_rows(path)) == 493
+
+
+# ---- from a fresh-eyes code review --------------------------------------------------
+
+def test_seal_is_checked_against_the_whole_log(db):
+    from anggaran.append import Appender
+    from anggaran.events import Event
+
+    with Ledger.open(db) as led:
+        led.record("pagu", date="2023-01-02", code="CQ.6639", amount=1000)
+        led.record("sp2d", date="2023-03-01", code="CQ.6639", amount=800, ref="S1")
+        led.close(2023)
+
+        def behind_rule_9():  # as a tamperer with the library's own code would
+            a = Appender(led.conn)
+            a.closed = {}
+            a.insert_all([(None, Event.parse(dict(kind="sp2d", date="2023-03-02", code="CQ.6639",
+                                                   amount=100, ref="S2")), None)])
+            a.judge_and_project()
+        led._write(behind_rule_9)
+        with pytest.raises(Exception, match="the seal of 2023 \\(seq 3\\) no longer equals a replay"):
+            led.verify()
+
+
+def test_huge_amounts_are_rule_2_everywhere(funded, tmp_path):
+    digits = "1" * 5000
+    rec = funded("record", "sp2d", "--date", "2024-03-01", "--code", "CQ.6639", "--akun", "521211",
+                 "--amount", digits, "--ref", "S1")
+    assert rec.exit_code == 1 and rec.stderr.startswith("Error: rule 2: amount 9.999.999.999")
+    f = write(tmp_path / "big.jsonl", '{"kind":"sp2d","date":"2024-03-01","code":"CQ.6639","akun":'
+              '"521211","ref":"S1","amount":' + digits + "}\n")
+    result = funded("import", f)
+    assert result.exit_code == 1 and result.stderr.startswith("Error: row 1: rule 2: amount ")
+
+
+@pytest.mark.parametrize("kind", ['["sp2d"]', "{}", "5", "null"])
+def test_non_text_kind(funded, tmp_path, kind):
+    f = write(tmp_path / "k.jsonl", '{"kind":' + kind + ',"date":"2024-03-01"}\n')
+    result = funded("import", f)
+    assert result.exit_code == 1 and result.stderr.startswith("Error: row 1: rule 1: ")
+
+
+def test_iso_week_dates_are_not_dates(funded):
+    result = funded("record", "pagu", "--date", "2024-W01-1", "--code", "CQ.6640", "--amount", "5")
+    assert result.stderr == ("Error: rule 1: date '2024-W01-1' is not a real calendar day in the form "
+                             "YYYY-MM-DD\n")
+
+
+def test_damaged_xlsx(funded, tmp_path):
+    import zipfile
+
+    import openpyxl
+    good = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["kind", "date"])
+    book.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    result = funded("import", bad)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: rule 1: {bad} is not a readable .xlsx workbook")
+
+
+def test_targets_must_be_percentages(funded, tmp_path):
+    t = write(tmp_path / "t.csv", "jenis,tw1,tw2,tw3,tw4\n52,NaN,1,1,1\n")
+    result = funded("absorption", "--year", "2024", "--targets", t)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: targets row 1: tw1..tw4 must be percentages from 0 to 100, like "
+                             "50 or 72.5\n")
+
+
+def test_reconcile_nests_akun_lines_under_a_deeper_code(run, tmp_path):
+    assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639.QMA", "--akun", "521211",
+               "--amount", "1").exit_code == 0
+    st = write(tmp_path / "s.csv", "code;ceiling;realised;akun\nCQ.6639.QMA;1;0;\n"
+               "CQ.6639.QMA;1;0;521211\nCQ.6639;1;0;\n")
+    result = run("reconcile", st, "--as-of", "2024-12-31")
+    assert result.exit_code == 0, result.stdout
+    dup = write(tmp_path / "d.csv", "code,kode,ceiling,realised\n")
+    assert run("reconcile", dup).stderr == ("Error: the columns 'code' and 'kode' both mean code; keep "
+                                            "one of them\n")
+
+
+def test_history_akun_on_a_code_level_code(run):
+    assert run("record", "pagu", "--date", "2024-01-02", "--code", "WA.3360", "--amount", "9").exit_code == 0
+    result = run("history", "WA.3360", "--akun", "521211", "--as-of", "2024-12-31")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: WA.3360 keeps one code-level line in 2024 (WA.3360/): omit --akun "
+                             "(the akun on its SP2Ds counts only for the jenis report)\n")
+
+
+def test_refund_and_correction_cannot_precede_their_sp2d(funded):
+    assert funded("record", "sp2d", "--date", "2024-06-01", "--code", "CQ.6639", "--akun", "521211",
+                  "--amount", "100", "--ref", "S1").exit_code == 0
+    refund = funded("record", "refund", "--date", "2024-03-01", "--code", "CQ.6639", "--akun", "521211",
+                    "--amount", "10", "--ref", "R1", "--sp2d", "S1")
+    assert refund.stderr == ("Error: rule 7: refund R1 dated 2024-03-01 comes before SP2D S1 (2024-06-01) "
+                             "that it returns money of, CQ.6639/521211\n")
+
+
+def test_markdown_escapes_pipes_in_names(funded):
+    assert funded("record", "name", "--date", "2024-01-02", "--code", "CQ.6639", "--name", "a|b").exit_code == 0
+    md = funded("report", "--as-of", "2024-12-31", "--format", "markdown").stdout
+    assert "CQ.6639 a\\|b" in md

@@ -94,7 +94,11 @@ def test_default_as_of_is_capped_at_the_last_year(filled):
      "Error: --from 2024-07-01 must be in the as-of year 2024 and not after --as-of 2024-06-30\n"),
     (["--as-of", "2024-13-01"], "Error: --as-of '2024-13-01' is not a date like 2024-12-31\n"),
     (["--known-at", "yesterday"], "Error: --known-at 'yesterday' is not an ISO 8601 time like "
-                                  "2024-12-05T09:00:00Z or a date like 2024-12-05\n"),
+                                  "2024-12-05T09:00:00Z or a date like 2024-12-05 (years 1900-2999)\n"),
+    (["--known-at", "0001-01-01T00:00:00+01:00"], "Error: --known-at '0001-01-01T00:00:00+01:00' is not "
+     "an ISO 8601 time like 2024-12-05T09:00:00Z or a date like 2024-12-05 (years 1900-2999)\n"),
+    (["--as-of", "2024-W01-1"], "Error: --as-of '2024-W01-1' is not a date like 2024-12-31\n"),
+    (["--as-of", "0001-01-01"], "Error: --as-of '0001-01-01' is not a date like 2024-12-31\n"),
 ])
 def test_bad_dates_are_usage_errors(filled, args, message):
     result = filled("report", *args)
