@@ -34,6 +34,21 @@ def tabulate(*args, **kwargs):
     return real(*args, **kwargs)
 
 
+def simple_grid(rows, headers, aligns):
+    """tabulate's "simple" layout, written directly: long tables (a busy line's history,
+    a year's log) render in a fraction of the time. ``aligns``: "l" or "r" per column."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h) + 2] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values):
+        return "  ".join(v.ljust(w) if a == "l" else v.rjust(w)
+                         for v, w, a in zip(values, widths, aligns)).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
 def terminal_width():
     """COLUMNS if set, else the terminal's width; written to a file or a pipe, unlimited
     (the full official layout), since the reader's width is unknown."""
@@ -194,9 +209,10 @@ def history(hist, fmt="table", locale="id"):
                      format_percent(r["absorption_pct"], locale)])
     headers = ["seq", "tanggal", "peristiwa", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
                "Sisa", "%"]
-    tablefmt = "pipe" if fmt == "markdown" else "simple"
-    return title + "\n\n" + tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True,
-                                     colalign=("right", "left", "left", "left") + ("right",) * 6)
+    if fmt == "markdown":
+        return title + "\n\n" + tabulate(rows, headers, tablefmt="pipe", disable_numparse=True,
+                                         colalign=("right", "left", "left", "left") + ("right",) * 6)
+    return title + "\n\n" + simple_grid(rows, headers, "rlll" + "r" * 6)
 
 
 # ------------------------------------------------------------------ log
@@ -218,10 +234,8 @@ def log(events, fmt="table", locale="id"):
         amount = format_money(e["amount"], locale) if "amount" in e else ""
         rows.append([e["seq"], e["date"], e["kind"], line, amount,
                      e.get("ref") or e.get("sp2d") or "", e["recorded_at"], e["hash"][:12]])
-    tablefmt = "pipe" if fmt == "markdown" else "simple"
-    return tabulate(rows, ["seq", "date", "kind", "line", "amount", "ref", "recorded_at", "hash"],
-                    tablefmt=tablefmt, disable_numparse=True,
-                    colalign=("right", "left", "left", "left", "right", "left", "left", "left"))
+    return simple_grid(rows, ["seq", "date", "kind", "line", "amount", "ref", "recorded_at", "hash"],
+                       "rlllrlll")
 
 
 # ------------------------------------------------------------------ absorption
