@@ -23,7 +23,8 @@ from .events import FIELDS, Event
 CHUNK = 2000
 _COLUMNS = ("seq", *FIELDS, "year", "seal", "recorded_at", "ident", "prev_hash", "hash")
 INSERT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
-SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)} FROM events"
+SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)}, recorded_at FROM events"
+INSERT_POSTINGS = "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 SELECT_ONE = f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?"
 
 
@@ -41,14 +42,14 @@ def identity(canonical):
 
 
 def read_events(conn, after_seq=0):
-    """Yield ``(seq, Event)`` for every event after ``after_seq``, streaming."""
+    """Yield ``(seq, Event, recorded_at)`` for every event after ``after_seq``, streaming."""
     cursor = conn.execute(SELECT_EVENTS + " WHERE seq > ? ORDER BY seq", (after_seq,))
     while True:
         chunk = cursor.fetchmany(5000)
         if not chunk:
             return
         for rec in chunk:
-            yield rec[0], Event(*rec[1:])
+            yield rec[0], Event(*rec[1:-1]), rec[-1]
 
 
 class Appender:
@@ -193,18 +194,18 @@ class Appender:
         resolver = rules.Resolver(conn)
         deltas = projections.new_deltas()
         postings = []
-        for seq, event in read_events(conn, self.first_seq):
+        for seq, event, recorded_at in read_events(conn, self.first_seq):
             try:
                 rules.check_lines(resolver, event)
             except RuleError as e:
                 raise e.at_row(self.row_of(seq)) from None
-            for p in projections.postings_for(event, seq, resolver):
+            for p in projections.postings_for(event, seq, resolver, recorded_at):
                 postings.append(p)
                 projections.add_deltas(deltas, p)
             if len(postings) >= 5000:
-                conn.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", postings)
+                conn.executemany(INSERT_POSTINGS, postings)
                 postings.clear()
-        conn.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", postings)
+        conn.executemany(INSERT_POSTINGS, postings)
 
         def check(year, bucket, date, c, l, r):
             if rules.breaks(c, l, r):

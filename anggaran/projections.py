@@ -49,19 +49,21 @@ class Figures:
         return self.ceiling - self.locked - self.realised
 
 
-def postings_for(event, seq, resolver):
-    """The posting rows of one event: (seq, year, date, code, line akun, jenis, dc, dl, dr)."""
+def postings_for(event, seq, resolver, recorded_at):
+    """The posting rows of one event: (seq, year, date, code, line akun, jenis, dc, dl, dr,
+    kind, ref, recorded_at) — the last three copied from the event, so that a line's
+    history reads one index range instead of visiting the log."""
     rows = []
     for side in event.sides():
         line_akun = resolver.line_akun(event.year, side.code, side.akun)
         rows.append((seq, event.year, event.date, side.code, line_akun, codes.jenis_of(side.akun),
-                     side.ceiling, side.locked, side.realised))
+                     side.ceiling, side.locked, side.realised, event.kind, event.ref, recorded_at))
     return rows
 
 
 def add_deltas(deltas, posting):
     """Accumulate one posting into ``deltas[(year, bucket, date)] = [dc, dl, dr]``."""
-    _seq, year, date, code, akun, jenis, dc, dl, dr = posting
+    _seq, year, date, code, akun, jenis, dc, dl, dr = posting[:9]
     for bucket in (codes.line_key(code, akun), "#" + jenis):
         d = deltas[(year, bucket, date)]
         d[0] += dc

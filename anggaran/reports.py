@@ -158,8 +158,8 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         as_of, _ = resolve_dates(ledger, as_of, None, today)
         _, max_seq = resolve_known_at(ledger, known_at)
         year = int(as_of[:4])
-        sql = ("SELECT p.seq, p.date, e.recorded_at, e.kind, e.ref, SUM(p.ceiling), SUM(p.locked), "
-               "SUM(p.realised) FROM postings p JOIN events e ON e.seq = p.seq "
+        sql = ("SELECT p.seq, p.date, p.recorded_at, p.kind, p.ref, p.ceiling, p.locked, "
+               "p.realised FROM postings p "
                "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
         args = [year, code, as_of, max_seq]
         if akun is not None:
@@ -168,13 +168,20 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
                                  "(the akun on its SP2Ds counts only for the jenis report)")
             sql += " AND p.akun = ?"
             args.append(akun)
-        sql += " GROUP BY p.seq ORDER BY p.date, p.seq"
+        sql += " ORDER BY p.date, p.seq"
         records = conn.execute(sql, args).fetchall()
     finally:
         conn.execute("ROLLBACK")
     c = l = r = 0
     rows = []
     for seq, date, recorded_at, kind, ref, dc, dl, dr in records:
+        if rows and rows[-1]["seq"] == seq:  # both sides of a shift inside the code: one row
+            c, l, r = c + dc, l + dl, r + dr
+            last = rows[-1]
+            last.update(delta_ceiling=last["delta_ceiling"] + dc, delta_locked=last["delta_locked"] + dl,
+                        delta_realised=last["delta_realised"] + dr, ceiling=c, locked=l, realised=r,
+                        balance=c - r, absorption_pct=percent(r, c))
+            continue
         c, l, r = c + dc, l + dl, r + dr
         rows.append({
             "seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,

@@ -57,7 +57,8 @@ CREATE INDEX events_named ON events(seq) WHERE name IS NOT NULL;
 CREATE TABLE postings (
   seq INTEGER NOT NULL, year INTEGER NOT NULL, date TEXT NOT NULL,
   code TEXT NOT NULL, akun TEXT NOT NULL, jenis TEXT NOT NULL,
-  ceiling INTEGER NOT NULL, locked INTEGER NOT NULL, realised INTEGER NOT NULL
+  ceiling INTEGER NOT NULL, locked INTEGER NOT NULL, realised INTEGER NOT NULL,
+  kind TEXT NOT NULL, ref TEXT, recorded_at TEXT NOT NULL
 );
 CREATE INDEX postings_line ON postings(year, code, akun, date, seq);
 CREATE INDEX postings_seq ON postings(seq);

@@ -162,12 +162,12 @@ def _check_chain(conn, head, start):
 
 
 def _check_postings(conn, resolver):
-    stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised "
-                           "FROM postings ORDER BY seq, rowid")
+    stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised, "
+                           "kind, ref, recorded_at FROM postings ORDER BY seq, rowid")
     deltas = projections.new_deltas()
-    for rec in _events(conn, ()):
-        event = Event(*rec[1:])
-        for expected in projections.postings_for(event, rec[0], resolver):
+    for rec in _events(conn, ("recorded_at",)):
+        event = Event(*rec[1:-1])
+        for expected in projections.postings_for(event, rec[0], resolver, rec[-1]):
             got = next(stored, None)
             if got != expected:
                 raise VerifyError(f"the postings of seq {rec[0]} do not match the log: "
