@@ -597,7 +597,7 @@ class Bench:
             p = self.must(self.worker({"op": "verify", "db": str(db)}), "API verify")
             res = json.loads(p.out)
             self.sample(label, "api verify", p, call=res["call_s"], rate=n / res["call_s"])
-        self.log(f"   api reads done")
+        self.log("   api reads done")
 
         # ---- cross-check anggaran against the generator (totals and every line)
         self.check_totals(label, "anggaran report (cli)", reports, info["expected"])
@@ -1332,7 +1332,7 @@ def main(argv=None):
         if not args.no_curve:
             for n in sizes[:-1]:
                 if (args.lines or lines_for(n)) != big_lines:
-                    label = human(n) + f" curve"
+                    label = human(n) + " curve"
                     b.size(n, big_lines, label, full=False)
     finally:
         elapsed = time.perf_counter() - started
@@ -1343,7 +1343,7 @@ def main(argv=None):
                            + ("the run used the snapshot taken at the start" if snap else
                               "the run mixed versions (--no-snapshot); re-run to be sure"))
         b.notes.append(f"whole benchmark took {elapsed / 60:.1f} min")
-        raw = Path(args.work) / "results.json"
+        raw = Path(args.work) / (Path(args.out).stem.lower() + ".json")  # RESULTS.md -> results.json
         raw.write_text(json.dumps({"env": env, "tools": b.tools, "info": b.info, "notes": b.notes,
                                    "failures": b.failures,
                                    "samples": {f"{k[0]} | {k[1]}": v for k, v in b.samples.items()}},
