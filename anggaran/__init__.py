@@ -8,7 +8,18 @@
 """
 
 from .errors import AnggaranError, LedgerError, RuleError, UsageError, VerifyError
-from .ledger import Ledger
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """``Ledger`` is imported on first use, so that ``import anggaran.x`` stays cheap (the
+    command line's start-up counts: officers run ``record`` dozens of times a day)."""
+    if name == "Ledger":
+        from .ledger import Ledger
+
+        return Ledger
+    raise AttributeError(f"module 'anggaran' has no attribute {name!r}")
+
+
 __all__ = ["Ledger", "AnggaranError", "LedgerError", "RuleError", "UsageError", "VerifyError"]

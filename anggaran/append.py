@@ -16,9 +16,23 @@ its ``seq`` and ``recorded_at`` (and a seal's figures), one per line.
 import hashlib
 from array import array
 
+import attrs
+
 from . import projections, rules, store
 from .errors import RuleError
 from .events import FIELDS, Event
+
+
+@attrs.frozen
+class AppendResult:
+    """What an append did. Attributes: new, skipped (already recorded), head_seq, head_hash,
+    seqs (the new events' seq numbers)."""
+
+    new: int
+    skipped: int
+    head_seq: int
+    head_hash: str
+    seqs: tuple = ()
 
 CHUNK = 2000
 _COLUMNS = ("seq", *FIELDS, "year", "seal", "recorded_at", "ident", "prev_hash", "hash")
@@ -105,7 +119,8 @@ class Appender:
                     [p[1].ref for p in prepared if p[1].kind == "sp2d" and p[1].year == year], year):
                 sp2d_refs[(year, ref)] = seq
             for code, akun, seq in self._lookup_rows(
-                    "SELECT code, akun, seq FROM events WHERE year = ? AND code IN ({}) AND kind = 'pagu'",
+                    "SELECT code, akun, seq FROM events WHERE year = ? AND code IN ({}) AND kind = 'pagu' "
+                    "AND " + store.IS_CEILING,
                     [p[1].code for p in prepared if p[1].kind == "pagu" and p[1].year == year], year):
                 pagu_lines[(year, code, akun or "")] = seq
         values = []

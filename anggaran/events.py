@@ -13,6 +13,7 @@ import re
 import attrs
 
 from . import codes
+from .dates import DATE_RE, FIRST_YEAR, LAST_YEAR
 from .errors import RuleError
 from .money import MAX_AMOUNT, AmountFormatError, parse_amount, rupiah
 
@@ -155,6 +156,9 @@ class Event:
         Empty strings and None count as absent. Values may be text (CSV, CLI) or JSON
         scalars. Raises RuleError without a row number; importers add it.
         """
+        fields = _fast_fields(raw)
+        if fields is not None:
+            return cls._finish(fields["kind"], fields)
         values = {}
         for key, value in raw.items():
             if value is None or (isinstance(value, str) and value.strip() == ""):
@@ -180,6 +184,11 @@ class Event:
         fields = {"kind": kind}
         for key, value in values.items():
             fields[key] = _PARSERS[key](value, kind)
+        return cls._finish(kind, fields)
+
+    @classmethod
+    def _finish(cls, kind, fields):
+        """The checks that need all fields parsed (rule 2, code depth, same line, carry-over)."""
         if "amount" in fields:
             _check_range(fields)
         event = cls(**fields)
@@ -194,6 +203,47 @@ class Event:
                 raise RuleError(7, f"carry_over to_year {event.to_year} must be later than "
                                    f"the event's year {event.year}, {codes.line_key(event.code, event.akun)}")
         return event
+
+
+_ALLOWED = {kind: (frozenset(req), frozenset(req | opt | {"kind"})) for kind, (req, opt) in KINDS.items()}
+
+
+def _fast_fields(raw):
+    """The parsed fields of a row already in clean form (exact lower-case kind, trimmed
+    text, integer amount, valid codes and date), or None to take the full path, which
+    accepts and explains everything else. Same result as the full path, several times
+    faster: an import of a million SAKTI rows spends most of its parsing here."""
+    kind = raw.get("kind")
+    if type(kind) is not str or kind not in _ALLOWED:
+        return None
+    required, allowed = _ALLOWED[kind]
+    keys = raw.keys()
+    if not (required <= keys and keys <= allowed):
+        return None
+    for key, value in raw.items():
+        if type(value) is str:
+            if (key == "amount" or key == "to_year" or not value or value[0].isspace()
+                    or value[-1].isspace()):
+                return None
+            if key == "date":
+                if not DATE_RE.match(value) or not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+                    return None
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    return None
+            elif key == "code" or key == "from_code":
+                if not codes.CODE_RE.match(value):
+                    return None
+            elif key == "akun" or key == "from_akun":
+                if not codes.AKUN_RE.match(value):
+                    return None
+            elif key != "kind" and (len(value) > MAX_TEXT or (_CONTROL_IN_NOTES if key == "note"
+                                                              else _CONTROL).search(value)):
+                return None
+        elif not (type(value) is int and key == "amount"):
+            return None
+    return dict(raw)
 
 
 def canonical_json(mapping):
@@ -218,8 +268,6 @@ def _text(field, control=_CONTROL):
     return parse
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _date(value, kind):

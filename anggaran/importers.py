@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 
 from .errors import RuleError
 from .events import FIELDS
@@ -186,8 +187,12 @@ def _jsonl_rows(path):
             if not line.strip():
                 continue
             try:
-                raw = json.loads(line, parse_constant=_no_constant, object_pairs_hook=_no_duplicates,
-                                 parse_int=_int)
+                if _LONG_NUMBER.search(line):
+                    raw = json.loads(line, parse_constant=_no_constant,
+                                     object_pairs_hook=_no_duplicates, parse_int=_int)
+                else:
+                    raw = json.loads(line, parse_constant=_no_constant,
+                                     object_pairs_hook=_no_duplicates)
             except (ValueError, RecursionError) as e:
                 raise RuleError(1, f"the line is not valid JSON ({e})", row=n) from None
             if not isinstance(raw, dict):
@@ -201,12 +206,17 @@ def _int(text):
     return int(text) if len(text) <= 20 else text
 
 
+# Only a line with a run of 20+ digits needs the (slower) integer hook below.
+_LONG_NUMBER = re.compile(r"[0-9]{20}")
+
+
 def _no_duplicates(pairs):
-    keys = [k for k, _v in pairs]
-    twice = next((k for k in keys if keys.count(k) > 1), None)
-    if twice is not None:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        keys = [k for k, _v in pairs]
+        twice = next(k for k in keys if keys.count(k) > 1)
         raise ValueError(f"the key '{twice}' appears twice")
-    return dict(pairs)
+    return mapping
 
 
 def _no_constant(name):

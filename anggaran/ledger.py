@@ -14,25 +14,12 @@ import json
 import re
 import sqlite3
 
-import attrs
-
-from . import close, reconcile, reports, store
-from .append import Appender
+from . import store
 from .errors import LedgerError, RuleError, UsageError
-from .events import Event
-from .importers import read_rows
 
-
-@attrs.frozen
-class AppendResult:
-    """What an append did. Attributes: new, skipped (already recorded), head_seq, head_hash."""
-
-    new: int
-    skipped: int
-    head_seq: int
-    head_hash: str
-    seqs: tuple = ()
-
+# The write path (append, events, rules: attrs and hashlib) and the other commands' modules
+# are imported inside the methods that use them, so that a read-only command such as
+# ``report`` starts without them.
 
 ISO_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
                        r"([zZ]|[+-][0-9]{2}:?[0-9]{2})?$")
@@ -62,6 +49,14 @@ def parse_time(text, what="time"):
         raise ValueError(f"{what} '{raw[:40]}' is not an ISO 8601 time like 2024-12-05T09:00:00Z "
                          "or a date like 2024-12-05 (years 1900-2999)") from None
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _reporting(items, progress):
+    """Pass ``items`` through, calling ``progress(row)`` at every 10,000th row read."""
+    for item in items:
+        if item[0] is not None and item[0] % 10000 == 0 and not isinstance(item[1], RuleError):
+            progress(item[0])
+        yield item
 
 
 class Ledger:
@@ -135,6 +130,8 @@ class Ledger:
         Values may be text as a user types them (``"Rp 5.000.000"``). An event identical
         to one already recorded is skipped (``result.skipped == 1``).
         """
+        from .events import Event
+
         raw = {"kind": kind, **{k: v for k, v in fields.items() if v is not None}}
         event = Event.parse(raw)
         return self.append([(None, event, None)])
@@ -145,9 +142,15 @@ class Ledger:
         ``sheet`` names the worksheet of an .xlsx file (default: the first).
         ``progress(rows_read)`` is called every 10,000 rows when given.
         """
-        return self.append(self._parsed_rows(path, progress, sheet))
+        items = self._parsed_rows(path, sheet)
+        if progress is not None:
+            items = _reporting(items, progress)
+        return self.append(items)
 
-    def _parsed_rows(self, path, progress, sheet=None):
+    def _parsed_rows(self, path, sheet=None):
+        from .events import Event
+        from .importers import read_rows
+
         try:
             rows = read_rows(path, sheet)
             for n, raw in rows:
@@ -165,8 +168,6 @@ class Ledger:
                 except RuleError as e:
                     yield n, e.at_row(n), None
                     return
-                if progress and n % 10000 == 0:
-                    progress(n)
                 yield n, event, recorded_at
         except FileNotFoundError:
             raise LedgerError(f"no file {path}; check the path") from None
@@ -187,6 +188,9 @@ class Ledger:
         """Run ``work()`` in one BEGIN IMMEDIATE transaction: commit, or roll back whole."""
         conn = self.conn
         try:
+            # A larger page cache for writers (64 MiB, filled only as needed): a big import
+            # updates several indexes at random places, and the default 2 MiB thrashes.
+            conn.execute("PRAGMA cache_size = -65536")
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as e:
             raise store.db_error(e, self.path) from e
@@ -210,6 +214,8 @@ class Ledger:
         return result
 
     def _seal_in_transaction(self, build):
+        from .append import Appender, AppendResult
+
         event, ident, seal = build()
         appender = Appender(self.conn)
         appender.insert_seal(event, ident, seal)
@@ -221,6 +227,8 @@ class Ledger:
             self.conn.execute("ROLLBACK")
 
     def _append_in_transaction(self, items):
+        from .append import Appender, AppendResult
+
         appender = Appender(self.conn)
         appender.insert_all(items)
         appender.judge_and_project()
@@ -232,6 +240,8 @@ class Ledger:
 
     def log(self):
         """Every event in seq order: its present fields plus seq, recorded_at, prev_hash, hash."""
+        from .events import Event
+
         out = []
         for rec in self.conn.execute("SELECT * FROM events ORDER BY seq"):
             item = Event.from_record(rec).to_dict()
@@ -280,22 +290,32 @@ class Ledger:
 
     def report(self, as_of=None, period_start=None, known_at=None, by="kegiatan"):
         """``anggaran report``: the realisation report as of a date (reports.report)."""
+        from . import reports
+
         return reports.report(self, as_of, period_start, known_at, by)
 
     def history(self, code, akun=None, as_of=None, known_at=None):
         """``anggaran history``: a line's events with running figures (reports.history)."""
+        from . import reports
+
         return reports.history(self, code, akun, as_of, known_at)
 
     def absorption(self, year=None, targets=None, known_at=None):
         """``anggaran absorption``: cumulative absorption by month per jenis belanja."""
+        from . import reports
+
         return reports.absorption(self, year, targets, known_at)
 
     def reconcile(self, statement, as_of=None, known_at=None):
         """``anggaran reconcile STATEMENT``: differences with a treasury statement."""
+        from . import reconcile
+
         return reconcile.reconcile_statement(self, statement, as_of, known_at)
 
     def reconcile_sp2d(self, sp2d_list, as_of=None, known_at=None):
         """``anggaran reconcile --sp2d LIST``: SP2D missing or different on either side."""
+        from . import reconcile
+
         return reconcile.reconcile_sp2d(self, sp2d_list, as_of, known_at)
 
     def export(self, to, target, as_of=None):
@@ -314,6 +334,8 @@ class Ledger:
 
     def close(self, year):
         """``anggaran close``: seal a fiscal year (close.close_year)."""
+        from . import close
+
         return close.close_year(self, year)
 
 

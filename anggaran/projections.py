@@ -13,24 +13,44 @@ recordings, fold the postings instead.
 
 from collections import defaultdict
 
-import attrs
-
 from . import codes
 
 
-@attrs.frozen
 class Figures:
-    """A line's (or a group's) figures as of a date.
+    """A line's (or a group's) figures as of a date; immutable.
 
     Attributes:
       ceiling, locked, realised: cumulative over the year up to the as-of date.
       realised_before: realised up to the day before the period start.
+
+    A plain class rather than attrs: the report commands never import attrs, which saves
+    about a fifth of their start-up.
     """
 
-    ceiling: int = 0
-    locked: int = 0
-    realised: int = 0
-    realised_before: int = 0
+    __slots__ = ("ceiling", "locked", "realised", "realised_before")
+
+    def __init__(self, ceiling=0, locked=0, realised=0, realised_before=0):
+        set_ = object.__setattr__
+        set_(self, "ceiling", ceiling)
+        set_(self, "locked", locked)
+        set_(self, "realised", realised)
+        set_(self, "realised_before", realised_before)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Figures is immutable")
+
+    def _tuple(self):
+        return (self.ceiling, self.locked, self.realised, self.realised_before)
+
+    def __eq__(self, other):
+        return self._tuple() == other._tuple() if isinstance(other, Figures) else NotImplemented
+
+    def __hash__(self):
+        return hash(self._tuple())
+
+    def __repr__(self):
+        return ("Figures(ceiling={}, locked={}, realised={}, realised_before={})"
+                .format(*self._tuple()))
 
     def __add__(self, other):
         return Figures(self.ceiling + other.ceiling, self.locked + other.locked,
@@ -124,7 +144,8 @@ def figures_as_of(conn, year, as_of, period_start, jenis=False):
         before = _day_before(period_start)
         for bucket, _c, _l, r in conn.execute(LATEST.format(which=which), (before, year)):
             if bucket in result:
-                result[bucket] = attrs.evolve(result[bucket], realised_before=r)
+                f = result[bucket]
+                result[bucket] = Figures(f.ceiling, f.locked, f.realised, r)
     return {_strip(b, jenis): f for b, f in result.items()}
 
 

@@ -10,12 +10,12 @@ recorded at or before that moment, so a report equals what the ledger printed th
 import csv
 import datetime as dt
 import io
-from importlib import resources
 
 from . import codes, projections
+from .dates import DATE_RE, FIRST_YEAR, LAST_YEAR
 from .errors import UsageError
 from .money import percent
-from .names import names_known
+from .names import names_known, shipped
 
 LEVELS = ("program", "kegiatan", "akun", "jenis")
 FIGURES = ("ceiling", "locked", "realised_before", "realised_in_period", "realised",
@@ -24,8 +24,6 @@ FIGURES = ("ceiling", "locked", "realised_before", "realised_in_period", "realis
 
 def parse_date(text, what):
     """A date option (``--as-of``, ``--from``) as ``YYYY-MM-DD``; UsageError otherwise."""
-    from .events import DATE_RE, FIRST_YEAR, LAST_YEAR
-
     if isinstance(text, dt.date):
         text = text.isoformat()
     raw = str(text).strip()
@@ -69,8 +67,23 @@ def resolve_known_at(ledger, known_at):
         moment = parse_time(known_at, "--known-at")
     except ValueError as e:
         raise UsageError(str(e)) from None
-    row = ledger.conn.execute("SELECT max(seq) FROM events WHERE recorded_at <= ?", (moment,)).fetchone()
-    return moment, row[0] or 0
+    return moment, last_seq_recorded_by(ledger.conn, moment, head_seq)
+
+
+def last_seq_recorded_by(conn, moment, head_seq):
+    """The last seq recorded at or before ``moment``: a binary search over seq, since
+    ``recorded_at`` never goes backwards along the log (append refuses it, verify checks
+    it), so no index on ``recorded_at`` has to be kept up on every append."""
+    lo, hi = 0, head_seq
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        row = conn.execute("SELECT recorded_at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1",
+                           (mid,)).fetchone()
+        if row is not None and row[0] <= moment:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def figures(ledger, year, as_of, period_start, max_seq, jenis=False):
@@ -199,7 +212,7 @@ MONTH_ENDS = ("01-31", "02-29", "03-31", "04-30", "05-31", "06-30",
 
 
 def default_targets():
-    text = resources.files("anggaran.ledger_data").joinpath("targets_2024.csv").read_text("utf-8-sig")
+    text = shipped("targets_2024.csv")
     return read_targets(io.StringIO(text))
 
 

@@ -16,6 +16,7 @@ from . import codes
 from .errors import RuleError
 from .events import CEILING, CREATE, Event
 from .money import rupiah
+from .store import IS_CEILING
 
 CEILING_KINDS = ("pagu", "revise", "cut", "grant", "carry_over", "shift")
 
@@ -33,8 +34,7 @@ class Resolver:
         key = (year, code)
         if key not in self._levels:
             rows = self.conn.execute(
-                "SELECT DISTINCT akun IS NOT NULL FROM events WHERE year = ? AND code = ? AND kind IN "
-                "('pagu','revise','cut','grant','carry_over','shift') "
+                f"SELECT DISTINCT akun IS NOT NULL FROM events WHERE year = ? AND code = ? AND {IS_CEILING} "
                 "UNION SELECT DISTINCT from_akun IS NOT NULL FROM events "
                 "WHERE year = ? AND from_code = ? AND kind = 'shift'",
                 (year, code, year, code),
@@ -50,9 +50,9 @@ class Resolver:
         key = (year, code, line_akun)
         if key not in self._created:
             row = self.conn.execute(
-                "SELECT 1 FROM events WHERE year = ? AND code = ? AND ifnull(akun, '') = ? AND "
-                "(kind IN ('pagu','grant','shift') OR (kind = 'revise' AND amount > 0)) LIMIT 1",
-                (year, code, line_akun),
+                f"SELECT 1 FROM events WHERE year = ? AND code = ? AND akun IS ? AND {IS_CEILING} "
+                "AND (kind IN ('pagu','grant','shift') OR (kind = 'revise' AND amount > 0)) LIMIT 1",
+                (year, code, line_akun or None),
             ).fetchone()
             self._created[key] = row is not None
         return self._created[key]

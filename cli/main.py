@@ -9,7 +9,6 @@ the user.
 import os
 import sqlite3
 import sys
-import tempfile
 
 import click
 
@@ -429,6 +428,8 @@ def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output):
     """
     from anggaran.demo import build_demo
     explicit = ctx.obj.get("db")
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="anggaran-demo-") as tmp:
         path = explicit or os.path.join(tmp, "lumajang-2024.db")
         with build_demo(path) as ledger:
