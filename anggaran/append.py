@@ -18,9 +18,9 @@ from array import array
 
 import attrs
 
-from . import projections, rules, store
+from . import codes, projections, rules, store
 from .errors import RuleError
-from .events import FIELDS, Event
+from .events import FIELDS, OTHER, Event
 
 
 @attrs.frozen
@@ -41,6 +41,20 @@ SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)}, recorded_at FROM events"
 INSERT_POSTINGS = "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 SELECT_ONE = f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?"
 
+# Kinds that move one line: amount -> (ceiling, locked, realised deltas, rule-4 role), as
+# Event.sides() says (a refund naming an SP2D is judged the general way, for rule 7).
+_ONE_SIDE = {
+    "pagu": lambda a: (a, 0, 0, rules.CREATE),
+    "grant": lambda a: (a, 0, 0, rules.CREATE),
+    "revise": lambda a: (a, 0, 0, rules.CREATE if a > 0 else rules.CEILING),
+    "cut": lambda a: (-a, 0, 0, rules.CEILING),
+    "carry_over": lambda a: (-a, 0, 0, rules.CEILING),
+    "lock": lambda a: (0, a, 0, OTHER),
+    "unlock": lambda a: (0, -a, 0, OTHER),
+    "sp2d": lambda a: (0, 0, a, OTHER),
+    "refund": lambda a: (0, 0, -a, OTHER),
+}
+
 
 def chain_hash(prev_hash, canonical, seq, recorded_at, seal=None):
     text = f"{prev_hash}\n{canonical}\n{seq}\n{recorded_at}"
@@ -53,17 +67,6 @@ def identity(canonical):
     """The identity of an event's content (rule 6): SHA-256 of its canonical JSON, as 32
     raw bytes (a compact index)."""
     return hashlib.sha256(canonical.encode("utf-8")).digest()
-
-
-def read_events(conn, after_seq=0):
-    """Yield ``(seq, Event, recorded_at)`` for every event after ``after_seq``, streaming."""
-    cursor = conn.execute(SELECT_EVENTS + " WHERE seq > ? ORDER BY seq", (after_seq,))
-    while True:
-        chunk = cursor.fetchmany(5000)
-        if not chunk:
-            return
-        for rec in chunk:
-            yield rec[0], Event(*rec[1:-1]), rec[-1]
 
 
 class Appender:
@@ -149,7 +152,7 @@ class Appender:
             elif event.kind == "pagu":
                 pagu_lines[(year, event.code, event.akun or "")] = self.seq
             digest = chain_hash(self.prev_hash, canonical, self.seq, recorded_at)
-            values.append((self.seq, *(getattr(event, f) for f in FIELDS), year, None,
+            values.append((self.seq, *event.values(), year, None,
                            recorded_at, ident, self.prev_hash, digest))
             self.prev_hash, self.last_time = digest, recorded_at
             self.rows.append(row or 0)
@@ -196,27 +199,54 @@ class Appender:
         recorded_at = max(self.now, self.last_time)
         canonical = event.canonical()
         digest = chain_hash(self.prev_hash, canonical, self.seq, recorded_at, seal)
-        self.conn.execute(INSERT, (self.seq, *(getattr(event, f) for f in FIELDS), event.year,
+        self.conn.execute(INSERT, (self.seq, *event.values(), event.year,
                                    seal, recorded_at, ident, self.prev_hash, digest))
         self.prev_hash = digest
 
     # ------------------------------------------------------- 2. judge, 3. project
 
     def judge_and_project(self):
+        """Rules 4 and 7 for every new event, then postings and daily figures (rule 5).
+
+        Most events move one line in a way whose rule-4 verdict depends only on the line
+        and the role (an SP2D, a lock, a pagu...): those are judged once per line and role
+        (``passed``) and projected straight from the stored columns. The rest (shifts,
+        corrections, refunds naming an SP2D) take the general path through ``Event``."""
         if self.seq == self.first_seq:
             return
         conn = self.conn
         resolver = rules.Resolver(conn)
         deltas = projections.new_deltas()
         postings = []
-        for seq, event, recorded_at in read_events(conn, self.first_seq):
-            try:
-                rules.check_lines(resolver, event)
-            except RuleError as e:
-                raise e.at_row(self.row_of(seq)) from None
-            for p in projections.postings_for(event, seq, resolver, recorded_at):
-                postings.append(p)
-                projections.add_deltas(deltas, p)
+        passed = set()
+        line_akun = {}
+        cursor = conn.execute(SELECT_EVENTS + " WHERE seq > ? ORDER BY seq", (self.first_seq,))
+        while True:
+            chunk = cursor.fetchmany(5000)
+            if not chunk:
+                break
+            for rec in chunk:
+                seq, kind, date, code, akun, amount = rec[0], rec[1], rec[2], rec[3], rec[4], rec[7]
+                simple = _ONE_SIDE.get(kind)
+                if simple is None or (kind == "refund" and rec[9] is not None):
+                    self._judge_general(resolver, rec, postings, deltas)
+                    continue
+                year = int(date[:4])
+                dc, dl, dr, role = simple(amount)
+                key = (year, code, akun, role)
+                if key not in passed:
+                    self._judge_general(resolver, rec, None, None)
+                    passed.add(key)
+                lk = (year, code, akun)
+                if lk not in line_akun:
+                    line_akun[lk] = resolver.line_akun(year, code, akun)
+                la = line_akun[lk]
+                jenis = akun[:2] if akun else codes.NO_JENIS
+                postings.append((seq, year, date, code, la, jenis, dc, dl, dr, kind, rec[8], rec[-1]))
+                for d in (deltas[(year, f"{code}/{la}", date)], deltas[(year, "#" + jenis, date)]):
+                    d[0] += dc
+                    d[1] += dl
+                    d[2] += dr
             if len(postings) >= 5000:
                 conn.executemany(INSERT_POSTINGS, postings)
                 postings.clear()
@@ -227,6 +257,20 @@ class Appender:
                 raise self._rule5_error(resolver, year, bucket, date, (c, l, r))
 
         projections.merge_daily(conn, deltas, check)
+
+    def _judge_general(self, resolver, rec, postings, deltas):
+        """Judge one stored event (a ``SELECT_EVENTS`` row) the general way; with
+        ``postings``, also project it."""
+        seq, recorded_at = rec[0], rec[-1]
+        event = Event(*rec[1:-1])
+        try:
+            rules.check_lines(resolver, event)
+        except RuleError as e:
+            raise e.at_row(self.row_of(seq)) from None
+        if postings is not None:
+            for p in projections.postings_for(event, seq, resolver, recorded_at):
+                postings.append(p)
+                projections.add_deltas(deltas, p)
 
     def row_of(self, seq):
         return self.rows[seq - self.first_seq - 1] or None

@@ -53,7 +53,7 @@ CREATE TABLE events (
 CREATE INDEX events_ident ON events(ident);
 CREATE INDEX events_ceiling ON events(year, code, akun, kind) WHERE kind IN ({ceiling});
 CREATE INDEX events_from_code ON events(year, from_code) WHERE from_code IS NOT NULL;
-CREATE INDEX events_ref ON events(year, kind, ref);
+CREATE INDEX events_sp2d_ref ON events(year, ref) WHERE kind = 'sp2d';
 CREATE INDEX events_sp2d ON events(year, sp2d) WHERE sp2d IS NOT NULL;
 CREATE INDEX events_named ON events(seq) WHERE name IS NOT NULL;
 CREATE INDEX events_close ON events(year) WHERE kind = 'close';
@@ -64,7 +64,6 @@ CREATE TABLE postings (
   kind TEXT NOT NULL, ref TEXT, recorded_at TEXT NOT NULL
 );
 CREATE INDEX postings_line ON postings(year, code, akun, date, seq);
-CREATE INDEX postings_seq ON postings(seq);
 CREATE TABLE daily (
   year INTEGER NOT NULL, bucket TEXT NOT NULL, date TEXT NOT NULL,
   d_ceiling INTEGER NOT NULL, d_locked INTEGER NOT NULL, d_realised INTEGER NOT NULL,

@@ -163,7 +163,7 @@ def _check_chain(conn, head, start):
 
 def _check_postings(conn, resolver):
     stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised, "
-                           "kind, ref, recorded_at FROM postings ORDER BY seq, rowid")
+                           "kind, ref, recorded_at FROM postings ORDER BY rowid")
     deltas = projections.new_deltas()
     for rec in _events(conn, ("recorded_at",)):
         event = Event(*rec[1:-1])

@@ -3,8 +3,11 @@
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from anggaran import store
+from anggaran.events import FIELDS, canonical_json, canonical_of
 from anggaran.ledger import Ledger
 from conftest import log_rows, write
 
@@ -158,3 +161,14 @@ def test_log_json_has_fields_and_chain(filled):
                          "amount": 100, "ref": "S1", "seq": 2,
                          "recorded_at": events[1]["recorded_at"], "prev_hash": events[0]["hash"],
                          "hash": events[1]["hash"]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=30), st.integers(-10**18, 10**18)),
+                min_size=len(FIELDS), max_size=len(FIELDS)))
+def test_hand_written_canonical_json_equals_json_dumps(values):
+    """The chain hashes ``canonical_of``; it must be byte for byte ``json.dumps`` with
+    sorted keys, compact separators and raw UTF-8 (quotes, backslashes, control
+    characters, non-ASCII and integers included)."""
+    mapping = {f: v for f, v in zip(FIELDS, values) if v is not None}
+    assert canonical_of(tuple(values)) == canonical_json(mapping)
