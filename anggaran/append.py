@@ -43,7 +43,7 @@ SELECT_ONE = f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?"
 
 # Kinds that move one line: amount -> (ceiling, locked, realised deltas, rule-4 role), as
 # Event.sides() says (a refund naming an SP2D is judged the general way, for rule 7).
-_ONE_SIDE = {
+ONE_SIDE = {
     "pagu": lambda a: (a, 0, 0, rules.CREATE),
     "grant": lambda a: (a, 0, 0, rules.CREATE),
     "revise": lambda a: (a, 0, 0, rules.CREATE if a > 0 else rules.CEILING),
@@ -227,7 +227,7 @@ class Appender:
                 break
             for rec in chunk:
                 seq, kind, date, code, akun, amount = rec[0], rec[1], rec[2], rec[3], rec[4], rec[7]
-                simple = _ONE_SIDE.get(kind)
+                simple = ONE_SIDE.get(kind)
                 if simple is None or (kind == "refund" and rec[9] is not None):
                     self._judge_general(resolver, rec, postings, deltas)
                     continue

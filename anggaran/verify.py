@@ -10,16 +10,16 @@
 5. Every year-end seal equals a replay of the log up to it.
 """
 
+import hashlib
 import json
 from collections import defaultdict
 
 import attrs
 
-from . import projections, rules, store
-from .append import chain_hash, identity
+from . import codes, projections, rules, store
+from .append import ONE_SIDE
 from .errors import VerifyError
-from .events import CEILING, CREATE, FIELDS, Event
-from .rules import CEILING_KINDS
+from .events import FIELDS, Event, canonical_of
 
 
 @attrs.frozen
@@ -61,19 +61,21 @@ def verify(ledger, head=None):
     conn.execute("BEGIN")
     try:
         start = _check_meta(ledger)
+        resolver = _Levels(_levels(conn))
         try:
-            count, head_seq, head_hash, levels, seals = _check_chain(conn, head, start)
+            count, head_hash, seals, deltas, bad_posting = _replay(conn, head, start, resolver)
         except VerifyError as e:
             raise VerifyError(f"{tampered}, and {e}" if tampered else str(e), e.seq) from None
         if tampered:
             raise VerifyError(tampered)
-        resolver = _Levels(levels)
-        deltas = _check_postings(conn, resolver)
+        _check_levels(resolver.levels)
+        if bad_posting is not None:
+            raise bad_posting
         _check_daily(conn, deltas)
         _check_seals(conn, resolver, seals, start)
     finally:
         conn.execute("ROLLBACK")
-    return VerifyResult(events=count, head_seq=head_seq, head_hash=head_hash,
+    return VerifyResult(events=count, head_seq=count, head_hash=head_hash,
                         seals=tuple(sorted(seals)))
 
 
@@ -108,12 +110,40 @@ def _events(conn, columns):
     return _stream(conn, f"SELECT seq, {_COLUMNS}{extra} FROM events ORDER BY seq")
 
 
-def _check_chain(conn, head, start):
-    expected_seq, prev_hash, last_time = 1, start, ""
+def _levels(conn):
+    """(year, code) -> the ceiling styles used on it ({"akun"}, {"code"} or both), read
+    through the small partial index of ceiling events before the replay, which needs them
+    from its first event on (an SP2D may precede, in seq, the pagu of its batch)."""
     levels = defaultdict(set)
+    for year, code, has_akun in conn.execute(
+            f"SELECT year, code, akun IS NOT NULL FROM events WHERE {store.IS_CEILING} "
+            "GROUP BY 1, 2, 3 UNION SELECT year, from_code, from_akun IS NOT NULL FROM events "
+            "WHERE kind = 'shift' AND from_code IS NOT NULL GROUP BY 1, 2, 3"):
+        levels[(year, code)].add("akun" if has_akun else "code")
+    return levels
+
+
+def _check_levels(levels):
+    for (year, code), styles in levels.items():
+        if len(styles) > 1:
+            raise VerifyError(f"{code} mixes code-level and akun-level ceilings in {year}")
+
+
+def _replay(conn, head, start, resolver):
+    """One pass over the log: sequence, chain, identity, year and recording order of
+    every event; the postings it implies, compared with the stored ones as they stream
+    by; the daily deltas they add up to. A postings mismatch is returned, not raised, so
+    that a broken chain further on is reported first (it explains the mismatch)."""
+    n = len(FIELDS)
+    expected_seq, prev_hash, last_time = 1, start, ""
     seals = {}
     seen_head = head is None
-    n = len(FIELDS)
+    deltas = projections.new_deltas()
+    stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised, "
+                           "kind, ref, recorded_at FROM postings ORDER BY rowid")
+    bad_posting = None
+    line_akun = {}
+    sha256 = hashlib.sha256
     for rec in _events(conn, ("year", "seal", "recorded_at", "ident", "prev_hash", "hash")):
         seq = rec[0]
         year, seal, recorded_at, ident, rec_prev, rec_hash = rec[n + 1:]
@@ -125,59 +155,75 @@ def _check_chain(conn, head, start):
         if rec_prev != prev_hash:
             raise VerifyError(f"seq {seq} does not chain to seq {seq - 1}: an event was "
                               "inserted, deleted or reordered here", seq)
+        values = rec[1:n + 1]
+        kind, date, code, akun, amount = values[0], values[1], values[2], values[3], values[6]
         try:
-            event = Event(*rec[1:n + 1])
-            canonical = event.canonical()
-        except (TypeError, ValueError) as e:
-            raise VerifyError(f"seq {seq} cannot be read ({e}): it was edited", seq) from None
-        if chain_hash(prev_hash, canonical, seq, recorded_at, seal) != rec_hash:
+            canonical = canonical_of(values)
+            event_year = int(date[:4])
+        except (TypeError, ValueError):
+            raise VerifyError(f"seq {seq} cannot be read (a field has the wrong type): it was "
+                              "edited", seq) from None
+        text = f"{prev_hash}\n{canonical}\n{seq}\n{recorded_at}"  # append.chain_hash, inlined
+        if seal is not None:
+            text += "\n" + seal
+        if sha256(text.encode("utf-8")).hexdigest() != rec_hash:
             raise VerifyError(f"seq {seq} does not match its hash: its content was edited "
                               "(or events were swapped)", seq)
-        kind = event.kind
-        if kind != "close" and identity(canonical) != ident:
+        if kind != "close" and sha256(canonical.encode("utf-8")).digest() != ident:
             raise VerifyError(f"seq {seq}: its identity does not match its content", seq)
-        if year != event.year:
+        if year != event_year:
             raise VerifyError(f"seq {seq}: its year column does not match its date", seq)
         if recorded_at < last_time:
             raise VerifyError(f"seq {seq}: recorded_at goes backwards", seq)
-        if kind in CEILING_KINDS:
-            for side in event.sides():
-                if side.role in (CREATE, CEILING):
-                    levels[(year, side.code)].add("akun" if side.akun else "code")
-        elif kind == "close":
-            seals[year] = (seq, json.loads(seal))
+        if kind == "close":
+            try:
+                seals[year] = (seq, json.loads(seal))
+            except (TypeError, ValueError):
+                raise VerifyError(f"seq {seq}: the seal cannot be read: it was edited", seq) from None
         if head is not None and rec_hash.startswith(head):
             seen_head = True
         prev_hash, last_time = rec_hash, recorded_at
         expected_seq += 1
+        if bad_posting is not None or kind == "name" or kind == "close":
+            continue
+        # The postings this event implies (as projections.postings_for), against the stored.
+        simple = ONE_SIDE.get(kind)
+        try:
+            if simple is not None:
+                key = (year, code, akun)
+                la = line_akun.get(key)
+                if la is None:
+                    la = line_akun[key] = resolver.line_akun(year, code, akun)
+                dc, dl, dr = simple(amount)[:3]
+                jenis = akun[:2] if akun else codes.NO_JENIS
+                expected = ((seq, year, date, code, la, jenis, dc, dl, dr, kind, values[7],
+                             recorded_at),)
+            else:
+                expected = projections.postings_for(Event(*values), seq, resolver, recorded_at)
+        except (TypeError, ValueError):
+            raise VerifyError(f"seq {seq} cannot be read (a field has the wrong type): it was "
+                              "edited", seq) from None
+        for posting in expected:
+            if next(stored, None) != posting:
+                bad_posting = VerifyError(f"the postings of seq {seq} do not match the log: "
+                                          "the projection tables were altered", seq)
+                break
+            _seq, _y, _d, p_code, p_akun, p_jenis, dc, dl, dr = posting[:9]
+            for d in (deltas[(year, f"{p_code}/{p_akun}", date)], deltas[(year, "#" + p_jenis, date)]):
+                d[0] += dc
+                d[1] += dl
+                d[2] += dr
     count = expected_seq - 1
     if not seen_head:
         raise VerifyError(f"the exported chain head {head[:16]}… is not in the chain, which "
                           f"ends at seq {count} ({prev_hash[:16]}…): events after it were "
                           "removed, or the log was rewritten", count + 1)
-    for (year, code), styles in levels.items():
-        if len(styles) > 1:
-            raise VerifyError(f"{code} mixes code-level and akun-level ceilings in {year}")
-    return count, count, prev_hash, levels, seals
-
-
-def _check_postings(conn, resolver):
-    stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised, "
-                           "kind, ref, recorded_at FROM postings ORDER BY rowid")
-    deltas = projections.new_deltas()
-    for rec in _events(conn, ("recorded_at",)):
-        event = Event(*rec[1:-1])
-        for expected in projections.postings_for(event, rec[0], resolver, rec[-1]):
-            got = next(stored, None)
-            if got != expected:
-                raise VerifyError(f"the postings of seq {rec[0]} do not match the log: "
-                                  "the projection tables were altered", rec[0])
-            projections.add_deltas(deltas, expected)
-    extra = next(stored, None)
-    if extra is not None:
-        raise VerifyError(f"a posting for seq {extra[0]} has no event behind it: the "
-                          "projection tables were altered", extra[0])
-    return deltas
+    if bad_posting is None:
+        extra = next(stored, None)
+        if extra is not None:
+            bad_posting = VerifyError(f"a posting for seq {extra[0]} has no event behind it: "
+                                      "the projection tables were altered", extra[0])
+    return count, prev_hash, seals, deltas, bad_posting
 
 
 def _check_daily(conn, deltas):
