@@ -261,6 +261,9 @@ INT_FIELDS = ("amount", "to_year")
 _BY_NAME = operator.itemgetter(*sorted(range(len(FIELDS)), key=lambda i: FIELDS[i]))
 
 
+_ENCODERS = tuple((f'"{f}":', int.__repr__ if f in INT_FIELDS else _encode_text) for f in sorted(FIELDS))
+
+
 def canonical_of(values):
     """``canonical_json`` of the present fields, from their values in ``FIELDS`` order.
 
@@ -268,37 +271,8 @@ def canonical_of(values):
     event: the same text ``json.dumps`` gives (the same C string escaper; the fields are
     text except the integers ``amount`` and ``to_year``), at half the cost. A value of
     another type raises TypeError. ``tests/test_chain.py`` checks the two agree."""
-    (akun, amount, code, date, from_akun, from_code, grantor, kind, name, note, ref, sp2d,
-     to_year) = _BY_NAME(values)
-    enc = _encode_text
-    p = []
-    if akun is not None:
-        p.append('"akun":' + enc(akun))
-    if amount is not None:
-        p.append('"amount":' + int.__repr__(amount))
-    if code is not None:
-        p.append('"code":' + enc(code))
-    if date is not None:
-        p.append('"date":' + enc(date))
-    if from_akun is not None:
-        p.append('"from_akun":' + enc(from_akun))
-    if from_code is not None:
-        p.append('"from_code":' + enc(from_code))
-    if grantor is not None:
-        p.append('"grantor":' + enc(grantor))
-    if kind is not None:
-        p.append('"kind":' + enc(kind))
-    if name is not None:
-        p.append('"name":' + enc(name))
-    if note is not None:
-        p.append('"note":' + enc(note))
-    if ref is not None:
-        p.append('"ref":' + enc(ref))
-    if sp2d is not None:
-        p.append('"sp2d":' + enc(sp2d))
-    if to_year is not None:
-        p.append('"to_year":' + int.__repr__(to_year))
-    return "{" + ",".join(p) + "}"
+    return "{" + ",".join([key + encode(v) for (key, encode), v in zip(_ENCODERS, _BY_NAME(values))
+                           if v is not None]) + "}"
 
 
 def _show(value, limit=40):
