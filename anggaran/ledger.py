@@ -188,9 +188,9 @@ class Ledger:
         """Run ``work()`` in one BEGIN IMMEDIATE transaction: commit, or roll back whole."""
         conn = self.conn
         try:
-            # A larger page cache for writers (64 MiB, filled only as needed): a big import
+            # A larger page cache for writers (32 MiB, filled only as needed): a big import
             # updates several indexes at random places, and the default 2 MiB thrashes.
-            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA cache_size = -32768")
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as e:
             raise store.db_error(e, self.path) from e

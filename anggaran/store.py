@@ -116,7 +116,7 @@ def connect(path, create=False):
         raise LedgerError(f"folder {folder} does not exist; create it first or choose another --db path")
     try:
         if not create and not _writable(path):
-            conn = _read_only(path)
+            conn = read_only(path)
         else:
             conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -153,7 +153,7 @@ def genesis(satker, name, created_at):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _read_only(path):
+def read_only(path):
     """A ledger we may not write (an auditor's copy, read-only media) can still be read.
     ``mode=ro`` sees what is in the write-ahead log; where even that cannot open (no
     shared-memory file and a read-only folder), ``immutable=1`` reads the main file, which

@@ -12,6 +12,10 @@
 
 import hashlib
 import json
+import os
+import pickle
+import sqlite3
+import sys
 from collections import defaultdict
 
 import attrs
@@ -63,7 +67,7 @@ def verify(ledger, head=None):
         start = _check_meta(ledger)
         resolver = _Levels(_levels(conn))
         try:
-            count, head_hash, seals, deltas, bad_posting = _replay(conn, head, start, resolver)
+            count, head_hash, seals, deltas, bad_posting = _replay_all(ledger, head, start, resolver)
         except VerifyError as e:
             raise VerifyError(f"{tampered}, and {e}" if tampered else str(e), e.seq) from None
         if tampered:
@@ -104,10 +108,11 @@ def _stream(conn, sql):
         yield from chunk
 
 
-def _events(conn, columns):
-    """``(seq, *FIELDS, *columns)`` of every event in seq order."""
+def _events(conn, columns, first_seq, last_seq):
+    """``(seq, *FIELDS, *columns)`` of the events ``first_seq..last_seq`` in seq order."""
     extra = "".join(", " + c for c in columns)
-    return _stream(conn, f"SELECT seq, {_COLUMNS}{extra} FROM events ORDER BY seq")
+    return _stream(conn, f"SELECT seq, {_COLUMNS}{extra} FROM events "
+                         f"WHERE seq BETWEEN {int(first_seq)} AND {int(last_seq)} ORDER BY seq")
 
 
 def _levels(conn):
@@ -129,22 +134,171 @@ def _check_levels(levels):
             raise VerifyError(f"{code} mixes code-level and akun-level ceilings in {year}")
 
 
-def _replay(conn, head, start, resolver):
-    """One pass over the log: sequence, chain, identity, year and recording order of
-    every event; the postings it implies, compared with the stored ones as they stream
-    by; the daily deltas they add up to. A postings mismatch is returned, not raised, so
-    that a broken chain further on is reported first (it explains the mismatch)."""
+PARALLEL_FROM = 50_000  # events; below this a second process costs more than it saves
+
+
+def _replay_all(ledger, head, start, resolver):
+    """``_replay`` over the whole log: in two processes at once for a big log (the first
+    half of the seqs here, the second in a fresh Python process with its own read-only
+    connection: two cores, about half the wall time), else in this one. Findings are
+    reported in seq order either way. ``ANGGARAN_VERIFY_PROCESSES=1`` keeps it in one."""
+    conn = ledger.conn
+    last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+    if (last < PARALLEL_FROM or not sys.executable
+            or os.environ.get("ANGGARAN_VERIFY_PROCESSES", "2") == "1"):
+        parts = [_replay(conn, start, resolver, 1, last, 1, head)]
+    else:
+        mid = last // 2 + 1
+        path = conn.execute("PRAGMA database_list").fetchone()[2] or ledger.path
+        child = _start_child({"db": path, "levels": dict(resolver.levels), "first_seq": mid,
+                              "last_seq": last, "head": head})
+        try:
+            first = _replay(conn, start, resolver, 1, mid - 1, 1, head)
+        finally:
+            second = child()
+        parts = [first, second]
+    for part in parts:  # chain faults first, in seq order: they explain any other finding
+        if isinstance(part, VerifyError):
+            raise part
+    count = sum(p["count"] for p in parts)
+    head_hash = parts[-1]["last_hash"]
+    if not any(p["seen"] for p in parts):
+        raise VerifyError(f"the exported chain head {head[:16]}… is not in the chain, which "
+                          f"ends at seq {count} ({head_hash[:16]}…): events after it were "
+                          "removed, or the log was rewritten", count + 1)
+    seals, deltas = {}, parts[0]["deltas"]
+    for part in parts:
+        seals.update(part["seals"])
+    for part in parts[1:]:
+        for key, (dc, dl, dr) in part["deltas"].items():
+            d = deltas[key]
+            d[0] += dc
+            d[1] += dl
+            d[2] += dr
+    bad = next((p["bad_posting"] for p in parts if p["bad_posting"] is not None), None)
+    tail = conn.execute("SELECT seq FROM postings ORDER BY rowid DESC LIMIT 1").fetchone()
+    if bad is None and tail is not None and tail[0] > last:  # postings are stored in seq order
+        bad = (f"a posting for seq {tail[0]} has no event behind it: the projection tables "
+               "were altered", tail[0])
+    return count, head_hash, seals, deltas, bad and VerifyError(*bad)
+
+
+def _replay_child(db, levels, first_seq, last_seq, head):
+    resolver = _Levels(levels)
+    conn = store.read_only(db)
+    try:
+        conn.execute("BEGIN")
+        start = conn.execute("SELECT hash FROM events WHERE seq = ?", (first_seq - 1,)).fetchone()
+        if start is None:
+            return VerifyError(f"seq {first_seq - 1} is missing: the event was deleted", first_seq - 1)
+        rowid = _first_posting_at(conn, first_seq)
+        result = _replay(conn, start[0], resolver, first_seq, last_seq, rowid, head)
+        if isinstance(result, dict):
+            result["deltas"] = dict(result["deltas"])  # a plain dict pickles
+        return result
+    finally:
+        conn.close()
+
+
+def _first_posting_at(conn, seq):
+    """The rowid of the first posting of ``seq`` or later (postings are stored in seq
+    order, so a binary search over rowid finds it without an index on seq)."""
+    lo, hi = conn.execute("SELECT min(rowid), max(rowid) + 1 FROM postings").fetchone()
+    if lo is None:
+        return 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        row = conn.execute("SELECT seq FROM postings WHERE rowid >= ? ORDER BY rowid LIMIT 1",
+                           (mid,)).fetchone()
+        if row is not None and row[0] < seq:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+# A fresh interpreter, not a fork: a forked child would inherit this process's SQLite
+# lock bookkeeping for the same file, which SQLite forbids relying on.
+_CHILD = ("import pickle, sys; job = pickle.load(sys.stdin.buffer); sys.path[:0] = job['path']; "
+          "from anggaran.verify import _child_main; _child_main(job)")
+
+
+def _start_child(job):
+    """Start ``_replay_child(**job)`` in a second Python process; return a function that
+    waits for its result (a VerifyError comes back as one; other failures are raised)."""
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        pickle.dump({**job, "path": list(sys.path)}, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        proc.stdin.close()
+    except OSError:
+        pass  # it failed to start; its stderr says why, below
+
+    def wait():
+        try:
+            message = pickle.load(proc.stdout)
+        except (EOFError, pickle.UnpicklingError):
+            message = ("error", "RuntimeError", proc.stderr.read().decode("utf-8", "replace")[-500:]
+                       or "the second verify process stopped unexpectedly")
+        finally:
+            proc.stdout.close()
+            proc.wait()
+            proc.stderr.close()
+        if message[0] == "ok":
+            return message[1]
+        if message[0] == "verify":
+            return VerifyError(message[1], message[2])
+        if message[1] in ("DatabaseError", "OperationalError"):
+            raise sqlite3.DatabaseError(message[2])
+        raise RuntimeError(f"verify failed in its second process: {message[1]}: {message[2]}")
+    return wait
+
+
+def _child_main(job):
+    """The second process: run the job, write one pickled message to stdout."""
+    job.pop("path")
+    try:
+        result = _replay_child(**job)
+        message = (("verify", str(result), result.seq) if isinstance(result, VerifyError)
+                   else ("ok", result))
+    except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
+        message = ("error", type(e).__name__, str(e))
+    pickle.dump(message, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.flush()
+
+
+def _replay(conn, start, resolver, first_seq, last_seq, first_rowid, head):
+    """``_check_range``, with its first chain fault returned rather than raised."""
+    try:
+        return _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head)
+    except VerifyError as e:
+        return e
+
+
+def _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head):
+    """One pass over the events ``first_seq..last_seq``: sequence, chain, identity, year
+    and recording order of every event; the postings it implies, compared with the
+    stored ones (from ``first_rowid`` on) as they stream by; the daily deltas they add up
+    to. Returns a dict; raises VerifyError at the first chain fault. A postings mismatch
+    is reported in the dict, so that a broken chain further on is reported first (it
+    explains the mismatch)."""
     n = len(FIELDS)
-    expected_seq, prev_hash, last_time = 1, start, ""
+    expected_seq, prev_hash = first_seq, start
+    row = conn.execute("SELECT recorded_at FROM events WHERE seq = ?", (first_seq - 1,)).fetchone()
+    last_time = row[0] if row else ""
     seals = {}
-    seen_head = head is None
+    seen = head is None
     deltas = projections.new_deltas()
     stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised, "
-                           "kind, ref, recorded_at FROM postings ORDER BY rowid")
+                           f"kind, ref, recorded_at FROM postings WHERE rowid >= {int(first_rowid)} "
+                           "ORDER BY rowid")
     bad_posting = None
     line_akun = {}
     sha256 = hashlib.sha256
-    for rec in _events(conn, ("year", "seal", "recorded_at", "ident", "prev_hash", "hash")):
+    for rec in _events(conn, ("year", "seal", "recorded_at", "ident", "prev_hash", "hash"),
+                       first_seq, last_seq):
         seq = rec[0]
         year, seal, recorded_at, ident, rec_prev, rec_hash = rec[n + 1:]
         if seq != expected_seq:
@@ -180,8 +334,8 @@ def _replay(conn, head, start, resolver):
                 seals[year] = (seq, json.loads(seal))
             except (TypeError, ValueError):
                 raise VerifyError(f"seq {seq}: the seal cannot be read: it was edited", seq) from None
-        if head is not None and rec_hash.startswith(head):
-            seen_head = True
+        if not seen and rec_hash.startswith(head):
+            seen = True
         prev_hash, last_time = rec_hash, recorded_at
         expected_seq += 1
         if bad_posting is not None or kind == "name" or kind == "close":
@@ -205,52 +359,57 @@ def _replay(conn, head, start, resolver):
                               "edited", seq) from None
         for posting in expected:
             if next(stored, None) != posting:
-                bad_posting = VerifyError(f"the postings of seq {seq} do not match the log: "
-                                          "the projection tables were altered", seq)
+                bad_posting = (f"the postings of seq {seq} do not match the log: the "
+                               "projection tables were altered", seq)
                 break
             _seq, _y, _d, p_code, p_akun, p_jenis, dc, dl, dr = posting[:9]
             for d in (deltas[(year, f"{p_code}/{p_akun}", date)], deltas[(year, "#" + p_jenis, date)]):
                 d[0] += dc
                 d[1] += dl
                 d[2] += dr
-    count = expected_seq - 1
-    if not seen_head:
-        raise VerifyError(f"the exported chain head {head[:16]}… is not in the chain, which "
-                          f"ends at seq {count} ({prev_hash[:16]}…): events after it were "
-                          "removed, or the log was rewritten", count + 1)
+    if expected_seq <= last_seq:
+        raise VerifyError(f"seq {expected_seq} is missing: the event was deleted", expected_seq)
     if bad_posting is None:
         extra = next(stored, None)
-        if extra is not None:
-            bad_posting = VerifyError(f"a posting for seq {extra[0]} has no event behind it: "
-                                      "the projection tables were altered", extra[0])
-    return count, prev_hash, seals, deltas, bad_posting
+        if extra is not None and extra[0] <= last_seq:
+            bad_posting = (f"a posting for seq {extra[0]} has no event behind it: the "
+                           "projection tables were altered", extra[0])
+    return {"count": expected_seq - first_seq, "last_hash": prev_hash, "seals": seals,
+            "deltas": deltas, "bad_posting": bad_posting, "seen": seen}
 
 
 def _check_daily(conn, deltas):
-    expected = {}
-    by_bucket = defaultdict(list)
-    for (year, bucket, date), d in deltas.items():
-        by_bucket[(year, bucket)].append((date, d))
-    for (year, bucket), days in by_bucket.items():
-        c = l = r = 0
-        for date, (dc, dl, dr) in sorted(days):
+    """Rule 5 on every line at every date, then the daily table row by row against the
+    replay, both walked in key order (no second copy of a million-event ledger's ~200,000
+    daily rows in memory)."""
+    keys = sorted(deltas)
+    altered = "do not match the log: the projection tables were altered"
+    for pass_ in ("rule 5", "compare"):
+        stored = _stream(conn, "SELECT * FROM daily ORDER BY year, bucket, date") \
+            if pass_ == "compare" else None
+        current = None
+        for key in keys:
+            year, bucket, date = key
+            if (year, bucket) != current:
+                current, c, l, r = (year, bucket), 0, 0, 0
+            dc, dl, dr = deltas[key]
             c, l, r = c + dc, l + dl, r + dr
-            if not bucket.startswith("#") and rules.breaks(c, l, r):
-                raise VerifyError(f"rule 5 is broken on {bucket} on {date}: ceiling {c}, "
-                                  f"locked {l}, realised {r}")
-            expected[(year, bucket, date)] = (dc, dl, dr, c, l, r)
-    n = 0
-    for row in conn.execute("SELECT * FROM daily"):
-        n += 1
-        key = (row[0], row[1], row[2])
-        if expected.get(key) != tuple(row[3:]):
-            raise VerifyError(f"the daily figures of {row[1]} on {row[2]} do not match the "
-                              "log: the projection tables were altered")
-    if n != len(expected):
-        raise VerifyError("daily figures are missing for some lines: the projection tables "
-                          "were altered")
+            if stored is None:
+                if bucket[0] != "#" and rules.breaks(c, l, r):
+                    raise VerifyError(f"rule 5 is broken on {bucket} on {date}: ceiling {c}, "
+                                      f"locked {l}, realised {r}")
+                continue
+            got = next(stored, None)
+            if got is None or got[:3] > key:
+                raise VerifyError("daily figures are missing for some lines: the projection "
+                                  "tables were altered")
+            if got != (year, bucket, date, dc, dl, dr, c, l, r):
+                raise VerifyError(f"the daily figures of {got[1]} on {got[2]} {altered}")
+    extra = next(stored, None)
+    if extra is not None:
+        raise VerifyError(f"the daily figures of {extra[1]} on {extra[2]} {altered}")
     buckets = {(r[0], r[1]) for r in conn.execute("SELECT year, bucket FROM buckets")}
-    if buckets != {(y, b) for (y, b, _d) in expected}:
+    if buckets != {(y, b) for (y, b, _d) in keys}:
         raise VerifyError("the list of lines (buckets) does not match the log: the projection "
                           "tables were altered")
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anggaran import store
+from anggaran import verify as verify_module
 from anggaran.events import FIELDS, INT_FIELDS, canonical_json, canonical_of
 from anggaran.ledger import Ledger
 from conftest import log_rows, write
@@ -18,8 +19,12 @@ EVENTS = ("kind,date,code,akun,amount,ref\n"
           "sp2d,2024-03-03,CQ.6639,521211,300,S3\n")
 
 
-@pytest.fixture
-def filled(run, tmp_path):
+@pytest.fixture(params=["one process", "two processes"])
+def filled(request, run, tmp_path, monkeypatch):
+    """A small ledger; ``verify`` runs in one process, or (as for a big log) splits the
+    replay with a second process: every finding must read the same either way."""
+    if request.param == "two processes":
+        monkeypatch.setattr(verify_module, "PARALLEL_FROM", 2)
     assert run("import", write(tmp_path / "e.csv", EVENTS)).exit_code == 0
     return run
 
@@ -172,3 +177,25 @@ def test_hand_written_canonical_json_equals_json_dumps(values):
     characters, non-ASCII and integers included)."""
     mapping = {f: v for f, v in zip(FIELDS, values) if v is not None}
     assert canonical_of(tuple(values)) == canonical_json(mapping)
+
+
+def test_two_processes_find_what_one_finds_in_either_half(tmp_path, run, monkeypatch):
+    """A fault in the second half of a split log is found by the second process and
+    reported like the one-process replay reports it; a postings fault in the first half
+    comes after a chain fault in the second."""
+    rows = "".join(f"sp2d,2024-03-{d:02d},CQ.6639,521211,10,T{d}\n" for d in range(1, 29))
+    assert run("import", write(tmp_path / "e.csv", EVENTS + rows)).exit_code == 0
+    monkeypatch.setattr(verify_module, "PARALLEL_FROM", 2)
+    assert run("verify").exit_code == 0
+    tamper(run.db, "UPDATE postings SET realised = 99 WHERE seq = 3",
+           "UPDATE events SET amount = 11 WHERE seq = 30")
+    for processes in ("1", "2"):
+        monkeypatch.setenv("ANGGARAN_VERIFY_PROCESSES", processes)
+        result = run("verify")
+        assert result.stderr == ("Error: verify failed: seq 30 does not match its hash: its "
+                                 "content was edited (or events were swapped)\n")
+    tamper(run.db, "UPDATE events SET amount = 10 WHERE seq = 30")
+    for processes in ("1", "2"):
+        monkeypatch.setenv("ANGGARAN_VERIFY_PROCESSES", processes)
+        assert run("verify").stderr == ("Error: verify failed: the postings of seq 3 do not "
+                                         "match the log: the projection tables were altered\n")
