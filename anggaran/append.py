@@ -86,7 +86,8 @@ class Appender:
     # ---------------------------------------------------------------- 1. insert
 
     def insert_all(self, items):
-        """Insert ``(row, Event or RuleError, recorded_at)`` items in chunks. Errors are
+        """Insert ``(row, Event or RuleError, recorded_at)`` items in chunks (an item may
+        carry its canonical JSON and identity as two more fields). Errors are
         raised in row order: a row's own refusal (a RuleError item) only once the rows
         before it have been judged, and so is a failure of the file itself."""
         chunk = []
@@ -108,11 +109,14 @@ class Appender:
     def _insert_chunk(self, chunk):
         conn = self.conn
         prepared = []
-        for row, event, recorded_at in chunk:
-            if isinstance(event, RuleError):
+        for item in chunk:
+            if isinstance(item[1], RuleError):
                 break  # raised below once the rows before it have been judged
-            canonical = event.canonical()
-            prepared.append((row, event, recorded_at, canonical, identity(canonical)))
+            if len(item) == 5:  # canonical JSON and identity already computed (pipeline.py)
+                prepared.append(item)
+            else:
+                canonical = item[1].canonical()
+                prepared.append((*item, canonical, identity(canonical)))
         known = self._lookup("SELECT ident FROM events WHERE ident IN ({})",
                              [p[4] for p in prepared])
         sp2d_refs, pagu_lines = {}, {}

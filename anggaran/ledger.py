@@ -11,6 +11,7 @@ events, and can never spend the same last rupiah.
 
 import datetime as dt
 import json
+import os
 import re
 import sqlite3
 
@@ -57,6 +58,38 @@ def _reporting(items, progress):
         if item[0] is not None and item[0] % 10000 == 0 and not isinstance(item[1], RuleError):
             progress(item[0])
         yield item
+
+
+def parsed_rows(path, sheet=None):
+    """Yield ``(row, Event, recorded_at or None)`` for each row of an import file; a row
+    that breaks rule 1, 2 or 7 is yielded as ``(row, RuleError, None)`` and ends it."""
+    from .events import Event
+    from .importers import read_rows
+
+    try:
+        rows = read_rows(path, sheet)
+        for n, raw in rows:
+            raw = dict(raw)
+            recorded_at = raw.pop("recorded_at", None)
+            try:
+                if isinstance(recorded_at, str) and not recorded_at.strip():
+                    recorded_at = None
+                if recorded_at is not None:
+                    try:
+                        recorded_at = parse_time(recorded_at, "recorded_at")
+                    except ValueError as e:
+                        raise RuleError(1, str(e)) from None
+                event = Event.parse(raw)
+            except RuleError as e:
+                yield n, e.at_row(n), None
+                return
+            yield n, event, recorded_at
+    except FileNotFoundError:
+        raise LedgerError(f"no file {path}; check the path") from None
+    except IsADirectoryError:
+        raise LedgerError(f"{path} is a folder, not a file to import") from None
+    except PermissionError:
+        raise LedgerError(f"cannot read {path}: permission denied") from None
 
 
 class Ledger:
@@ -142,39 +175,15 @@ class Ledger:
         ``sheet`` names the worksheet of an .xlsx file (default: the first).
         ``progress(rows_read)`` is called every 10,000 rows when given.
         """
-        items = self._parsed_rows(path, sheet)
+        from . import pipeline
+
+        if pipeline.wanted(path):
+            items = pipeline.in_background(os.fspath(path), sheet)
+        else:
+            items = pipeline.prepared(parsed_rows(path, sheet))
         if progress is not None:
             items = _reporting(items, progress)
         return self.append(items)
-
-    def _parsed_rows(self, path, sheet=None):
-        from .events import Event
-        from .importers import read_rows
-
-        try:
-            rows = read_rows(path, sheet)
-            for n, raw in rows:
-                raw = dict(raw)
-                recorded_at = raw.pop("recorded_at", None)
-                try:
-                    if isinstance(recorded_at, str) and not recorded_at.strip():
-                        recorded_at = None
-                    if recorded_at is not None:
-                        try:
-                            recorded_at = parse_time(recorded_at, "recorded_at")
-                        except ValueError as e:
-                            raise RuleError(1, str(e)) from None
-                    event = Event.parse(raw)
-                except RuleError as e:
-                    yield n, e.at_row(n), None
-                    return
-                yield n, event, recorded_at
-        except FileNotFoundError:
-            raise LedgerError(f"no file {path}; check the path") from None
-        except IsADirectoryError:
-            raise LedgerError(f"{path} is a folder, not a file to import") from None
-        except PermissionError:
-            raise LedgerError(f"cannot read {path}: permission denied") from None
 
     def append(self, items):
         """Append ``(row, Event, recorded_at or None)`` items as one all-or-nothing batch."""
