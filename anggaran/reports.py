@@ -151,8 +151,8 @@ def _tree(lines, names, by):
 
 
 def resolver_levels(conn, year, code):
-    from .rules import Resolver
-    return Resolver(conn).levels(year, code)
+    from .store import code_levels  # not rules.Resolver: reports start without the event model
+    return code_levels(conn, year, code)
 
 
 def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):

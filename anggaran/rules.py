@@ -16,7 +16,7 @@ from . import codes
 from .errors import RuleError
 from .events import CEILING, CREATE, Event
 from .money import rupiah
-from .store import IS_CEILING
+from .store import IS_CEILING, code_levels
 
 CEILING_KINDS = ("pagu", "revise", "cut", "grant", "carry_over", "shift")
 
@@ -33,13 +33,7 @@ class Resolver:
         """The set of ceiling styles on a code that year: {"akun"}, {"code"}, both or none."""
         key = (year, code)
         if key not in self._levels:
-            rows = self.conn.execute(
-                f"SELECT DISTINCT akun IS NOT NULL FROM events WHERE year = ? AND code = ? AND {IS_CEILING} "
-                "UNION SELECT DISTINCT from_akun IS NOT NULL FROM events "
-                "WHERE year = ? AND from_code = ? AND kind = 'shift'",
-                (year, code, year, code),
-            ).fetchall()
-            self._levels[key] = {"akun" if r[0] else "code" for r in rows}
+            self._levels[key] = code_levels(self.conn, year, code)
         return self._levels[key]
 
     def line_akun(self, year, code, akun):

@@ -93,6 +93,19 @@ BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number or pagu refuse
 }
 
 
+def code_levels(conn, year, code):
+    """The ceiling styles used on a code in a year: {"akun"} (its ceilings name an akun),
+    {"code"}, both (a rule-4 conflict) or none (no ceiling yet). One look-up through the
+    small partial index of ceiling events."""
+    rows = conn.execute(
+        f"SELECT DISTINCT akun IS NOT NULL FROM events WHERE year = ? AND code = ? AND {IS_CEILING} "
+        "UNION SELECT DISTINCT from_akun IS NOT NULL FROM events "
+        "WHERE year = ? AND from_code = ? AND kind = 'shift'",
+        (year, code, year, code),
+    ).fetchall()
+    return {"akun" if r[0] else "code" for r in rows}
+
+
 def now_utc():
     """The current time as stored in ``recorded_at``: ``2024-12-04T10:00:00Z``."""
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
