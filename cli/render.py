@@ -9,8 +9,6 @@ percentage. CSV cells that a spreadsheet would run as a formula are defused.
 import csv
 import io
 import json
-import shutil
-import textwrap
 from decimal import Decimal
 
 from anggaran.money import format_money, format_percent
@@ -58,6 +56,8 @@ def terminal_width():
     if os.environ.get("COLUMNS", "").isdigit():
         return int(os.environ["COLUMNS"])
     if sys.stdout.isatty():
+        import shutil
+
         return shutil.get_terminal_size((80, 24)).columns
     return 10_000
 
@@ -142,6 +142,8 @@ def _label(r, wrap=None):
     label = f"{r['code']} {r['name']}".strip() if r["level"] != "total" else r["name"]
     pad = " " * INDENT[r["level"]]
     if wrap:
+        import textwrap
+
         lines = textwrap.wrap(label, max(wrap - len(pad), 10)) or [""]
         return "\n".join(pad + ln if i == 0 else pad + "  " + ln for i, ln in enumerate(lines))
     return pad + label
