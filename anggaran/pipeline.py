@@ -15,6 +15,7 @@ Used for files of 1 MB or more (about 8,000 rows), where starting a second inter
 import os
 import pickle
 import subprocess
+import tempfile
 import sys
 
 from .errors import LedgerError, RuleError, UsageError
@@ -54,8 +55,9 @@ def in_background(path, sheet=None):
     process."""
     from .events import Event
 
+    errors = tempfile.TemporaryFile()  # not a pipe: a chatty child must never block on it
     proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=errors)
     try:
         try:
             pickle.dump({"file": path, "sheet": sheet, "path": list(sys.path)},
@@ -68,7 +70,7 @@ def in_background(path, sheet=None):
                 message = pickle.load(proc.stdout)
             except (EOFError, pickle.UnpicklingError):
                 proc.wait()
-                why = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+                why = _tail(errors).strip().splitlines()
                 raise LedgerError("the import reader stopped unexpectedly"
                                   + (f" ({why[-1][:200]})" if why else "")
                                   + "; run the import again with ANGGARAN_PARSE_PROCESS=0") from None
@@ -87,8 +89,8 @@ def in_background(path, sheet=None):
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            stream.close()
+        proc.stdout.close()
+        errors.close()
 
 
 def _child_main(job):
@@ -134,3 +136,9 @@ def _rebuild(name, args):
     if name == "crash":
         return RuntimeError(f"the import reader failed: {args[0]}")
     return {"LedgerError": LedgerError, "UsageError": UsageError}[name](*args)
+
+
+def _tail(stream):
+    """The last 500 characters a child wrote to ``stream`` (a temporary file)."""
+    stream.seek(0)
+    return stream.read().decode("utf-8", "replace")[-500:]

@@ -227,9 +227,11 @@ def _start_child(job):
     """Start ``_replay_child(**job)`` in a second Python process; return a function that
     waits for its result (a VerifyError comes back as one; other failures are raised)."""
     import subprocess
+    import tempfile
 
+    errors = tempfile.TemporaryFile()  # not a pipe: a chatty child must never block on it
     proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=errors)
     try:
         pickle.dump({**job, "path": list(sys.path)}, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         proc.stdin.close()
@@ -240,12 +242,13 @@ def _start_child(job):
         try:
             message = pickle.load(proc.stdout)
         except (EOFError, pickle.UnpicklingError):
-            message = ("error", "RuntimeError", proc.stderr.read().decode("utf-8", "replace")[-500:]
+            proc.wait()
+            message = ("error", "RuntimeError", _tail(errors)
                        or "the second verify process stopped unexpectedly")
         finally:
             proc.stdout.close()
             proc.wait()
-            proc.stderr.close()
+            errors.close()
         if message[0] == "ok":
             return message[1]
         if message[0] == "verify":
@@ -426,3 +429,9 @@ def _check_seals(conn, resolver, seals, start):
         if seal.get("lines") != seal_figures(conn, year, float("inf")):
             raise VerifyError(f"the seal of {year} (seq {seq}) no longer equals a replay of "
                               "the log", seq)
+
+
+def _tail(stream):
+    """The last 500 characters a child wrote to ``stream`` (a temporary file)."""
+    stream.seek(0)
+    return stream.read().decode("utf-8", "replace")[-500:]
