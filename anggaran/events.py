@@ -230,7 +230,7 @@ def _fast_fields(raw):
         if type(value) is str:
             if key == "kind" or (key, value) in known:
                 continue
-            if not value or value[0].isspace() or value[-1].isspace():
+            if not value or len(value) > MAX_TEXT or value[0].isspace() or value[-1].isspace():
                 return None
             check = _FAST_CHECKS.get(key)
             if check is not None:
@@ -239,7 +239,7 @@ def _fast_fields(raw):
                 if len(known) > 100_000:
                     known.clear()
                 known.add((key, value))
-            elif (key == "amount" or key == "to_year" or len(value) > MAX_TEXT
+            elif (key == "amount" or key == "to_year"
                   or (_CONTROL_IN_NOTES if key == "note" else _CONTROL).search(value)):
                 return None
         elif not (type(value) is int and key == "amount"):

@@ -28,7 +28,7 @@ import json
 import os
 import re
 
-from . import codes
+from . import codes, store
 from .errors import AnggaranError, UsageError
 from .names import names_known
 from .reports import parse_date
@@ -313,7 +313,7 @@ def export_fiscal_data_package(ledger, directory, as_of=None):
     try:
         head_seq, head_hash = ledger.head()
         if as_of is None:
-            last = conn.execute("SELECT max(year) FROM events WHERE kind != 'close'").fetchone()[0]
+            last = store.last_year(conn, include_seals=False)
             if last is None:
                 raise AnggaranError("the ledger has no events yet: there is nothing to export; "
                                     "record or import the DIPA first")

@@ -181,9 +181,13 @@ class Ledger:
             items = pipeline.in_background(os.fspath(path), sheet)
         else:
             items = pipeline.prepared(parsed_rows(path, sheet))
+        source = items
         if progress is not None:
             items = _reporting(items, progress)
-        return self.append(items)
+        try:
+            return self.append(items)
+        finally:
+            source.close()  # a failed import stops its reader process now, not at GC
 
     def append(self, items):
         """Append ``(row, Event, recorded_at or None)`` items as one all-or-nothing batch."""
@@ -201,6 +205,7 @@ class Ledger:
             # updates several indexes at random places, and the default 2 MiB thrashes.
             conn.execute("PRAGMA cache_size = -32768")
             conn.execute("BEGIN IMMEDIATE")
+            store.add_missing_indexes(conn)
         except sqlite3.DatabaseError as e:
             raise store.db_error(e, self.path) from e
         try:

@@ -3,7 +3,7 @@
 An import spends its time in two halves of similar weight: turning rows into events
 (decode, rules 1 and 2, canonical JSON, identity hash) and writing them (SQLite inserts,
 chain, rules 3-9, projections). One Python process does one at a time; for a big file a
-second Python process (a fresh interpreter, which never opens the ledger) does the first
+second Python process (a fresh, isolated interpreter, which never opens the ledger) does the first
 half and streams the ready events, in file order, through a pipe, so both cores work.
 The writer sees exactly the items the in-process path gives it: same rows, same
 refusal at the same row.
@@ -56,7 +56,7 @@ def in_background(path, sheet=None):
     from .events import Event
 
     errors = tempfile.TemporaryFile()  # not a pipe: a chatty child must never block on it
-    proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=errors)
     try:
         try:
@@ -95,8 +95,12 @@ def in_background(path, sheet=None):
 
 def _child_main(job):
     """The second process: parse ``job['file']`` and stream pickled chunks to stdout."""
+    import signal
+
     from .events import FIELDS
     from .ledger import parsed_rows
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the writer's to handle
 
     out = sys.stdout.buffer
     chunk = []

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 
-from . import codes, projections
+from . import codes, projections, store
 from .dates import DATE_RE, FIRST_YEAR, LAST_YEAR
 from .errors import UsageError
 from .money import percent
@@ -40,7 +40,7 @@ def resolve_dates(ledger, as_of=None, period_start=None, today=None):
     if as_of is None:
         today = today or dt.date.today()
         # A seal is dated in a year that has other events, so max(year) is a money year.
-        last = ledger.conn.execute("SELECT max(year) FROM events").fetchone()[0]
+        last = store.last_year(ledger.conn)
         as_of = today.isoformat()
         if last is not None and as_of > f"{last}-12-31":
             as_of = f"{last}-12-31"

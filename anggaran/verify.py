@@ -109,10 +109,13 @@ def _stream(conn, sql):
 
 
 def _events(conn, columns, first_seq, last_seq):
-    """``(seq, *FIELDS, *columns)`` of the events ``first_seq..last_seq`` in seq order."""
+    """``(seq, *FIELDS, *columns)`` of the events ``first_seq..last_seq`` in seq order;
+    from seq 1, any event below it too (a row slipped in at seq 0 or less is then found
+    out of order)."""
     extra = "".join(", " + c for c in columns)
+    low = "" if first_seq <= 1 else f"seq >= {int(first_seq)} AND "
     return _stream(conn, f"SELECT seq, {_COLUMNS}{extra} FROM events "
-                         f"WHERE seq BETWEEN {int(first_seq)} AND {int(last_seq)} ORDER BY seq")
+                         f"WHERE {low}seq <= {int(last_seq)} ORDER BY seq")
 
 
 def _levels(conn):
@@ -146,17 +149,18 @@ def _replay_all(ledger, head, start, resolver):
     last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
     if (last < PARALLEL_FROM or not sys.executable
             or os.environ.get("ANGGARAN_VERIFY_PROCESSES", "2") == "1"):
-        parts = [_replay(conn, start, resolver, 1, last, 1, head)]
+        parts = [_replay(conn, start, resolver, 1, last, None, head)]
     else:
         mid = last // 2 + 1
         path = conn.execute("PRAGMA database_list").fetchone()[2] or ledger.path
-        child = _start_child({"db": path, "levels": dict(resolver.levels), "first_seq": mid,
-                              "last_seq": last, "head": head})
+        wait, stop = _start_child({"db": path, "levels": dict(resolver.levels), "first_seq": mid,
+                                   "last_seq": last, "head": head})
         try:
-            first = _replay(conn, start, resolver, 1, mid - 1, 1, head)
-        finally:
-            second = child()
-        parts = [first, second]
+            first = _replay(conn, start, resolver, 1, mid - 1, None, head)
+        except BaseException:  # Ctrl+C, a database error: the second process is not needed
+            stop()
+            raise
+        parts = [first, wait()]
     for part in parts:  # chain faults first, in seq order: they explain any other finding
         if isinstance(part, VerifyError):
             raise part
@@ -180,6 +184,12 @@ def _replay_all(ledger, head, start, resolver):
     if bad is None and tail is not None and tail[0] > last:  # postings are stored in seq order
         bad = (f"a posting for seq {tail[0]} has no event behind it: the projection tables "
                "were altered", tail[0])
+    if bad is None:  # every stored posting was compared, and no other row exists
+        stored = conn.execute("SELECT count(*) FROM postings").fetchone()[0]
+        compared = sum(p["postings"] for p in parts)
+        if stored != compared:
+            bad = (f"the postings table holds {stored:,} rows where the log implies "
+                   f"{compared:,}: the projection tables were altered", None)
     return count, head_hash, seals, deltas, bad and VerifyError(*bad)
 
 
@@ -224,13 +234,15 @@ _CHILD = ("import pickle, sys; job = pickle.load(sys.stdin.buffer); sys.path[:0]
 
 
 def _start_child(job):
-    """Start ``_replay_child(**job)`` in a second Python process; return a function that
-    waits for its result (a VerifyError comes back as one; other failures are raised)."""
+    """Start ``_replay_child(**job)`` in a second Python process (isolated: ``-I``, so no
+    module in the current folder can shadow one of ours); return ``(wait, stop)``: wait
+    for its result (a VerifyError comes back as one; other failures are raised), or end
+    it."""
     import subprocess
     import tempfile
 
     errors = tempfile.TemporaryFile()  # not a pipe: a chatty child must never block on it
-    proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=errors)
     try:
         pickle.dump({**job, "path": list(sys.path)}, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
@@ -256,11 +268,20 @@ def _start_child(job):
         if message[1] in ("DatabaseError", "OperationalError"):
             raise sqlite3.DatabaseError(message[2])
         raise RuntimeError(f"verify failed in its second process: {message[1]}: {message[2]}")
-    return wait
+
+    def stop():
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        errors.close()
+    return wait, stop
 
 
 def _child_main(job):
     """The second process: run the job, write one pickled message to stdout."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the first process's to handle
     job.pop("path")
     try:
         result = _replay_child(**job)
@@ -281,6 +302,19 @@ def _replay(conn, start, resolver, first_seq, last_seq, first_rowid, head):
 
 
 def _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head):
+    """``_walk_range``; a text value SQLite cannot decode (bytes written behind the
+    library's back) is reported as an edit, not as a database failure."""
+    progress = [first_seq]
+    try:
+        return _walk_range(conn, start, resolver, first_seq, last_seq, first_rowid, head, progress)
+    except sqlite3.OperationalError as e:
+        if "decode" not in str(e):
+            raise
+        raise VerifyError(f"an event from seq {progress[0]} on holds text that is "
+                          "not UTF-8: it was edited", progress[0]) from None
+
+
+def _walk_range(conn, start, resolver, first_seq, last_seq, first_rowid, head, progress):
     """One pass over the events ``first_seq..last_seq``: sequence, chain, identity, year
     and recording order of every event; the postings it implies, compared with the
     stored ones (from ``first_rowid`` on) as they stream by; the daily deltas they add up
@@ -294,9 +328,10 @@ def _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head):
     seals = {}
     seen = head is None
     deltas = projections.new_deltas()
+    where = "" if first_rowid is None else f"WHERE rowid >= {int(first_rowid)} "
     stored = _stream(conn, "SELECT seq, year, date, code, akun, jenis, ceiling, locked, realised, "
-                           f"kind, ref, recorded_at FROM postings WHERE rowid >= {int(first_rowid)} "
-                           "ORDER BY rowid")
+                           f"kind, ref, recorded_at FROM postings {where}ORDER BY rowid")
+    compared = 0
     bad_posting = None
     line_akun = {}
     sha256 = hashlib.sha256
@@ -341,6 +376,7 @@ def _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head):
             seen = True
         prev_hash, last_time = rec_hash, recorded_at
         expected_seq += 1
+        progress[0] = expected_seq
         if bad_posting is not None or kind == "name" or kind == "close":
             continue
         # The postings this event implies (as projections.postings_for), against the stored.
@@ -365,20 +401,23 @@ def _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head):
                 bad_posting = (f"the postings of seq {seq} do not match the log: the "
                                "projection tables were altered", seq)
                 break
+            compared += 1
             _seq, _y, _d, p_code, p_akun, p_jenis, dc, dl, dr = posting[:9]
             for d in (deltas[(year, f"{p_code}/{p_akun}", date)], deltas[(year, "#" + p_jenis, date)]):
                 d[0] += dc
                 d[1] += dl
                 d[2] += dr
     if expected_seq <= last_seq:
-        raise VerifyError(f"seq {expected_seq} is missing: the event was deleted", expected_seq)
+        after = conn.execute("SELECT min(seq) FROM events WHERE seq > ?", (expected_seq,)).fetchone()[0]
+        raise VerifyError(f"seq {expected_seq} is missing: the event was deleted"
+                          + (f" (the log jumps to seq {after})" if after else ""), expected_seq)
     if bad_posting is None:
         extra = next(stored, None)
         if extra is not None and extra[0] <= last_seq:
             bad_posting = (f"a posting for seq {extra[0]} has no event behind it: the "
                            "projection tables were altered", extra[0])
     return {"count": expected_seq - first_seq, "last_hash": prev_hash, "seals": seals,
-            "deltas": deltas, "bad_posting": bad_posting, "seen": seen}
+            "deltas": deltas, "bad_posting": bad_posting, "seen": seen, "postings": compared}
 
 
 def _check_daily(conn, deltas):
@@ -403,11 +442,16 @@ def _check_daily(conn, deltas):
                                       f"locked {l}, realised {r}")
                 continue
             got = next(stored, None)
-            if got is None or got[:3] > key:
+            if got == (year, bucket, date, dc, dl, dr, c, l, r):
+                continue
+            try:
+                missing = got is None or got[:3] > key
+            except TypeError:  # a value of the wrong type: altered, not missing
+                missing = False
+            if missing:
                 raise VerifyError("daily figures are missing for some lines: the projection "
                                   "tables were altered")
-            if got != (year, bucket, date, dc, dl, dr, c, l, r):
-                raise VerifyError(f"the daily figures of {got[1]} on {got[2]} {altered}")
+            raise VerifyError(f"the daily figures of {got[1]} on {got[2]} {altered}")
     extra = next(stored, None)
     if extra is not None:
         raise VerifyError(f"the daily figures of {extra[1]} on {extra[2]} {altered}")

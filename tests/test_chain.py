@@ -199,3 +199,58 @@ def test_two_processes_find_what_one_finds_in_either_half(tmp_path, run, monkeyp
         monkeypatch.setenv("ANGGARAN_VERIFY_PROCESSES", processes)
         assert run("verify").stderr == ("Error: verify failed: the postings of seq 3 do not "
                                          "match the log: the projection tables were altered\n")
+
+
+@pytest.mark.parametrize("statements", [
+    # a posting slipped in below the first rowid, moving money on a line
+    ["INSERT INTO postings (rowid, seq, year, date, code, akun, jenis, ceiling, locked, realised, "
+     "kind, ref, recorded_at) SELECT -1, seq, year, date, code, akun, jenis, 0, 0, 5, kind, ref, "
+     "recorded_at FROM postings WHERE seq = 2"],
+    # a row past the end (no event behind it) and then a copy of a real posting
+    ["INSERT INTO postings SELECT 99, year, date, code, akun, jenis, 0, 0, 1, kind, ref, recorded_at "
+     "FROM postings WHERE seq = 2",
+     "INSERT INTO postings SELECT * FROM postings WHERE seq = 3"],
+    ["INSERT INTO postings SELECT * FROM postings WHERE seq = 3"],
+])
+def test_extra_posting_rows_are_found(filled, statements):
+    tamper(filled.db, *statements)
+    result = filled("verify")
+    assert result.exit_code == 1
+    assert "the projection tables were altered" in result.stderr
+
+
+def test_an_event_below_seq_1_is_found(filled):
+    tamper(filled.db, "INSERT INTO events SELECT 0, kind, date, year, code, akun, from_code, "
+                      "from_akun, amount, 'S0', sp2d, to_year, grantor, name, note, seal, "
+                      "'2000-01-01T00:00:00Z', ident, prev_hash, hash FROM events WHERE seq = 2")
+    assert filled("verify").stderr == "Error: verify failed: seq 0 appears out of order\n"
+
+
+def test_a_ledger_made_before_the_index_changes_still_opens_verifies_and_records(filled):
+    """Ledgers made by the first release have the first events_unique trigger text and
+    other indexes: they stay intact, and the first write adds the new indexes."""
+    conn = sqlite3.connect(filled.db, isolation_level=None)
+    conn.execute("DROP TRIGGER events_unique")
+    conn.execute(store.LEGACY_TRIGGERS["events_unique"])
+    for name in ("events_ceiling", "events_sp2d_ref", "events_close"):
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute("CREATE INDEX events_code ON events(year, code, kind)")
+    conn.execute("CREATE INDEX events_ref ON events(year, kind, ref)")
+    conn.close()
+    assert filled("verify").exit_code == 0
+    assert filled("record", "sp2d", "--date", "2024-03-04", "--code", "CQ.6639", "--akun",
+                  "521211", "--amount", "1", "--ref", "S9").exit_code == 0
+    conn = sqlite3.connect(filled.db)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert {"events_ceiling", "events_sp2d_ref", "events_close"} <= names
+    assert filled("verify").exit_code == 0
+
+
+def test_last_year_equals_max_year(filled):
+    """report's default year comes from small partial indexes: it must equal max(year)."""
+    assert filled("record", "name", "--date", "2026-01-05", "--code", "CQ.6639",
+                  "--name", "Teknis").exit_code == 0
+    conn = sqlite3.connect(filled.db)
+    assert store.last_year(conn) == conn.execute("SELECT max(year) FROM events").fetchone()[0] == 2026
+    conn.close()

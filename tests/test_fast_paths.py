@@ -14,7 +14,8 @@ from anggaran.append import ONE_SIDE
 from anggaran.errors import RuleError
 from anggaran.events import KINDS, Event
 
-CODES = ["CQ.6639", "WA.3355", "CQ.6639.QMA.001", "CQ", "cq.6639", " CQ.6639", "CQ.66391", ""]
+CODES = ["CQ.6639", "WA.3355", "CQ.6639.QMA.001", "CQ", "cq.6639", " CQ.6639", "CQ.66391", "",
+         "CQ.6639" + ".AB1" * 130]  # a valid-looking code longer than 500 characters
 AKUNS = ["521211", "511111", "52121", "521211 ", "5212a1", ""]
 DATES = ["2024-03-01", "2024-02-30", "2024-3-1", "1899-12-31", "2999-12-31", " 2024-03-01",
          "2024-03-01T00:00", "２０２４-03-01"]
