@@ -43,8 +43,11 @@ KINDS = {
 CLOSE = "close"
 
 MAX_TEXT = 500
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_IN_NOTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL_IN_NOTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# A lone surrogate: what JSON's "\ud800" or undecodable command-line bytes turn into; it
+# cannot be stored or hashed as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Roles of a side for rule 4: a CREATE side gives its line a ceiling that year.
 CREATE, CEILING, OTHER = "create", "ceiling", "other"
@@ -300,6 +303,9 @@ def _text(field, control=_CONTROL):
         text = str(value).strip()
         if len(text) > MAX_TEXT:
             raise RuleError(1, f"{field} is longer than {MAX_TEXT} characters")
+        if _SURROGATE.search(text):
+            raise RuleError(1, f"{field} is not valid Unicode text (a lone surrogate such as "
+                               "\\ud800); write the character itself, in UTF-8")
         if control.search(text):
             raise RuleError(1, f"{field} contains a control character")
         return text

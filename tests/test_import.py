@@ -164,3 +164,15 @@ def test_code_level_sp2d_keeps_its_akun_for_jenis(run, tmp_path):
     got = [(r["code"], r["name"], r["ceiling"], r["realised"]) for r in rep["rows"]]
     assert got == [("", "JUMLAH SELURUHNYA", 1000, 400), ("52", "BELANJA BARANG", 0, 100),
                    ("53", "BELANJA MODAL", 0, 300), ("-", "TANPA AKUN", 1000, 0)]
+
+
+def test_a_lone_surrogate_is_refused_under_rule_1(run, tmp_path):
+    """JSON may spell a lone surrogate ("\\ud800"); it cannot be stored or hashed as UTF-8."""
+    f = write(tmp_path / "s.jsonl",
+              '{"kind": "pagu", "date": "2024-01-02", "code": "CQ.6639", "amount": 5, '
+              '"ref": "a\\ud800b"}\n')
+    result = run("import", f)
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: row 1: rule 1: ref is not valid Unicode text (a lone surrogate "
+                             "such as \\ud800); write the character itself, in UTF-8\n")
+    assert log_rows(run.db) == []
