@@ -3,7 +3,7 @@
 An import spends its time in two halves of similar weight: turning rows into events
 (decode, rules 1 and 2, canonical JSON, identity hash) and writing them (SQLite inserts,
 chain, rules 3-9, projections). One Python process does one at a time; for a big file a
-second Python process (a fresh, isolated interpreter, which never opens the ledger) does the first
+second Python process (``worker.py``; it never opens the ledger) does the first
 half and streams the ready events, in file order, through a pipe, so both cores work.
 The writer sees exactly the items the in-process path gives it: same rows, same
 refusal at the same row.
@@ -13,17 +13,13 @@ Used for files of 1 MB or more (about 8,000 rows), where starting a second inter
 """
 
 import os
-import pickle
-import subprocess
-import tempfile
 import sys
 
 from .errors import LedgerError, RuleError, UsageError
+from .worker import Worker, send
 
 MIN_BYTES = 1 << 20
 CHUNK = 2000
-_CHILD = ("import pickle, sys; job = pickle.load(sys.stdin.buffer); sys.path[:0] = job['path']; "
-          "from anggaran.pipeline import _child_main; _child_main(job)")
 
 
 def wanted(path):
@@ -55,25 +51,15 @@ def in_background(path, sheet=None):
     process."""
     from .events import Event
 
-    errors = tempfile.TemporaryFile()  # not a pipe: a chatty child must never block on it
-    proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=errors)
+    reader = Worker("anggaran.pipeline:_child_main", {"file": path, "sheet": sheet})
     try:
-        try:
-            pickle.dump({"file": path, "sheet": sheet, "path": list(sys.path)},
-                        proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            proc.stdin.close()
-        except OSError:
-            pass  # it did not start; what it wrote to stderr is reported below
         while True:
-            try:
-                message = pickle.load(proc.stdout)
-            except (EOFError, pickle.UnpicklingError):
-                proc.wait()
-                why = _tail(errors).strip().splitlines()
+            message = reader.receive()
+            if message is None:
+                why = reader.stderr_tail().strip().splitlines()
                 raise LedgerError("the import reader stopped unexpectedly"
                                   + (f" ({why[-1][:200]})" if why else "")
-                                  + "; run the import again with ANGGARAN_PARSE_PROCESS=0") from None
+                                  + "; run the import again with ANGGARAN_PARSE_PROCESS=0")
             tag = message[0]
             if tag == "rows":
                 for row, fields, recorded_at, canonical, ident in message[1]:
@@ -86,28 +72,15 @@ def in_background(path, sheet=None):
             else:  # "end"
                 return
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        proc.stdout.close()
-        errors.close()
+        reader.close()
 
 
 def _child_main(job):
     """The second process: parse ``job['file']`` and stream pickled chunks to stdout."""
-    import signal
-
     from .events import FIELDS
     from .ledger import parsed_rows
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the writer's to handle
-
-    out = sys.stdout.buffer
     chunk = []
-
-    def send(message):
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-
     try:
         for item in prepared(parsed_rows(job["file"], job["sheet"])):
             row, event = item[0], item[1]
@@ -131,7 +104,7 @@ def _child_main(job):
     except Exception as e:  # noqa: BLE001 - a bug: report it in the parent, not lose it
         send(("rows", chunk))
         send(("error", "crash", (f"{type(e).__name__}: {e}",)))
-    out.flush()
+    sys.stdout.buffer.flush()
 
 
 def _rebuild(name, args):
@@ -141,8 +114,3 @@ def _rebuild(name, args):
         return RuntimeError(f"the import reader failed: {args[0]}")
     return {"LedgerError": LedgerError, "UsageError": UsageError}[name](*args)
 
-
-def _tail(stream):
-    """The last 500 characters a child wrote to ``stream`` (a temporary file)."""
-    stream.seek(0)
-    return stream.read().decode("utf-8", "replace")[-500:]

@@ -150,11 +150,6 @@ def _tree(lines, names, by):
     return rows
 
 
-def resolver_levels(conn, year, code):
-    from .store import code_levels  # not rules.Resolver: reports start without the event model
-    return code_levels(conn, year, code)
-
-
 def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     """Every event that touched a code's lines (or one line with ``akun``) in the as-of
     year up to the as-of date, in effective-date order, with running figures."""
@@ -176,7 +171,7 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
                "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
         args = [year, code, as_of, max_seq]
         if akun is not None:
-            if resolver_levels(conn, year, code) == {"code"}:
+            if store.code_levels(conn, year, code) == {"code"}:
                 raise UsageError(f"{code} keeps one code-level line in {year} ({code}/): omit --akun "
                                  "(the akun on its SP2Ds counts only for the jenis report)")
             sql += " AND p.akun = ?"

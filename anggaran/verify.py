@@ -13,7 +13,6 @@
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import sys
 from collections import defaultdict
@@ -227,40 +226,20 @@ def _first_posting_at(conn, seq):
     return lo
 
 
-# A fresh interpreter, not a fork: a forked child would inherit this process's SQLite
-# lock bookkeeping for the same file, which SQLite forbids relying on.
-_CHILD = ("import pickle, sys; job = pickle.load(sys.stdin.buffer); sys.path[:0] = job['path']; "
-          "from anggaran.verify import _child_main; _child_main(job)")
-
-
 def _start_child(job):
-    """Start ``_replay_child(**job)`` in a second Python process (isolated: ``-I``, so no
-    module in the current folder can shadow one of ours); return ``(wait, stop)``: wait
-    for its result (a VerifyError comes back as one; other failures are raised), or end
-    it."""
-    import subprocess
-    import tempfile
+    """Start ``_replay_child(**job)`` in a second process (``worker.py``); return
+    ``(wait, stop)``: wait for its result (a VerifyError comes back as one; other
+    failures are raised), or end it."""
+    from .worker import Worker
 
-    errors = tempfile.TemporaryFile()  # not a pipe: a chatty child must never block on it
-    proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=errors)
-    try:
-        pickle.dump({**job, "path": list(sys.path)}, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        proc.stdin.close()
-    except OSError:
-        pass  # it failed to start; its stderr says why, below
+    child = Worker("anggaran.verify:_child_main", job)
 
     def wait():
         try:
-            message = pickle.load(proc.stdout)
-        except (EOFError, pickle.UnpicklingError):
-            proc.wait()
-            message = ("error", "RuntimeError", _tail(errors)
-                       or "the second verify process stopped unexpectedly")
+            message = child.receive() or ("error", "RuntimeError", child.stderr_tail()
+                                          or "the second verify process stopped unexpectedly")
         finally:
-            proc.stdout.close()
-            proc.wait()
-            errors.close()
+            child.close(kill=False)
         if message[0] == "ok":
             return message[1]
         if message[0] == "verify":
@@ -269,49 +248,37 @@ def _start_child(job):
             raise sqlite3.DatabaseError(message[2])
         raise RuntimeError(f"verify failed in its second process: {message[1]}: {message[2]}")
 
-    def stop():
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
-        errors.close()
-    return wait, stop
+    return wait, child.close
 
 
 def _child_main(job):
-    """The second process: run the job, write one pickled message to stdout."""
-    import signal
+    """The second process: run the job, answer with one message."""
+    from .worker import send
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the first process's to handle
-    job.pop("path")
     try:
         result = _replay_child(**job)
         message = (("verify", str(result), result.seq) if isinstance(result, VerifyError)
                    else ("ok", result))
     except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
         message = ("error", type(e).__name__, str(e))
-    pickle.dump(message, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    send(message)
     sys.stdout.buffer.flush()
 
 
 def _replay(conn, start, resolver, first_seq, last_seq, first_rowid, head):
-    """``_check_range``, with its first chain fault returned rather than raised."""
-    try:
-        return _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head)
-    except VerifyError as e:
-        return e
-
-
-def _check_range(conn, start, resolver, first_seq, last_seq, first_rowid, head):
-    """``_walk_range``; a text value SQLite cannot decode (bytes written behind the
-    library's back) is reported as an edit, not as a database failure."""
+    """``_walk_range``, with its first chain fault returned rather than raised; a text
+    value SQLite cannot decode (bytes written behind the library's back) is such a fault,
+    an edit, not a database failure."""
     progress = [first_seq]
     try:
         return _walk_range(conn, start, resolver, first_seq, last_seq, first_rowid, head, progress)
+    except VerifyError as e:
+        return e
     except sqlite3.OperationalError as e:
         if "decode" not in str(e):
             raise
-        raise VerifyError(f"an event from seq {progress[0]} on holds text that is "
-                          "not UTF-8: it was edited", progress[0]) from None
+        return VerifyError(f"an event from seq {progress[0]} on holds text that is not UTF-8: "
+                           "it was edited", progress[0])
 
 
 def _walk_range(conn, start, resolver, first_seq, last_seq, first_rowid, head, progress):
@@ -420,38 +387,41 @@ def _walk_range(conn, start, resolver, first_seq, last_seq, first_rowid, head, p
             "deltas": deltas, "bad_posting": bad_posting, "seen": seen, "postings": compared}
 
 
+def _daily_rows(deltas, keys):
+    """The daily rows the replay implies, in key order: (year, bucket, date, day's
+    deltas, cumulative figures)."""
+    current = None
+    for key in keys:
+        if key[:2] != current:
+            current, c, l, r = key[:2], 0, 0, 0
+        dc, dl, dr = deltas[key]
+        c, l, r = c + dc, l + dl, r + dr
+        yield (*key, dc, dl, dr, c, l, r)
+
+
 def _check_daily(conn, deltas):
     """Rule 5 on every line at every date, then the daily table row by row against the
     replay, both walked in key order (no second copy of a million-event ledger's ~200,000
     daily rows in memory)."""
     keys = sorted(deltas)
+    for _year, bucket, date, *_d, c, l, r in _daily_rows(deltas, keys):
+        if bucket[0] != "#" and rules.breaks(c, l, r):
+            raise VerifyError(f"rule 5 is broken on {bucket} on {date}: ceiling {c}, "
+                              f"locked {l}, realised {r}")
     altered = "do not match the log: the projection tables were altered"
-    for pass_ in ("rule 5", "compare"):
-        stored = _stream(conn, "SELECT * FROM daily ORDER BY year, bucket, date") \
-            if pass_ == "compare" else None
-        current = None
-        for key in keys:
-            year, bucket, date = key
-            if (year, bucket) != current:
-                current, c, l, r = (year, bucket), 0, 0, 0
-            dc, dl, dr = deltas[key]
-            c, l, r = c + dc, l + dl, r + dr
-            if stored is None:
-                if bucket[0] != "#" and rules.breaks(c, l, r):
-                    raise VerifyError(f"rule 5 is broken on {bucket} on {date}: ceiling {c}, "
-                                      f"locked {l}, realised {r}")
-                continue
-            got = next(stored, None)
-            if got == (year, bucket, date, dc, dl, dr, c, l, r):
-                continue
-            try:
-                missing = got is None or got[:3] > key
-            except TypeError:  # a value of the wrong type: altered, not missing
-                missing = False
-            if missing:
-                raise VerifyError("daily figures are missing for some lines: the projection "
-                                  "tables were altered")
-            raise VerifyError(f"the daily figures of {got[1]} on {got[2]} {altered}")
+    stored = _stream(conn, "SELECT * FROM daily ORDER BY year, bucket, date")
+    for expected in _daily_rows(deltas, keys):
+        got = next(stored, None)
+        if got == expected:
+            continue
+        try:
+            missing = got is None or got[:3] > expected[:3]
+        except TypeError:  # a value of the wrong type: altered, not missing
+            missing = False
+        if missing:
+            raise VerifyError("daily figures are missing for some lines: the projection "
+                              "tables were altered")
+        raise VerifyError(f"the daily figures of {got[1]} on {got[2]} {altered}")
     extra = next(stored, None)
     if extra is not None:
         raise VerifyError(f"the daily figures of {extra[1]} on {extra[2]} {altered}")
@@ -474,8 +444,3 @@ def _check_seals(conn, resolver, seals, start):
             raise VerifyError(f"the seal of {year} (seq {seq}) no longer equals a replay of "
                               "the log", seq)
 
-
-def _tail(stream):
-    """The last 500 characters a child wrote to ``stream`` (a temporary file)."""
-    stream.seek(0)
-    return stream.read().decode("utf-8", "replace")[-500:]
