@@ -275,32 +275,31 @@ class Ledger:
         from .verify import verify
         return verify(self, head)
 
-    def backup(self, dest):
+    def backup(self, dest, force=False):
         """``anggaran backup DEST``: an online, consistent copy (SQLite backup API), verified.
 
         Other officers may keep recording meanwhile; the copy is a snapshot of one moment.
-        Refuses to overwrite an existing file.
+        It is made and verified under a temporary name beside DEST and only then renamed
+        to DEST, so an interrupted backup leaves no half file behind. An existing DEST (or
+        a link) is replaced only with ``force``; the ledger itself never is.
         """
-        import os
+        from . import outputs
 
-        dest = os.fspath(dest)
-        if os.path.exists(dest):
-            raise LedgerError(f"{dest} already exists; choose a new file name for the backup")
-        folder = os.path.dirname(os.path.abspath(dest))
-        if not os.path.isdir(folder):
-            raise LedgerError(f"folder {folder} does not exist; create it first")
-        try:
-            target = sqlite3.connect(dest)
+        protect = outputs.ledger_files(self.path)
+        with outputs.new_file(dest, force, protect) as tmp:
             try:
-                self.conn.backup(target)
-            finally:
-                target.close()
-        except sqlite3.DatabaseError as e:
-            if os.path.exists(dest):
-                os.remove(dest)
-            raise store.db_error(e, dest) from e
-        with Ledger.open(dest) as copy:
-            return copy.verify()
+                target = sqlite3.connect(tmp)
+                try:
+                    self.conn.backup(target)
+                finally:
+                    target.close()
+            except sqlite3.DatabaseError as e:
+                raise store.db_error(e, dest) from e
+            with Ledger.open(tmp) as copy:
+                result = copy.verify()
+            for suffix in ("-wal", "-shm"):
+                outputs.remove(tmp + suffix)
+        return result
 
     def report(self, as_of=None, period_start=None, known_at=None, by="kegiatan"):
         """``anggaran report``: the realisation report as of a date (reports.report)."""
@@ -332,18 +331,19 @@ class Ledger:
 
         return reconcile.reconcile_sp2d(self, sp2d_list, as_of, known_at)
 
-    def export(self, to, target, as_of=None):
+    def export(self, to, target, as_of=None, force=False):
         """``anggaran export``: a Beancount or hledger journal file, or a Fiscal Data
-        Package folder (export.py). Returns the number of transactions or rows written."""
+        Package folder (export.py). Returns the number of transactions or rows written.
+        An existing target is replaced only with ``force``; the ledger never is."""
         from . import export
 
         if to in ("beancount", "hledger"):
             if as_of is not None:
                 raise UsageError("--as-of applies to --to fiscal-data-package; a journal holds "
                                  "every event (ask the journal tool for any date)")
-            return export.export_journal(self, to, target)
+            return export.export_journal(self, to, target, force=force)
         if to == "fiscal-data-package":
-            return export.export_fiscal_data_package(self, target, as_of)
+            return export.export_fiscal_data_package(self, target, as_of, force=force)
         raise UsageError(f"--to must be beancount, hledger or fiscal-data-package, not '{to}'")
 
     def close(self, year):

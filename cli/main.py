@@ -62,7 +62,23 @@ def db_path(ctx):
 
 def open_ledger(ctx):
     from anggaran.ledger import Ledger
+    ctx.obj["ledger_path"] = db_path(ctx)
     return Ledger.open(db_path(ctx))
+
+
+def protect_of(ctx):
+    """The ledger files no output may replace: the --db ledger (or $ANGGARAN_DB, or
+    ./anggaran.db) and the one the command opened."""
+    from anggaran import outputs
+
+    return outputs.ledger_files(db_path(ctx)) + outputs.ledger_files(ctx.obj.get("ledger_path"))
+
+
+def output_options(f):
+    """--output FILE and --force, for every command that can write its result to a file."""
+    f = click.option("--force", is_flag=True,
+                     help="Replace an existing --output file (never the ledger itself).")(f)
+    return click.option("--output", "-o", metavar="FILE", help="Write to FILE (needed for xlsx).")(f)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -180,9 +196,11 @@ def _progress(file):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              help="Output format.")
+@output_options
 @click.pass_context
-def log(ctx, fmt):
+def log(ctx, fmt, output, force):
     """Show every event in seq order with its hash.
 
     \b
@@ -190,13 +208,15 @@ def log(ctx, fmt):
       anggaran log --format json
     """
     with open_ledger(ctx) as ledger:
-        click.echo(render.log(ledger.log(), fmt))
+        text = render.log(ledger.log(), fmt)
+    emit(ctx, text, fmt, output, force)
 
 
 @cli.command()
 @click.argument("dest", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace an existing DEST (never the ledger itself).")
 @click.pass_context
-def backup(ctx, dest):
+def backup(ctx, dest, force):
     """Copy the ledger to DEST while it stays in use, then verify the copy.
 
     \b
@@ -204,7 +224,7 @@ def backup(ctx, dest):
       anggaran backup backups/lumajang-2024-12-31.db
     """
     with open_ledger(ctx) as ledger:
-        result = ledger.backup(dest)
+        result = ledger.backup(dest, force=force)
     click.echo(f"Backed up {result.events} events to {dest}; the copy verifies "
                f"(head seq {result.head_seq} hash {result.head_hash})")
 
@@ -232,26 +252,26 @@ def verify(ctx, head):
                f"hash {result.head_hash}")
 
 
-def emit(text_or_writer, fmt, output):
-    """Print text, or write it (or an .xlsx workbook) to --output."""
+def emit(ctx, text_or_writer, fmt, output, force=False):
+    """Print text, or write it (or an .xlsx workbook) to --output through a temporary file
+    and a rename: an existing file or a link only with --force, the ledger never."""
+    from anggaran import outputs
+
+    protect = protect_of(ctx)
     if fmt == "xlsx":
         if not output or not output.lower().endswith(".xlsx"):
             raise UsageError("--format xlsx needs --output FILE.xlsx")
-        text_or_writer(output)
+        text_or_writer(output, force, protect)
         click.echo(f"Wrote {output}")
     elif output:
-        try:
-            with open(output, "w", encoding="utf-8", newline="") as f:
-                f.write(text_or_writer + "\n")
-        except OSError as e:
-            raise AnggaranError(f"cannot write {output}: {e.strerror}") from None
+        outputs.write_text(output, text_or_writer + "\n", force, protect)
         click.echo(f"Wrote {output}")
     else:
         click.echo(text_or_writer)
 
 
 def report_options(f):
-    f = click.option("--output", "-o", metavar="FILE", help="Write to FILE (needed for xlsx).")(f)
+    f = output_options(f)
     f = click.option("--locale", type=LOCALES, default="id", help="Number style for table/markdown/xlsx.")(f)
     f = click.option("--format", "fmt", type=OUT_FORMATS, default="table", help="Output format.")(f)
     f = click.option("--by", type=BY, default="kegiatan", help="Row level.")(f)
@@ -264,7 +284,7 @@ def report_options(f):
 @click.option("--from", "period_start", metavar="F", help="Period start (default: 1st of the as-of month).")
 @report_options
 @click.pass_context
-def report(ctx, as_of, period_start, known_at, by, fmt, locale, output):
+def report(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
     """The SP2D realisation report (Laporan Realisasi SP2D) as of a date.
 
     \b
@@ -275,15 +295,15 @@ def report(ctx, as_of, period_start, known_at, by, fmt, locale, output):
     """
     with open_ledger(ctx) as ledger:
         rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
-    emit_report(rep, fmt, locale, output)
+    emit_report(ctx, rep, fmt, locale, output, force)
 
 
-def emit_report(rep, fmt, locale, output):
+def emit_report(ctx, rep, fmt, locale, output, force):
     if fmt == "xlsx":
         from . import xlsx
-        emit(lambda path: xlsx.report(rep, path, locale), fmt, output)
+        emit(ctx, lambda path, *safety: xlsx.report(rep, path, locale, *safety), fmt, output, force)
     else:
-        emit(render.report(rep, fmt, locale), fmt, output)
+        emit(ctx, render.report(rep, fmt, locale), fmt, output, force)
 
 
 @cli.command()
@@ -291,10 +311,11 @@ def emit_report(rep, fmt, locale, output):
 @click.option("--akun", help="One line of an akun-level code.")
 @click.option("--as-of", metavar="D", help="Up to this date (default as for report).")
 @click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
-@click.option("--format", "fmt", type=FORMATS, default="table")
-@click.option("--locale", type=LOCALES, default="id")
+@click.option("--format", "fmt", type=FORMATS, default="table", help="Output format.")
+@click.option("--locale", type=LOCALES, default="id", help="Number style for table/markdown.")
+@output_options
 @click.pass_context
-def history(ctx, code, akun, as_of, known_at, fmt, locale):
+def history(ctx, code, akun, as_of, known_at, fmt, locale, output, force):
     """Every event that touched a code (or one line), with running figures.
 
     \b
@@ -303,7 +324,7 @@ def history(ctx, code, akun, as_of, known_at, fmt, locale):
     """
     with open_ledger(ctx) as ledger:
         hist = ledger.history(code, akun=akun, as_of=as_of, known_at=known_at)
-    click.echo(render.history(hist, fmt, locale))
+    emit(ctx, render.history(hist, fmt, locale), fmt, output, force)
 
 
 @cli.command()
@@ -312,10 +333,11 @@ def history(ctx, code, akun, as_of, known_at, fmt, locale):
 @click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
 @click.option("--format", "fmt", type=OUT_FORMATS, default="table")
 @click.option("--locale", type=LOCALES, default="id")
-@click.option("--output", "-o", metavar="FILE", help="Write to FILE (needed for xlsx).")
-@click.option("--plot", metavar="FILE.png", help="Also draw the absorption curves (needs anggaran[plot]).")
+@output_options
+@click.option("--plot", metavar="FILE.png", help="Also draw the absorption curves (needs anggaran[plot]); "
+              "--force replaces an existing one.")
 @click.pass_context
-def absorption(ctx, year, targets, known_at, fmt, locale, output, plot):
+def absorption(ctx, year, targets, known_at, fmt, locale, output, force, plot):
     """Cumulative absorption by month per jenis belanja against quarterly targets.
 
     \b
@@ -335,12 +357,13 @@ def absorption(ctx, year, targets, known_at, fmt, locale, output, plot):
         result = ledger.absorption(year=year, targets=table, known_at=known_at)
     if plot:
         from . import plot as plotting
-        plotting.absorption(result, plot, locale)
+        plotting.absorption(result, plot, locale, force, protect_of(ctx))
     if fmt == "xlsx":
         from . import xlsx
-        emit(lambda path: xlsx.absorption(result, path, locale), fmt, output)
+        emit(ctx, lambda path, *safety: xlsx.absorption(result, path, locale, *safety), fmt,
+             output, force)
     else:
-        emit(render.absorption(result, fmt, locale), fmt, output)
+        emit(ctx, render.absorption(result, fmt, locale), fmt, output, force)
 
 
 @cli.command()
@@ -379,8 +402,9 @@ def reconcile(ctx, statement, sp2d_list, as_of, known_at, fmt, locale):
               help="Journal for Fava/bean-check, hledger/ledger, or an open fiscal data package.")
 @click.argument("target", type=click.Path())
 @click.option("--as-of", metavar="D", help="fiscal-data-package: figures as of D (default: 31 Dec of the latest year).")
+@click.option("--force", is_flag=True, help="Replace an existing TARGET (never the ledger itself).")
 @click.pass_context
-def export(ctx, to, target, as_of):
+def export(ctx, to, target, as_of, force):
     """Export the ledger as a plain-text accounting journal or a Fiscal Data Package.
 
     See docs/export.md for the account model and how to open it in Fava.
@@ -391,7 +415,7 @@ def export(ctx, to, target, as_of):
       anggaran export --to fiscal-data-package lumajang-2024/
     """
     with open_ledger(ctx) as ledger:
-        n = ledger.export(to, target, as_of=as_of)
+        n = ledger.export(to, target, as_of=as_of, force=force)
     what = "rows" if to == "fiscal-data-package" else "transactions"
     click.echo(f"Wrote {n} {what} to {target}")
 
@@ -416,7 +440,7 @@ def close(ctx, year):
 @click.option("--from", "period_start", metavar="F", default="2024-12-01", show_default=True)
 @report_options
 @click.pass_context
-def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output):
+def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
     """Build the shipped Lumajang 2024 ledger and print its year-end report.
 
     The ledger is built in a temporary file, or in --db when given explicitly.
@@ -434,7 +458,7 @@ def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output):
         path = explicit or os.path.join(tmp, "lumajang-2024.db")
         with build_demo(path) as ledger:
             rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
-    emit_report(rep, fmt, locale, output)
+    emit_report(ctx, rep, fmt, locale, output, force)
 
 
 def main():

@@ -2,6 +2,8 @@
 and per jenis belanja, against the quarterly targets. matplotlib is an optional extra
 (``pip install 'anggaran[plot]'``)."""
 
+import os
+
 from anggaran.errors import AnggaranError
 
 from .render import MONTHS
@@ -9,7 +11,7 @@ from .render import MONTHS
 COLOURS = {"": "black", "51": "tab:blue", "52": "tab:orange", "53": "tab:green"}
 
 
-def absorption(result, path, locale="id"):
+def absorption(result, path, locale="id", force=False, protect=()):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -42,9 +44,13 @@ def absorption(result, path, locale="id"):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", ncol=2)
     fig.tight_layout()
-    try:
-        fig.savefig(path)
-    except OSError as e:
-        raise AnggaranError(f"cannot write {path}: {e.strerror}") from None
+    from anggaran import outputs
+
+    try:  # the picture format follows the name's ending, which the temporary file keeps
+        with outputs.new_file(path, force, protect, suffix=os.path.splitext(path)[1]) as tmp:
+            try:
+                fig.savefig(tmp)
+            except OSError as e:
+                raise AnggaranError(f"cannot write {path}: {e.strerror}") from None
     finally:
         plt.close(fig)

@@ -87,4 +87,4 @@ def test_backup_is_consistent_and_restorable(funded, tmp_path):
         assert restored.report(as_of="2024-12-31")["rows"][0]["realised"] == 5
     again = funded("backup", copy)
     assert again.exit_code == 1
-    assert again.stderr == f"Error: {copy} already exists; choose a new file name for the backup\n"
+    assert again.stderr == f"Error: {copy} already exists; choose a new file name, or add --force to replace it\n"
