@@ -18,7 +18,7 @@ from array import array
 
 import attrs
 
-from . import codes, projections, rules, store
+from . import codes, faults, projections, rules, store
 from .errors import RuleError
 from .events import FIELDS, OTHER, Event
 
@@ -161,6 +161,7 @@ class Appender:
             self.prev_hash, self.last_time = digest, recorded_at
             self.rows.append(row or 0)
         conn.executemany(INSERT, values)
+        faults.at("insert", self.seq - self.first_seq)
         if len(prepared) < len(chunk):
             raise chunk[len(prepared)][1]
 
@@ -261,6 +262,7 @@ class Appender:
                 raise self._rule5_error(resolver, year, bucket, date, (c, l, r))
 
         projections.merge_daily(conn, deltas, check)
+        faults.at("project")
 
     def _judge_general(self, resolver, rec, postings, deltas):
         """Judge one stored event (a ``SELECT_EVENTS`` row) the general way; with

@@ -151,6 +151,8 @@ def _xlsx_cells(path, sheet):
     except Exception as e:  # openpyxl raises many kinds on a damaged file
         raise unreadable(e) from None
     try:
+        if not book.worksheets:
+            raise RuleError(1, f"{os.fspath(path)} has no worksheet: no data rows to import")
         if sheet is None:
             ws = book.worksheets[0]
         elif sheet in book.sheetnames:

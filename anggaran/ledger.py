@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 
-from . import store
+from . import faults, store
 from .errors import LedgerError, RuleError, UsageError
 
 # The write path (append, events, rules: attrs and hashlib) and the other commands' modules
@@ -95,10 +95,11 @@ def parsed_rows(path, sheet=None):
 class Ledger:
     """One satker's budget ledger in one SQLite file."""
 
-    def __init__(self, conn, path):
+    def __init__(self, conn, path, witness=None):
         self.conn = conn
         self.path = str(path)
         self.meta = store.meta(conn)
+        self.witness = os.fspath(witness) if witness else None  # witness.py
 
     @property
     def db(self):
@@ -109,8 +110,9 @@ class Ledger:
     # ------------------------------------------------------------ open / init
 
     @classmethod
-    def init(cls, path, satker, name):
-        """Create a new ledger file for a satker; it holds no events yet."""
+    def init(cls, path, satker, name, witness=None):
+        """Create a new ledger file for a satker; it holds no events yet. With ``witness``
+        (a file path), its genesis is the witness's first line (witness.py)."""
         satker = str(satker).strip()
         name = str(name).strip()
         if not (satker.isascii() and satker.isdigit() and len(satker) == 6):
@@ -123,23 +125,33 @@ class Ledger:
             store.create_schema(conn, satker, name)
         except sqlite3.DatabaseError as e:
             raise store.db_error(e, path) from e
-        return cls(conn, path)
+        ledger = cls(conn, path, witness)
+        ledger._witness(0, ledger.meta["genesis"], ledger.meta["created_at"])
+        return ledger
 
     @classmethod
-    def open(cls, path, check_triggers=True):
-        """Open an existing ledger; refuse one whose append-only triggers are gone."""
+    def open(cls, path, check_triggers=True, witness=None):
+        """Open an existing ledger; refuse one whose schema was altered (``check_schema``).
+        With ``witness`` (a file path), every write appends its new head there."""
         conn = store.connect(path)
         try:
-            ledger = cls(conn, path)
+            ledger = cls(conn, path, witness)
             if check_triggers:
-                missing = store.missing_triggers(conn)
-                if missing:
-                    raise LedgerError(f"{path}: the append-only protection is missing or altered "
-                                      f"({', '.join(missing)}); the file was tampered with. Run "
-                                      "'anggaran verify' and restore from a backup")
-        except sqlite3.DatabaseError as e:
-            raise store.db_error(e, path) from e
+                ledger.check_schema()
+        except BaseException as e:
+            conn.close()
+            if isinstance(e, sqlite3.DatabaseError):
+                raise store.db_error(e, path) from e
+            raise
         return ledger
+
+    def check_schema(self):
+        """Refuse a file whose schema objects differ from what anggaran creates (a trigger
+        that drops inserts, a missing append-only trigger, a view shadowing a table)."""
+        problems = store.schema_problems(self.conn)
+        if problems:
+            raise LedgerError(f"{self.path}: {store.schema_message(problems)}; the file was "
+                              "tampered with. Run 'anggaran verify' and restore from a backup")
 
     def close_db(self):
         self.conn.close()
@@ -205,11 +217,13 @@ class Ledger:
             # updates several indexes at random places, and the default 2 MiB thrashes.
             conn.execute("PRAGMA cache_size = -32768")
             conn.execute("BEGIN IMMEDIATE")
-            store.add_missing_indexes(conn)
         except sqlite3.DatabaseError as e:
             raise store.db_error(e, self.path) from e
         try:
+            store.add_missing_indexes(conn)
+            self.check_schema()  # under the write lock: as the file is now, not at open
             result = work()
+            faults.at("commit")
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as e:
             self._rollback()
@@ -225,6 +239,30 @@ class Ledger:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.DatabaseError:
             pass
+        if getattr(result, "new", 0):
+            recorded_at = conn.execute("SELECT recorded_at FROM events WHERE seq = ?",
+                                       (result.head_seq,)).fetchone()[0]
+            self._witness(result.head_seq, result.head_hash, recorded_at)
+        return result
+
+    def _witness(self, seq, head_hash, recorded_at):
+        """After a commit: the new head to the witness file, when there is one."""
+        if self.witness:
+            from . import outputs, witness
+
+            witness.append(self.witness, seq, head_hash, recorded_at, outputs.ledger_files(self.path))
+
+    def _confirm(self, result):
+        """The write stored what it says: its new head is in the table, after exactly the
+        events it counted (a trigger that silently drops rows would fail here)."""
+        head = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        stored = self.conn.execute("SELECT count(*) FROM events WHERE seq >= ?",
+                                   (result.head_seq - result.new + 1,)).fetchone()[0]
+        if result.new and (tuple(head or ()) != (result.head_seq, result.head_hash)
+                           or stored != result.new):
+            raise LedgerError(f"{self.path}: the file did not store what was written (head "
+                              f"should be seq {result.head_seq}); nothing was recorded. Its "
+                              "schema may have been altered: run 'anggaran verify'")
         return result
 
     def _seal_in_transaction(self, build):
@@ -233,8 +271,8 @@ class Ledger:
         event, ident, seal = build()
         appender = Appender(self.conn)
         appender.insert_seal(event, ident, seal)
-        return AppendResult(new=1, skipped=0, head_seq=appender.seq, head_hash=appender.prev_hash,
-                            seqs=(appender.seq,))
+        return self._confirm(AppendResult(new=1, skipped=0, head_seq=appender.seq,
+                                          head_hash=appender.prev_hash, seqs=(appender.seq,)))
 
     def _rollback(self):
         if self.conn.in_transaction:
@@ -246,9 +284,10 @@ class Ledger:
         appender = Appender(self.conn)
         appender.insert_all(items)
         appender.judge_and_project()
-        return AppendResult(new=appender.seq - appender.first_seq, skipped=appender.skipped,
-                            head_seq=appender.seq, head_hash=appender.prev_hash,
-                            seqs=tuple(range(appender.first_seq + 1, appender.seq + 1)))
+        return self._confirm(AppendResult(
+            new=appender.seq - appender.first_seq, skipped=appender.skipped,
+            head_seq=appender.seq, head_hash=appender.prev_hash,
+            seqs=tuple(range(appender.first_seq + 1, appender.seq + 1))))
 
     # ------------------------------------------------------------------ reads
 
@@ -270,10 +309,12 @@ class Ledger:
         row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, self.meta["genesis"])
 
-    def verify(self, head=None):
-        """Recompute chain, sequence, projections and seals; see ``verify.py``."""
+    def verify(self, head=None, witness=None):
+        """Recompute chain, sequence, projections and seals, and check the file with SQLite;
+        ``head``: a chain head kept earlier; ``witness``: a witness file whose every line
+        must be in the chain (see ``verify.py``, ``witness.py``)."""
         from .verify import verify
-        return verify(self, head)
+        return verify(self, head, witness)
 
     def backup(self, dest, force=False):
         """``anggaran backup DEST``: an online, consistent copy (SQLite backup API), verified.

@@ -44,10 +44,20 @@ def parse_amount(value):
     if not m or (m["sign1"] and m["sign2"]):
         raise AmountFormatError(f"'{_short(text)}' is not a whole-rupiah amount")
     digits = (m["plain"] or m["dot"] or m["comma"]).replace(".", "").replace(",", "")
-    if len(digits.lstrip("0")) > 19:  # far above any limit; spare int() a huge string
-        digits = "9" * 19
-    number = int(digits)
+    if len(digits.lstrip("0")) > 100:  # far above any limit; int() of it would be slow
+        return Oversized(digits.lstrip("0"), bool(m["sign1"] or m["sign2"]))
+    number = int(digits)  # exact: a rule-2 message shows the amount as given
     return -number if (m["sign1"] or m["sign2"]) else number
+
+
+class Oversized(int):
+    """An amount of more than 100 digits: it compares as ±10^100 (far above every limit,
+    so rule 2 refuses it) and ``rupiah`` shows the digits as they were given."""
+
+    def __new__(cls, digits, negative):
+        number = super().__new__(cls, -10**100 if negative else 10**100)
+        number.digits, number.negative = digits, negative
+        return number
 
 
 def _short(text, limit=40):
@@ -62,6 +72,8 @@ def group(n, sep="."):
 
 def rupiah(n):
     """The Indonesian spelling used in messages: ``1.500.000``."""
+    if isinstance(n, Oversized):  # its first digits as given, and how many there are
+        return ("-" if n.negative else "") + f"{n.digits[:20]}…({len(n.digits)} digits)"
     return group(n, ".")
 
 

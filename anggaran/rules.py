@@ -24,9 +24,11 @@ CEILING_KINDS = ("pagu", "revise", "cut", "grant", "carry_over", "shift")
 class Resolver:
     """Code levels and ceiling lines per year, read from the (uncommitted) log."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, levels=None):
+        """``levels``: ``{(year, code): styles}`` already read (verify reads them all at
+        once); any code not in it is looked up."""
         self.conn = conn
-        self._levels = {}
+        self._levels = dict(levels or {})
         self._created = {}
 
     def levels(self, year, code):

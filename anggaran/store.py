@@ -180,20 +180,87 @@ def genesis(satker, name, created_at):
 
 def read_only(path):
     """A ledger we may not write (an auditor's copy, read-only media) can still be read.
-    ``mode=ro`` sees what is in the write-ahead log; where even that cannot open (no
-    shared-memory file and a read-only folder), ``immutable=1`` reads the main file, which
-    holds every commit since writers checkpoint after each one. Writes then fail with
-    "read-only"."""
+    ``mode=ro`` sees what is in the write-ahead log. Where even that cannot open (no
+    shared-memory file and a read-only folder), ``immutable=1`` reads the main file alone
+    — which is the whole ledger only when the ``-wal`` beside it holds nothing that is not
+    in the main file yet (a reader that held a checkpoint back can leave committed events
+    there); otherwise the ledger is refused rather than shown shorter than it is."""
     import urllib.parse
 
     base = "file:" + urllib.parse.quote(os.path.abspath(path))
     try:
-        conn = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None,
-                               timeout=busy_timeout())
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
+        return _open_ro(base)
     except sqlite3.DatabaseError:
+        if wal_pending(path):
+            raise LedgerError(
+                f"{path} cannot be read whole here: its write-ahead log {path}-wal holds "
+                "committed events that are not in the main file yet, and this read-only place "
+                "cannot apply them. Copy both files to writable storage and run the command "
+                "there") from None
         return sqlite3.connect(base + "?immutable=1", uri=True, isolation_level=None)
+
+
+def _open_ro(base):
+    conn = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None,
+                           timeout=busy_timeout())
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
+
+
+def wal_pending(path):
+    """True when ``path-wal`` holds a committed page that differs from the main file's: a
+    commit that only a connection able to use the write-ahead log would see. Frames are
+    taken as SQLite takes them: matching the header's salts, their running checksums
+    valid, up to the last commit frame."""
+    import struct
+
+    try:
+        with open(os.fspath(path) + "-wal", "rb") as f:
+            wal = f.read()
+    except OSError:
+        return False
+    if len(wal) < 32:
+        return False
+    magic, _version, page_size, _ckpt, salt1, salt2 = struct.unpack(">6I", wal[:24])
+    if magic not in (0x377F0682, 0x377F0683) or page_size < 512 or page_size & (page_size - 1):
+        return False
+    order = ">" if magic & 1 else "<"
+    sums = _wal_checksum(order, wal[:24], (0, 0))
+    if sums != struct.unpack(">2I", wal[24:32]):
+        return False
+    pages, committed = {}, {}
+    offset = 32
+    while offset + 24 + page_size <= len(wal):
+        pgno, commit, s1, s2, c1, c2 = struct.unpack(">6I", wal[offset:offset + 24])
+        data = wal[offset + 24:offset + 24 + page_size]
+        sums = _wal_checksum(order, wal[offset:offset + 8] + data, sums)
+        if (s1, s2) != (salt1, salt2) or sums != (c1, c2):
+            break
+        pages[pgno] = data
+        if commit:
+            committed = dict(pages)
+        offset += 24 + page_size
+    try:
+        with open(path, "rb") as f:
+            for pgno, data in committed.items():
+                f.seek((pgno - 1) * page_size)
+                if f.read(page_size) != data:
+                    return True
+    except OSError:
+        return True
+    return False
+
+
+def _wal_checksum(order, data, sums):
+    """SQLite's WAL checksum: over 32-bit words in the WAL's byte order, carried on."""
+    import struct
+
+    s0, s1 = sums
+    words = struct.unpack(f"{order}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
 
 
 def _writable(path):
@@ -259,13 +326,64 @@ def add_missing_indexes(conn):
             conn.execute(sql)
 
 
-def missing_triggers(conn):
-    """Names of append-only triggers that are absent or altered (empty when intact)."""
-    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-    accepted = {name: {normalise_sql(sql)} | ({normalise_sql(LEGACY_TRIGGERS[name])}
-                                              if name in LEGACY_TRIGGERS else set())
-                for name, sql in TRIGGERS.items()}
-    return [name for name in TRIGGERS if normalise_sql(present.get(name)) not in accepted[name]]
+# Indexes of the first release, still accepted beside the current ones (they only cost
+# insert time); dropping them is allowed too.
+LEGACY_INDEXES = {
+    "events_code": "CREATE INDEX events_code ON events(year, code, kind)",
+    "events_ref": "CREATE INDEX events_ref ON events(year, kind, ref)",
+    "events_recorded": "CREATE INDEX events_recorded ON events(recorded_at)",
+    "postings_seq": "CREATE INDEX postings_seq ON postings(seq)",
+}
+_EXPECTED = []
+
+
+def expected_schema():
+    """``{(type, name): {accepted SQL texts}}`` of every schema object anggaran creates,
+    read off a fresh in-memory copy of the schema (so it cannot drift from ``SCHEMA``)."""
+    if not _EXPECTED:
+        mem = sqlite3.connect(":memory:")
+        mem.executescript(SCHEMA + ";\n".join(TRIGGERS.values()) + ";")
+        objects = {(t, n): {normalise_sql(sql)}
+                   for t, n, sql in mem.execute("SELECT type, name, sql FROM sqlite_master")}
+        mem.close()
+        for name, sql in LEGACY_TRIGGERS.items():
+            objects[("trigger", name)].add(normalise_sql(sql))
+        _EXPECTED.append(objects)
+    return _EXPECTED[0]
+
+
+def schema_problems(conn):
+    """What differs between the file's schema objects (tables, indexes, triggers, views)
+    and what anggaran creates: ``[(type, name, "missing" | "altered" | "unexpected")]``,
+    empty when intact. A trigger or view added by someone else could silently drop or
+    change what a write stores, so any addition counts; the first release's indexes and
+    the indexes a write adds to old files are the only tolerated differences."""
+    expected = expected_schema()
+    present = {(t, n): sql for t, n, sql in
+               conn.execute("SELECT type, name, sql FROM sqlite_master")}
+    added = {sql.split()[5] for sql in ADDED_INDEXES}
+    problems = []
+    for key, accepted in expected.items():
+        if key not in present:
+            if not (key[0] == "index" and key[1] in added):
+                problems.append((*key, "missing"))
+        elif normalise_sql(present[key]) not in accepted:
+            problems.append((*key, "altered"))
+    for key, sql in present.items():
+        if key not in expected and not (
+                key[0] == "index" and normalise_sql(sql) == LEGACY_INDEXES.get(key[1])):
+            problems.append((*key, "unexpected"))
+    return problems
+
+
+def schema_message(problems):
+    """One sentence for ``schema_problems``: the old wording when only our triggers are
+    gone or altered, else every difference named."""
+    if all(t == "trigger" and n in TRIGGERS and what != "unexpected" for t, n, what in problems):
+        return ("the append-only triggers are missing or altered ("
+                + ", ".join(n for _t, n, _w in problems) + ")")
+    return ("the schema differs from what anggaran creates ("
+            + "; ".join(f"{what} {t} {n}" for t, n, what in problems) + ")")
 
 
 def normalise_sql(sql):

@@ -60,10 +60,15 @@ def db_path(ctx):
     return ctx.obj.get("db") or os.environ.get("ANGGARAN_DB") or "anggaran.db"
 
 
-def open_ledger(ctx):
+def witness_path(ctx):
+    """--witness, else $ANGGARAN_WITNESS, else none."""
+    return ctx.obj.get("witness") or os.environ.get("ANGGARAN_WITNESS") or None
+
+
+def open_ledger(ctx, **options):
     from anggaran.ledger import Ledger
     ctx.obj["ledger_path"] = db_path(ctx)
-    return Ledger.open(db_path(ctx))
+    return Ledger.open(db_path(ctx), witness=witness_path(ctx), **options)
 
 
 def protect_of(ctx):
@@ -83,9 +88,11 @@ def output_options(f):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="PATH", help="Ledger file (default: $ANGGARAN_DB, else ./anggaran.db).")
+@click.option("--witness", metavar="FILE", help="Append every new chain head to FILE, kept outside "
+              "the ledger (default: $ANGGARAN_WITNESS); 'verify' checks it.")
 @click.version_option(package_name="anggaran", message="anggaran %(version)s")
 @click.pass_context
-def cli(ctx, db):
+def cli(ctx, db, witness):
     """anggaran: a satker's budget as an append-only event log.
 
     \b
@@ -95,6 +102,7 @@ def cli(ctx, db):
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    ctx.obj["witness"] = witness
 
 
 @cli.command()
@@ -110,7 +118,7 @@ def init(ctx, satker, name):
     """
     from anggaran.ledger import Ledger
     path = db_path(ctx)
-    Ledger.init(path, satker, name).close_db()
+    Ledger.init(path, satker, name, witness=witness_path(ctx)).close_db()
     click.echo(f"Created ledger {path} for satker {satker} {name}")
 
 
@@ -231,25 +239,31 @@ def backup(ctx, dest, force):
 
 @cli.command()
 @click.option("--head", metavar="HASH", help="A chain head exported earlier; it must still be in the chain.")
+@click.option("--witness", "witness", metavar="FILE",
+              help="A witness file (see the group option): every head in it must be in the chain.")
 @click.pass_context
-def verify(ctx, head):
-    """Recompute the hash chain, sequence, projections and seals.
+def verify(ctx, head, witness):
+    """Recompute the hash chain, rules, projections and seals; check the file with SQLite.
 
     \b
     Example:
       anggaran verify --head 3f1a…   # the hash printed by an earlier verify
+      anggaran --witness /mnt/usb/lumajang.witness record sp2d …   # keeps each new head
+      anggaran verify --witness /mnt/usb/lumajang.witness
     """
-    from anggaran.ledger import Ledger
-    ledger = Ledger.open(db_path(ctx), check_triggers=False)
+    ledger = open_ledger(ctx, check_triggers=False)
+    witness = witness or witness_path(ctx)
     with ledger:
         try:
-            result = ledger.verify(head=head)
+            result = ledger.verify(head=head, witness=witness)
         except UsageError:
             raise
         except VerifyError as e:
             raise AnggaranError(f"verify failed: {e}") from None
     click.echo(f"OK: {result.events} events, chain intact; head seq {result.head_seq} "
-               f"hash {result.head_hash}")
+               f"hash {result.head_hash}"
+               + (f"; all {result.witnessed} heads in the witness {witness} are in the chain"
+                  if witness else ""))
 
 
 def emit(ctx, text_or_writer, fmt, output, force=False):

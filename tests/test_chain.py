@@ -122,7 +122,7 @@ def test_missing_triggers_block_writes_and_fail_verify(filled):
     result = filled("record", "sp2d", "--date", "2024-03-04", "--code", "CQ.6639", "--akun",
                     "521211", "--amount", "1", "--ref", "S9")
     assert result.exit_code == 1
-    assert "the append-only protection is missing or altered (events_no_delete)" in result.stderr
+    assert "the append-only triggers are missing or altered (events_no_delete)" in result.stderr
     assert filled("verify").stderr == ("Error: verify failed: the append-only triggers are missing or "
                                        "altered (events_no_delete): the file was tampered with\n")
 
