@@ -4,7 +4,12 @@ Fiscal Data Package (``datapackage.json`` + CSV).
 Both read the ``postings`` projection (one row per event and budget line it moves, with
 the line already resolved: a code-level line has akun ``""``) joined with ``events``, in
 one read transaction, so an export is one consistent moment of the ledger and its
-figures are the report's by construction. Neither ever overwrites a file.
+figures are the report's by construction. Files are written through ``outputs``: an
+existing target only with ``force``, the ledger never.
+
+Text from the log (notes, grantors, refs, the satker name) is put on one line before it
+reaches a journal (``one_line``): a note may span lines, and in a journal a new line starts
+a new transaction or directive.
 
 The journal's account model (see ``docs/export.md``). Per fiscal year ``Y`` and budget
 line ``L`` (the code's segments as account components, then the akun, or ``Kode`` for a
@@ -24,11 +29,14 @@ available = its ``Tersedia``, realised = Expenses:Realisasi:Y:L, initial pagu =
 """
 
 import csv
+import io
 import json
 import os
 import re
+import shutil
+import tempfile
 
-from . import codes, store
+from . import codes, outputs, store
 from .errors import AnggaranError, UsageError
 from .names import names_known
 from .reports import parse_date
@@ -44,7 +52,10 @@ SOURCES = {
 CODE_LEVEL = "Kode"
 
 _LINK_SAFE = re.compile(r"^[A-Za-z0-9_./-]+$")
-_TAG_SAFE = re.compile(r"^[^\s,;()]+$")
+# Line breaks in every form a journal tool, editor or line reader may honour (CR, LF, VT,
+# FF, the file/group/record separators, NEL, U+2028, U+2029) and the other C0/C1 controls.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_TAG_SAFE = re.compile(r"^[^\s,;()\x00-\x1f\x7f-\x9f]+$")
 
 _SELECT = (
     "SELECT p.seq, p.year, p.date, p.code, p.akun, p.jenis, p.ceiling, p.locked, p.realised, "
@@ -57,18 +68,19 @@ _SELECT = (
 # ------------------------------------------------------------------ journal
 
 
-def export_journal(ledger, fmt, path):
+def export_journal(ledger, fmt, path, force=False):
     """Write the whole ledger as a Beancount (``fmt="beancount"``) or hledger
-    (``fmt="hledger"``) journal to a new file ``path``; return the number of transactions.
+    (``fmt="hledger"``) journal to the file ``path``; return the number of transactions.
 
     One transaction per money event, dated the event's date, in (date, seq) order; the
-    year-end seals appear as comments, ``name`` events not at all. Refuses an existing
-    file (it never overwrites) and a missing folder.
+    year-end seals appear as comments, ``name`` events not at all. An existing file or a
+    link is replaced only with ``force``; the ledger's own files never are.
     """
     if fmt not in JOURNAL_FORMATS:
         raise UsageError(f"unknown journal format '{fmt}'; use one of: {', '.join(JOURNAL_FORMATS)}")
     path = os.fspath(path)
-    _check_new_file(path)
+    protect = outputs.ledger_files(ledger.path)
+    outputs.check_target(path, force, protect)  # before the work, and again when writing
     conn = ledger.conn
     conn.execute("BEGIN")
     try:
@@ -84,7 +96,7 @@ def export_journal(ledger, fmt, path):
         text = _beancount(ledger, header, transactions, seals)
     else:
         text = _hledger(header, transactions, seals)
-    _write_new(path, text)
+    outputs.write_text(path, text, force, protect)
     return len(transactions)
 
 
@@ -135,6 +147,12 @@ def _transactions(records):
     return out
 
 
+def one_line(text):
+    """``text`` with each run of line breaks and control characters made one space: no
+    text from the log can start a new line (a transaction, a directive, a CSV row)."""
+    return _BREAKS.sub(" ", text)
+
+
 def _line(code, akun):
     return codes.line_key(code, akun) if akun else code
 
@@ -158,7 +176,7 @@ def _narration(rec):
 def _header(ledger, head_seq, head_hash, fmt):
     satker = ledger.satker
     return [
-        f"anggaran export ({fmt}): satker {satker['code']} {satker['name']}",
+        f"anggaran export ({fmt}): satker {satker['code']} {one_line(satker['name'])}",
         f"the event log up to seq {head_seq}, chain head {head_hash}",
         "Accounts per fiscal year and budget line (see docs/export.md):",
         "  -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,",
@@ -185,7 +203,8 @@ def _amount_width(transactions):
 
 
 def _bean_string(text):
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A Beancount string: on one line, with its backslashes and quotes escaped."""
+    return '"' + one_line(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _beancount(ledger, header, transactions, seals):
@@ -240,8 +259,8 @@ def _hledger(header, transactions, seals):
             description += f" [ref {t.ref}]"
         if t.sp2d and not _TAG_SAFE.match(t.sp2d) and t.sp2d != t.ref:
             description += f" [SP2D {t.sp2d}]"
-        # In a description ';' would start a comment.
-        out.append(f"{head} {description.replace(';', ',')}")
+        # A description ends at the line's end; in it ';' would start a comment.
+        out.append(f"{head} {one_line(description).replace(';', ',')}")
         out.append(f"    ; seq: {t.seq}")
         if t.sp2d and _TAG_SAFE.match(t.sp2d):
             out.append(f"    ; sp2d: {t.sp2d}")
@@ -297,17 +316,21 @@ MEASURES = {
 }
 
 
-def export_fiscal_data_package(ledger, directory, as_of=None):
+def export_fiscal_data_package(ledger, directory, as_of=None, force=False):
     """Write a Fiscal Data Package of the budget as of ``as_of`` (default: 31 December of
     the latest year with an event) into ``directory``: ``datapackage.json`` and
     ``anggaran.csv``, one row per budget line (and jenis belanja) of the as-of year with
     its initial ceiling (phase approved), revised ceiling (adjusted), realised (executed),
     locked and balance in whole rupiah. Returns the number of rows.
 
-    ``directory`` is created; an existing one must be empty (nothing is overwritten).
+    A new ``directory`` is built in a temporary folder beside it and renamed into place
+    when complete. An existing folder must be empty, or ``force`` replaces the package's
+    two files in it (each through ``outputs``) and keeps every other file.
     """
     directory = os.fspath(directory)
-    _check_new_directory(directory)
+    directory = directory.rstrip(os.sep + (os.altsep or "")) or directory  # "dir/" is "dir"
+    protect = outputs.ledger_files(ledger.path)
+    existing = _check_package_folder(directory, force, protect)
     conn = ledger.conn
     conn.execute("BEGIN")
     try:
@@ -346,33 +369,58 @@ def export_fiscal_data_package(ledger, directory, as_of=None):
             "realised": realised, "balance": ceiling - realised,
         })
     descriptor = _descriptor(satker, year, as_of, head_seq, head_hash)
-    created_folder = False
-    written = []
-    try:
-        if not os.path.exists(directory):
-            os.mkdir(directory)
-            created_folder = True
-        csv_path = os.path.join(directory, CSV_NAME)
-        with open(csv_path, "x", encoding="utf-8", newline="") as f:
-            written.append(csv_path)
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow([c[0] for c in COLUMNS])
-            for row in rows:
-                writer.writerow([_safe_cell(row[c[0]]) if c[0].endswith("_name") else row[c[0]]
-                                 for c in COLUMNS])
-        json_path = os.path.join(directory, "datapackage.json")
-        with open(json_path, "x", encoding="utf-8") as f:
-            written.append(json_path)
-            json.dump(descriptor, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-    except OSError as e:
-        for done in written:
-            _remove_quietly(done)
-        if created_folder:
-            _remove_quietly(directory, folder=True)
-        raise AnggaranError(f"cannot write the data package into {directory}: "
-                            f"{e.strerror or e}") from None
+    files = {CSV_NAME: _csv_text(rows),  # the CSV first, then the descriptor naming it
+             "datapackage.json": json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"}
+    if existing:
+        for name, text in files.items():
+            outputs.write_text(os.path.join(directory, name), text, force, protect)
+    else:
+        _new_folder(directory, files, force, protect)
     return len(rows)
+
+
+def _csv_text(rows):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c[0] for c in COLUMNS])
+    for row in rows:
+        writer.writerow([_safe_cell(one_line(row[c[0]])) if c[0].endswith("_name") else row[c[0]]
+                         for c in COLUMNS])
+    return out.getvalue()
+
+
+def _check_package_folder(directory, force, protect):
+    """True if ``directory`` is an existing folder to write the package into (an empty
+    one, or any with ``force``), False if it is to be created; refuse anything else."""
+    existing = os.path.isdir(directory) and not os.path.islink(directory)
+    if existing and os.listdir(directory) and not force:
+        raise AnggaranError(f"folder {directory} is not empty; choose a new or empty folder, or "
+                            "add --force to replace the data package's files in it")
+    outputs.check_target(directory, force or existing, protect, folder=True)
+    return existing
+
+
+def _new_folder(directory, files, force, protect):
+    """Write ``files`` (name -> text) into a temporary folder beside ``directory`` and
+    rename it into place once complete: a crash leaves the whole package or none of it."""
+    parent = os.path.dirname(os.path.abspath(directory))
+    try:
+        tmp = tempfile.mkdtemp(prefix="." + os.path.basename(directory) + ".", suffix=".part",
+                               dir=parent)
+    except OSError as e:
+        raise AnggaranError(f"cannot write the data package {directory}: {e.strerror or e}") from None
+    try:
+        os.chmod(tmp, 0o777 & ~outputs.umask())  # as an ordinary new folder
+        for name, text in files.items():
+            outputs.write_text(os.path.join(tmp, name), text)
+        outputs.check_target(directory, force, protect, folder=True)
+        if os.path.islink(directory):  # with force: the link itself is replaced
+            os.remove(directory)
+        os.rename(tmp, directory)
+    except OSError as e:
+        raise AnggaranError(f"cannot write the data package {directory}: {e.strerror or e}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _descriptor(satker, year, as_of, head_seq, head_hash):
@@ -451,51 +499,3 @@ def _safe_cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-def _check_new_file(path):
-    if os.path.isdir(path):
-        raise AnggaranError(f"{path} is a folder; give the name of a new journal file")
-    if os.path.exists(path):
-        raise AnggaranError(f"{path} already exists; the export never overwrites a file: "
-                            "choose a new file name or remove the old export first")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise AnggaranError(f"folder {folder} does not exist; create it first")
-
-
-def _check_new_directory(directory):
-    if os.path.exists(directory):
-        if not os.path.isdir(directory):
-            raise AnggaranError(f"{directory} is a file; give the name of a new (or empty) folder "
-                                "for the data package")
-        if os.listdir(directory):
-            raise AnggaranError(f"folder {directory} is not empty; the export never overwrites: "
-                                "choose a new or empty folder")
-    else:
-        parent = os.path.dirname(os.path.abspath(directory))
-        if not os.path.isdir(parent):
-            raise AnggaranError(f"folder {parent} does not exist; create it first")
-
-
-def _remove_quietly(path, folder=False):
-    try:
-        os.rmdir(path) if folder else os.remove(path)
-    except OSError:
-        pass
-
-
-def _write_new(path, text):
-    """Create ``path`` (never replacing a file that appeared meanwhile) and write ``text``."""
-    try:
-        f = open(path, "x", encoding="utf-8", newline="\n")
-    except FileExistsError:
-        raise AnggaranError(f"{path} already exists; the export never overwrites a file") from None
-    except OSError as e:
-        raise AnggaranError(f"cannot write {path}: {e.strerror or e}") from None
-    try:
-        with f:
-            f.write(text)
-    except OSError as e:
-        _remove_quietly(path)
-        raise AnggaranError(f"cannot write {path}: {e.strerror or e}") from None

@@ -80,12 +80,19 @@ def new_file(target, force=False, protect=(), suffix=""):
         raise AnggaranError(f"cannot write {target}: {e.strerror or e}") from None
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~umask())  # as an ordinary new file (mkstemp makes it 0600)
         yield tmp
         _sync(tmp)
         publish(tmp, target, force, protect)
     except BaseException:
         remove(tmp)
         raise
+
+
+def umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def publish(tmp, target, force=False, protect=()):

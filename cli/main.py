@@ -23,11 +23,20 @@ BY = click.Choice(["program", "kegiatan", "akun", "jenis"])
 
 
 class Group(click.Group):
-    """Maps the library's errors to one ``Error:`` line and an exit status."""
+    """Maps the library's errors, and click's usage errors, to one ``Error:`` line and an
+    exit status."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as e:
+            raise OneLineUsage(e) from None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as e:
+            raise OneLineUsage(e) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except UsageError as e:
@@ -42,6 +51,20 @@ class Group(click.Group):
             _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "), 1)
         except Exception as e:  # a bug: still one line, never a traceback
             _fail(f"internal error ({type(e).__name__}: {e}); please report it", 1)
+
+
+class OneLineUsage(click.ClickException):
+    """A usage error from click (a missing argument, a bad choice) as one ``Error:`` line
+    that says where the help is, instead of click's usage block; exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, error):
+        where = error.ctx.command_path if error.ctx else "anggaran"
+        super().__init__(f"{error.format_message()} (see '{where} --help')")
+
+    def show(self, file=None):
+        click.echo(f"Error: {one_line(self.format_message())}", err=True)
 
 
 def _fail(message, status):

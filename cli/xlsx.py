@@ -1,8 +1,9 @@
 """Excel output (``--format xlsx --output FILE``): the report and absorption tables as a
 real workbook an officer pastes into the LKj: rupiah with thousands separators, two-decimal
-percentages, bold total and program rows, a frozen header."""
+percentages, bold total and program rows, a frozen header.
 
-import os
+Every text is a text cell, never a formula: openpyxl would store a name such as
+``=HYPERLINK(...)`` as a live formula, so ``_append`` marks each str cell as a string."""
 
 from anggaran.errors import AnggaranError
 
@@ -17,27 +18,35 @@ def _book():
     return openpyxl.Workbook()
 
 
-def _save(book, path):
-    if os.path.isdir(path):
-        raise AnggaranError(f"{path} is a folder; give a file name ending in .xlsx")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise AnggaranError(f"folder {folder} does not exist; create it first")
-    try:
-        book.save(path)
-    except OSError as e:
-        raise AnggaranError(f"cannot write {path}: {e.strerror}") from None
+def _save(book, path, force=False, protect=()):
+    """Save through a temporary file and a rename (``anggaran.outputs``): an existing file,
+    a link or the ledger itself is refused as for every file anggaran writes."""
+    from anggaran import outputs
+
+    with outputs.new_file(path, force, protect, suffix=".xlsx") as tmp:
+        try:
+            book.save(tmp)
+        except OSError as e:
+            raise AnggaranError(f"cannot write {path}: {e.strerror}") from None
+
+
+def _append(ws, values):
+    """Append a row; its text cells hold the text itself, never a formula."""
+    ws.append(values)
+    row = ws.max_row
+    for col, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            ws.cell(row, col).data_type = "s"
+    return row
 
 
 def _header(ws, titles, headers):
     from openpyxl.styles import Alignment, Font
 
     for title in titles:
-        ws.append([title])
-        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.cell(_append(ws, [title]), 1).font = Font(bold=True)
     ws.append([])
-    ws.append(headers)
-    row = ws.max_row
+    row = _append(ws, headers)
     for col in range(1, len(headers) + 1):
         cell = ws.cell(row, col)
         cell.font = Font(bold=True)
@@ -46,7 +55,7 @@ def _header(ws, titles, headers):
     return row
 
 
-def report(rep, path, locale="id"):
+def report(rep, path, locale="id", force=False, protect=()):
     """Write ``ledger.report(...)`` to an .xlsx file."""
     from openpyxl.styles import Font
 
@@ -62,8 +71,7 @@ def report(rep, path, locale="id"):
     _header(ws, titles, [h["kode"], h["uraian"]] + [h[k] for k in keys])
     for r in rep["rows"]:
         values = [r["code"], r["name"]] + [float(r[k]) if k == "absorption_pct" else r[k] for k in keys]
-        ws.append(values)
-        row = ws.max_row
+        row = _append(ws, values)
         for col, key in enumerate(keys, start=3):
             ws.cell(row, col).number_format = PERCENT_FORMAT if key == "absorption_pct" else MONEY_FORMAT
         if r["level"] in ("total", "program"):
@@ -73,10 +81,10 @@ def report(rep, path, locale="id"):
     ws.column_dimensions["B"].width = 60
     for letter in "CDEFGHI":
         ws.column_dimensions[letter].width = 18
-    _save(book, path)
+    _save(book, path, force, protect)
 
 
-def absorption(result, path, locale="id"):
+def absorption(result, path, locale="id", force=False, protect=()):
     """Write ``ledger.absorption(...)`` to an .xlsx file: months down, jenis across,
     with the quarter targets beside each figure."""
     from openpyxl.styles import Font
@@ -95,8 +103,7 @@ def absorption(result, path, locale="id"):
             m = r["months"][i]
             values += [float(m["absorption_pct"]),
                        float(m["target_pct"]) if m["target_pct"] is not None else None]
-        ws.append(values)
-        row = ws.max_row
+        row = _append(ws, values)
         for col in range(2, len(values) + 1):
             ws.cell(row, col).number_format = PERCENT_FORMAT
         for j, r in enumerate(result["rows"]):
@@ -104,4 +111,4 @@ def absorption(result, path, locale="id"):
                 ws.cell(row, 2 + 2 * j).font = Font(bold=True, color="C00000")
     for col in range(1, len(headers) + 1):
         ws.column_dimensions[ws.cell(1, col).column_letter].width = 16
-    _save(book, path)
+    _save(book, path, force, protect)

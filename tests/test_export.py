@@ -4,7 +4,9 @@ The journals are checked by the tools themselves (``bean-check``, ``hledger chec
 ``ledger``) and their account balances as of several dates are compared with
 ``ledger.report``: the satker total, every budget line, kegiatan and program. The Fiscal
 Data Package is validated with ``frictionless`` and its totals compared with the report.
-Tests that need a tool or package that is not installed are skipped.
+An existing target or a link is replaced only with ``force``, the ledger never. Tests that
+need a tool or package that is not installed are skipped. (Hostile text in the exports:
+test_injection.py.)
 """
 
 import csv
@@ -12,6 +14,8 @@ import datetime as dt
 import importlib.util
 import io
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -579,3 +583,107 @@ def test_empty_ledger(tmp_path):
             export_fiscal_data_package(ledger, tmp_path / "fdp")
         assert export_journal(ledger, "beancount", tmp_path / "empty.beancount") == 0
         assert "open " not in (tmp_path / "empty.beancount").read_text()
+
+
+# ---------------------------------------------------- --force and the ledger
+
+def _no_temporaries(folder):
+    assert [n for n in os.listdir(folder) if n.startswith(".")] == []
+
+
+def test_journal_force_replaces_an_existing_file(tiny, tmp_path):
+    path = tmp_path / "old.journal"
+    path.write_text("mine\n")
+    assert tiny.export("hledger", path, force=True) == 5
+    assert path.read_text(encoding="utf-8").startswith("; anggaran export (hledger)")
+    _no_temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["beancount", "hledger"])
+def test_journal_is_never_written_through_a_link(tiny, tmp_path, fmt):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    link = tmp_path / f"link.{fmt}"
+    os.symlink(victim, link)
+    with pytest.raises(AnggaranError, match="is a symbolic link.*--force"):
+        export_journal(tiny, fmt, link)
+    assert os.path.islink(link)
+    assert export_journal(tiny, fmt, link, force=True) == 5
+    assert not os.path.islink(link) and link.read_text(encoding="utf-8").startswith("; anggaran export")
+    assert victim.read_text() == "keep"
+
+
+@pytest.mark.parametrize("to", ["beancount", "hledger", "fiscal-data-package"])
+def test_export_never_replaces_the_ledger_even_with_force(tmp_path, to):
+    db = tmp_path / "l.db"
+    os.symlink(db, tmp_path / "link")
+    with _new_ledger(db, TINY_CSV) as ledger:
+        for target in (db, f"{db}-wal", f"{db}-shm", tmp_path / "link"):
+            with pytest.raises(AnggaranError, match=f"^{re.escape(str(target))} is the ledger being read"):
+                ledger.export(to, target, force=True)
+        assert ledger.verify().events == 6
+    with Ledger.open(db) as again:
+        assert again.verify().events == 6
+
+
+def test_cli_export_onto_the_ledger_with_force_is_refused(run):
+    assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--amount", "1000").exit_code == 0
+    for to in ("hledger", "fiscal-data-package"):
+        result = run("export", "--to", to, run.db, "--force")
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"Error: {run.db} is the ledger being read")
+        assert result.stderr.count("\n") == 1
+    assert run("verify").exit_code == 0
+    with Ledger.open(run.db) as ledger:
+        assert ledger.verify().events == 1
+
+
+def test_package_force_replaces_only_its_own_files(tiny, tmp_path):
+    folder = tmp_path / "fdp"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("keep")
+    (folder / "anggaran.csv").write_text("old")
+    with pytest.raises(AnggaranError, match="not empty.*--force"):
+        export_fiscal_data_package(tiny, folder)
+    assert (folder / "anggaran.csv").read_text() == "old"
+    assert export_fiscal_data_package(tiny, folder, as_of="2024-01-31", force=True) == 2
+    assert sorted(os.listdir(folder)) == ["anggaran.csv", "datapackage.json", "keep.txt"]
+    assert (folder / "keep.txt").read_text() == "keep"
+    _compare_with_report(tiny, _read_rows(folder), "2024-01-31")
+    assert export_fiscal_data_package(tiny, folder, as_of="2024-01-12", force=True) == 2
+    _compare_with_report(tiny, _read_rows(folder), "2024-01-12")
+    assert json.loads((folder / "datapackage.json").read_text())["anggaran"]["as_of"] == "2024-01-12"
+    _no_temporaries(folder)
+    _no_temporaries(tmp_path)
+
+
+def test_package_is_never_written_through_a_link(tiny, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "fdp"
+    os.symlink(elsewhere, link)
+    for target in (link, f"{link}/"):
+        with pytest.raises(AnggaranError, match="is a symbolic link"):
+            export_fiscal_data_package(tiny, target)
+    assert export_fiscal_data_package(tiny, link, force=True) == 2
+    assert not os.path.islink(link) and sorted(os.listdir(link)) == ["anggaran.csv", "datapackage.json"]
+    assert os.listdir(elsewhere) == []
+
+
+def test_an_interrupted_package_leaves_nothing(tiny, tmp_path, monkeypatch):
+    from anggaran import outputs
+
+    write_text = outputs.write_text
+
+    def killed(target, *args, **kwargs):  # the CSV is written, the process dies on the JSON
+        if str(target).endswith("datapackage.json"):
+            raise KeyboardInterrupt
+        return write_text(target, *args, **kwargs)
+
+    monkeypatch.setattr(outputs, "write_text", killed)
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(KeyboardInterrupt):
+        export_fiscal_data_package(tiny, tmp_path / "fdp")
+    assert sorted(os.listdir(tmp_path)) == before  # no half package, no temporary folder
+    monkeypatch.undo()
+    assert export_fiscal_data_package(tiny, tmp_path / "fdp") == 2

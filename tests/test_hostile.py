@@ -1,13 +1,21 @@
 """Hostile input: whatever bytes, CSV, JSONL or option text arrives, the only outcomes
-are success, or exit 1 with exactly one ``Error:`` line and an unchanged log."""
+are success, or exit 1 with exactly one ``Error:`` line and an unchanged log; and whatever
+text a note, name, ref or grantor holds, the exported journals keep one transaction per
+event and the report's balances."""
 
+import importlib.util
 import json
+import os
+import subprocess
+import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anggaran.events import FIELDS, KINDS
 from conftest import log_rows
+from test_export import _hledger_balances, _need_tool
+from test_injection import assert_balances_are_the_report, money_events, one_line, parse_journal
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -125,3 +133,79 @@ def test_exported_csv_is_safe_in_a_spreadsheet(run):
     names = [row[2] for row in csv.reader(out.splitlines())][1:]
     assert "'=HYPERLINK(\"http://x\")" in names
     assert not any(n[:1] in "=+-@" for n in names if n)
+
+
+# ------------------------------------------------- text in the exported journals
+
+journal_text = st.text(st.one_of(st.characters(blacklist_categories=("Cs",)),
+                                 st.sampled_from("\n\r\t\x0b\x0c\x1c\x85\u2028\u2029;\"\\|=*^()[],:#")),
+                       max_size=40)
+
+
+def _hostile_ledger(folder, note, grantor, ref, name):
+    """A small ledger whose notes, grantor, refs and name are the drawn texts wherever the
+    rules accept them (a text they refuse, e.g. one with a NUL, is replaced)."""
+    from anggaran.errors import AnggaranError
+    from anggaran.ledger import Ledger
+
+    ledger = Ledger.init(os.path.join(folder, "l.db"), "657757", "KPU")
+
+    def record(kind, fallback, **fields):
+        try:
+            ledger.record(kind, **fields)
+        except AnggaranError:
+            fields.update(fallback)
+            ledger.record(kind, **fields)
+
+    line = {"code": "CQ.6639", "akun": "521211", "date": "2024-01-02"}
+    record("name", {"name": "N", "note": None}, code="CQ.6639", date="2024-01-02", name=name, note=note)
+    record("pagu", {"ref": None, "note": None}, **line, amount=1_000_000, ref=ref, note=note)
+    record("grant", {"grantor": "G", "note": None}, **line, amount=1000, grantor=grantor, note=note)
+    record("sp2d", {"ref": "R1", "note": None}, **line, amount=5000, ref=ref, note=note)
+    sp2d = ledger.log()[-1]["ref"]
+    record("refund", {"note": None}, **line, amount=100, ref="SSPB 1", sp2d=sp2d, note=note)
+    return ledger
+
+
+def _exported(ledger, folder, fmt):
+    from anggaran.export import export_journal
+
+    path = os.path.join(folder, f"l.{fmt}")
+    assert export_journal(ledger, fmt, path) == money_events(ledger) == 4
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    count, balances = parse_journal(text, fmt)
+    assert count == 4
+    assert_balances_are_the_report(ledger, balances)
+    return path, text
+
+
+@settings(SETTINGS, max_examples=100)
+@given(note=journal_text, grantor=journal_text, ref=journal_text, name=journal_text)
+def test_no_text_breaks_a_journal(note, grantor, ref, name):
+    with tempfile.TemporaryDirectory() as folder, _hostile_ledger(folder, note, grantor, ref, name) as ledger:
+        _exported(ledger, folder, "hledger")
+        _, text = _exported(ledger, folder, "beancount")
+        if importlib.util.find_spec("beancount"):
+            from beancount import loader
+            from beancount.core import data
+
+            entries, errors, _ = loader.load_string(text)
+            assert errors == []
+            narrations = [e.narration for e in entries if isinstance(e, data.Transaction)]
+            sp2d = ledger.log()[3]
+            expected = "sp2d CQ.6639/521211" + (f": {sp2d['note']}" if sp2d.get("note") else "")
+            assert narrations[2] == one_line(expected)
+
+
+@settings(SETTINGS, max_examples=25)
+@given(note=journal_text, grantor=journal_text, ref=journal_text, name=journal_text)
+def test_hledger_reads_any_text_as_the_report(note, grantor, ref, name):
+    hledger = _need_tool("hledger")
+    with tempfile.TemporaryDirectory() as folder, _hostile_ledger(folder, note, grantor, ref, name) as ledger:
+        path, _ = _exported(ledger, folder, "hledger")
+        done = subprocess.run([hledger, "-f", path, "print", "-O", "json"], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert len(json.loads(done.stdout)) == 4
+        assert_balances_are_the_report(ledger, _hledger_balances(path, "2024-12-31"))

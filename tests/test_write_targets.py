@@ -3,8 +3,11 @@ and a symbolic link unless --force, never replaces the ledger it reads (nor its 
 even with --force, and is written through a temporary file and a rename."""
 
 import os
+import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anggaran.ledger import Ledger
 
@@ -147,3 +150,59 @@ def test_plot_refuses_an_existing_picture(funded, tmp_path):
     assert picture.read_bytes() == b"mine"
     assert funded("absorption", "--year", "2024", "--plot", picture, "--force").exit_code == 0
     assert picture.read_bytes()[:4] == b"\x89PNG"
+
+
+TARGETS = ["ledger", "wal", "shm", "link-to-ledger", "hardlink", "existing", "link-to-file",
+           "dangling-link", "new", "folder"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(target=st.sampled_from(TARGETS), force=st.booleans(),
+       command=st.sampled_from(["report-csv", "report-xlsx", "history", "log", "backup",
+                                "export-hledger", "export-beancount", "absorption"]))
+def test_fuzzed_write_targets_never_harm_the_ledger(funded, tmp_path_factory, target, force, command):
+    """Whatever the target and --force, the ledger stays intact, the outcome is success or
+    one Error line, and a user's file is replaced only with --force."""
+    folder = tmp_path_factory.mktemp("out")
+    db = str(funded.db)
+    name = str(folder / ("out.xlsx" if command == "report-xlsx" else "out.txt"))
+    mine = folder / "mine.txt"
+    mine.write_text("the officer's file")
+    if target == "ledger":
+        name = db
+    elif target in ("wal", "shm"):
+        name = f"{db}-{target}"
+    elif target == "link-to-ledger":
+        os.symlink(db, name)
+    elif target == "hardlink":
+        os.link(db, name)
+    elif target == "existing":
+        shutil.copyfile(mine, name)
+    elif target == "link-to-file":
+        os.symlink(mine, name)
+    elif target == "dangling-link":
+        os.symlink(folder / "nowhere", name)
+    elif target == "folder":
+        os.mkdir(name)
+    args = {"report-csv": ["report", "--format", "csv", "--output", name],
+            "report-xlsx": ["report", "--format", "xlsx", "--output", name],
+            "history": ["history", "CQ.6639", "--output", name],
+            "log": ["log", "--output", name],
+            "backup": ["backup", name],
+            "export-hledger": ["export", "--to", "hledger", name],
+            "export-beancount": ["export", "--to", "beancount", name],
+            "absorption": ["absorption", "--year", "2024", "--output", name]}[command]
+    before = log_rows(funded.db)
+    result = funded(*args, *(["--force"] if force else []))
+    assert result.exit_code in (0, 1, 2), result.stderr  # 2: an .xlsx needs an .xlsx name
+    if result.exit_code:
+        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    intact(funded.db, before)
+    assert mine.read_text() == "the officer's file"  # never written through a link
+    if target in ("ledger", "wal", "shm", "link-to-ledger", "hardlink"):
+        assert result.exit_code != 0
+    if target in ("existing", "link-to-file", "dangling-link") and not force:
+        assert result.exit_code != 0
+    if result.exit_code == 0:
+        assert os.path.isfile(name) and not os.path.islink(name)
+        assert not [f for f in os.listdir(folder) if f.endswith(".part") or ".part." in f]
