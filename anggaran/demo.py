@@ -24,7 +24,7 @@ def build_demo(path):
     else:
         ledger = Ledger.open(path)
         if (ledger.meta.get("satker"), ledger.meta.get("name")) != SATKER:
-            ledger.close_db()
+            ledger.close()
             raise LedgerError(f"{path} is the ledger of satker {ledger.meta.get('satker')} "
                               f"{ledger.meta.get('name')}; demo builds the Lumajang ledger only in a "
                               "new file or an earlier demo ledger (omit --db for a temporary one)")
@@ -32,6 +32,6 @@ def build_demo(path):
         try:
             ledger.import_file(source)
         except Exception:
-            ledger.close_db()
+            ledger.close()
             raise
     return ledger

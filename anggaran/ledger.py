@@ -1,6 +1,6 @@
 """``Ledger``: the Python API. Every CLI command is a thin wrapper over one method here.
 
-Appends (``record``, ``import_file``, ``close``) run in one ``BEGIN IMMEDIATE``
+Appends (``record``, ``import_file``, ``close_year``) run in one ``BEGIN IMMEDIATE``
 transaction: the batch is inserted with its hash chain, judged against the ledger as it
 would stand with the whole batch applied (rules 3-9), its projections are updated, and it
 is committed, or rolled back whole with one ``RuleError``. ``BEGIN IMMEDIATE`` takes the
@@ -153,14 +153,18 @@ class Ledger:
             raise LedgerError(f"{self.path}: {store.schema_message(problems)}; the file was "
                               "tampered with. Run 'anggaran verify' and restore from a backup")
 
-    def close_db(self):
+    def close(self):
+        """Close the connection (``with Ledger.open(p) as ledger:`` does it for you, and so
+        does ``contextlib.closing``). Sealing a year is ``close_year``."""
         self.conn.close()
+
+    close_db = close  # the name before v2.0; kept for scripts written against it
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.close_db()
+        self.close()
 
     @property
     def satker(self):
@@ -387,8 +391,8 @@ class Ledger:
             return export.export_fiscal_data_package(self, target, as_of, force=force)
         raise UsageError(f"--to must be beancount, hledger or fiscal-data-package, not '{to}'")
 
-    def close(self, year):
-        """``anggaran close``: seal a fiscal year (close.close_year)."""
+    def close_year(self, year):
+        """``anggaran close``: seal a fiscal year (close.close_year); permanent."""
         from . import close
 
         return close.close_year(self, year)

@@ -141,7 +141,7 @@ def init(ctx, satker, name):
     """
     from anggaran.ledger import Ledger
     path = db_path(ctx)
-    Ledger.init(path, satker, name, witness=witness_path(ctx)).close_db()
+    Ledger.init(path, satker, name, witness=witness_path(ctx)).close()
     click.echo(f"Created ledger {path} for satker {satker} {name}")
 
 
@@ -468,7 +468,7 @@ def close(ctx, year):
       anggaran close 2024
     """
     with open_ledger(ctx) as ledger:
-        result = ledger.close(year)
+        result = ledger.close_year(year)
     click.echo(f"Closed {year}: seal recorded as seq {result.head_seq} (head {result.head_hash})")
 
 

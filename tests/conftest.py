@@ -13,7 +13,7 @@ from anggaran.ledger import Ledger
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "ledger.db"
-    Ledger.init(path, "657757", "KPU KABUPATEN LUMAJANG").close_db()
+    Ledger.init(path, "657757", "KPU KABUPATEN LUMAJANG").close()
     return path
 
 
@@ -45,7 +45,7 @@ def lumajang(tmp_path_factory):
     from anggaran.demo import build_demo
 
     path = tmp_path_factory.mktemp("lumajang") / "lumajang.db"
-    build_demo(str(path)).close_db()
+    build_demo(str(path)).close()
     return path
 
 
@@ -68,8 +68,7 @@ def write(path, text, encoding="utf-8"):
     return path
 
 
-# Subprocesses run the installed package: start them outside the checkout, so that
-# ``python -m anggaran`` does not pick up the source folder (where ``cli/`` is not yet
-# ``anggaran.cli``).
+# Subprocesses run the installed package, the one under test: start them outside the
+# checkout, so that ``python -m anggaran`` does not pick up the source folder instead.
 NEUTRAL_CWD = __import__("tempfile").gettempdir()
 ANGGARAN = [__import__("sys").executable, "-m", "anggaran"]

@@ -49,3 +49,32 @@ def test_readme_links_to_files_that_exist():
         if target.startswith("../shared"):
             continue  # beside the repository, not in it
         assert path.exists(), target
+
+
+def test_a_checkout_runs_without_an_install(tmp_path):
+    """``python -m anggaran`` and ``python -m pytest`` work from a checkout: the top-level
+    ``cli/`` and ``ledger_data/`` are found as ``anggaran.cli`` and ``anggaran.ledger_data``."""
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"}
+    done = subprocess.run([sys.executable, "-m", "anggaran", "--db", str(tmp_path / "x.db"), "demo",
+                           "--format", "json"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert '"ceiling": 107905482000' in done.stdout
+    probe = ("import anggaran.cli.main as m, anggaran.ledger_data as d, os; "
+             "print(os.path.dirname(m.__file__), os.path.dirname(d.__file__))")
+    where = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
+                           env=env)
+    assert where.stdout.split() == [str(ROOT / "cli"), str(ROOT / "ledger_data")], where.stderr
+
+
+def test_the_data_generator_stays_out_of_the_wheel():
+    """``ledger_data/tools/make_lumajang.py`` is in the repository, not in the package: the
+    packaged folders are exactly the ones pyproject lists, and tools/ is none of them."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = project["tool"]["setuptools"]["packages"]
+    assert (ROOT / "ledger_data" / "tools" / "make_lumajang.py").is_file()
+    assert not any(p.endswith("tools") for p in packages)
+    assert not (ROOT / "ledger_data" / "make_lumajang.py").exists()

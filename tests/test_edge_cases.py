@@ -147,7 +147,7 @@ def test_history_hints(funded):
 
 def test_demo_refuses_another_satkers_ledger(tmp_path):
     other = tmp_path / "other.db"
-    Ledger.init(other, "123456", "OTHER").close_db()
+    Ledger.init(other, "123456", "OTHER").close()
     result = Run(other)("demo")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {other} is the ledger of satker 123456 OTHER; demo builds")
@@ -171,7 +171,7 @@ def test_seal_is_checked_against_the_whole_log(db):
     with Ledger.open(db) as led:
         led.record("pagu", date="2023-01-02", code="CQ.6639", amount=1000)
         led.record("sp2d", date="2023-03-01", code="CQ.6639", amount=800, ref="S1")
-        led.close(2023)
+        led.close_year(2023)
 
         def behind_rule_9():  # as a tamperer with the library's own code would
             a = Appender(led.conn)

@@ -87,15 +87,15 @@ def tiny(tmp_path):
 def lumajang(tmp_path_factory):
     ledger = build_demo(str(tmp_path_factory.mktemp("lumajang") / "lumajang.db"))
     yield ledger
-    ledger.close_db()
+    ledger.close()
 
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
     ledger = _new_ledger(tmp_path_factory.mktemp("mixed") / "mixed.db", MIXED_CSV)
-    ledger.close(2024)
+    ledger.close_year(2024)
     yield ledger
-    ledger.close_db()
+    ledger.close()
 
 
 @pytest.fixture(scope="module")

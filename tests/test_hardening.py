@@ -159,7 +159,7 @@ def test_a_seals_identity_is_verified(run):
                   "--ref", "D"),):
         assert run(*args).exit_code == 0
     with Ledger.open(run.db) as led:
-        led.close(2023)
+        led.close_year(2023)
     future = Event.parse({"kind": "sp2d", "date": "2024-03-01", "code": "CQ.6639", "amount": 5,
                           "ref": "S-FUTURE"})
     forged = identity(future.canonical())
@@ -299,7 +299,7 @@ def test_the_witness_catches_a_full_rewrite(tmp_path):
     forged = Ledger.init(forged_db, meta["satker"], meta["name"])
     sql(forged_db, f"UPDATE meta SET value = '{meta['created_at']}' WHERE key = 'created_at'",
         f"UPDATE meta SET value = '{meta['genesis']}' WHERE key = 'genesis'")
-    forged.close_db()
+    forged.close()
     with Ledger.open(forged_db) as led:
         for r in rows:
             fields = {k: v for k, v in r.items() if k not in ("seq", "recorded_at", "prev_hash", "hash")}

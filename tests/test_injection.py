@@ -206,7 +206,7 @@ def test_no_name_adds_a_row_to_the_fiscal_data_package(hostile, tmp_path):
 def test_text_is_never_a_formula_in_xlsx(run, tmp_path):
     evil = '=HYPERLINK("http://evil","x")'
     db = tmp_path / "evil.db"
-    Ledger.init(db, "657757", '=HYPERLINK("http://evil","satker")').close_db()  # in the titles
+    Ledger.init(db, "657757", '=HYPERLINK("http://evil","satker")').close()  # in the titles
     run = run.__class__(db)
     for args in (("name", "--code", "CQ.6639", "--name", evil),
                  ("name", "--code", "CQ", "--name", "+cmd|' /C calc'!A0"),

@@ -164,5 +164,5 @@ def test_reconcile_a_tampered_statement(run_lj, tmp_path):
 def test_close_2024_after_reconciling(tmp_path):
     path = tmp_path / "lj.db"
     with build_demo(str(path)) as ledger:
-        ledger.close(2024)
+        ledger.close_year(2024)
         assert ledger.verify().seals == (2024,)

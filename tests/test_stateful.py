@@ -71,7 +71,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def teardown(self):
         self.ledger.verify()
-        self.ledger.close_db()
+        self.ledger.close()
         self.dir.cleanup()
 
     @rule(batch=st.lists(events(), min_size=1, max_size=5), reverse=st.booleans())
@@ -95,7 +95,7 @@ class LedgerMachine(RuleBasedStateMachine):
         path = f"{self.dir.name}/backup{self.backups}.db"
         before = self.ledger.log()
         self.ledger.backup(path)
-        self.ledger.close_db()
+        self.ledger.close()
         self.ledger = Ledger.open(path)
         assert self.ledger.log() == before
 

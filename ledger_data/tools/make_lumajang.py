@@ -28,7 +28,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # ledger_data/, where the shipped files live
 OUT_JSONL = HERE / "lumajang_2024.jsonl"
 OUT_NAMES = HERE / "names.csv"
 SOURCE = Path("/work/shared/seeds/000_23bbd7564c5d9671.txt")  # used by --check if present
