@@ -9,18 +9,17 @@ transaction (the caller holds ``BEGIN IMMEDIATE``).
    the batch back in seq order (so an SP2D may precede the grant that funds it).
 3. Project: postings and daily figures; rule 5 on every touched line at every date.
 
-The chain hash of an event is SHA-256 over ``prev_hash``, the event's canonical JSON,
-its ``seq`` and ``recorded_at`` (and a seal's figures), one per line.
+The chain hash and identity are ``chain.py``'s.
 """
 
-import hashlib
 from array import array
 
 import attrs
 
-from . import codes, faults, projections, rules, store
+from . import faults, projections, rules, store
+from .chain import chain_hash, identity
 from .errors import RuleError
-from .events import FIELDS, OTHER, Event
+from .events import FIELDS, Event
 
 
 @attrs.frozen
@@ -37,37 +36,9 @@ class AppendResult:
 CHUNK = 2000
 _COLUMNS = ("seq", *FIELDS, "year", "seal", "recorded_at", "ident", "prev_hash", "hash")
 INSERT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
-SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)}, recorded_at FROM events"
+SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)}, year, recorded_at FROM events"
 INSERT_POSTINGS = "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 SELECT_ONE = f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?"
-
-# Kinds that move one line: amount -> (ceiling, locked, realised deltas, rule-4 role), as
-# Event.sides() says (a refund naming an SP2D is judged the general way, for rule 7).
-ONE_SIDE = {
-    "pagu": lambda a: (a, 0, 0, rules.CREATE),
-    "grant": lambda a: (a, 0, 0, rules.CREATE),
-    "revise": lambda a: (a, 0, 0, rules.CREATE if a > 0 else rules.CEILING),
-    "cut": lambda a: (-a, 0, 0, rules.CEILING),
-    "carry_over": lambda a: (-a, 0, 0, rules.CEILING),
-    "lock": lambda a: (0, a, 0, OTHER),
-    "unlock": lambda a: (0, -a, 0, OTHER),
-    "sp2d": lambda a: (0, 0, a, OTHER),
-    "refund": lambda a: (0, 0, -a, OTHER),
-}
-
-
-def chain_hash(prev_hash, canonical, seq, recorded_at, seal=None):
-    text = f"{prev_hash}\n{canonical}\n{seq}\n{recorded_at}"
-    if seal is not None:
-        text += "\n" + seal
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def identity(canonical):
-    """The identity of an event's content (rule 6): SHA-256 of its canonical JSON, as 32
-    raw bytes (a compact index)."""
-    return hashlib.sha256(canonical.encode("utf-8")).digest()
-
 
 class Appender:
     def __init__(self, conn):
@@ -137,10 +108,7 @@ class Appender:
                 if ident in known:  # identical to one recorded: skipped, even in a closed year
                     self.skipped += 1
                     continue
-                if year in self.closed:
-                    raise RuleError(9, f"{year} is closed (sealed at seq {self.closed[year]}); "
-                                       f"{event.describe()} dated {event.date} cannot be recorded. "
-                                       "Record it in an open year")
+                rules.refuse_closed_year(event, self.closed)
                 if event.kind == "sp2d":
                     rules.refuse_second_sp2d(event, self._where(sp2d_refs.get((year, event.ref))))
                 elif event.kind == "pagu":
@@ -211,47 +179,31 @@ class Appender:
     # ------------------------------------------------------- 2. judge, 3. project
 
     def judge_and_project(self):
-        """Rules 4 and 7 for every new event, then postings and daily figures (rule 5).
-
-        Most events move one line in a way whose rule-4 verdict depends only on the line
-        and the role (an SP2D, a lock, a pagu...): those are judged once per line and role
-        (``passed``) and projected straight from the stored columns. The rest (shifts,
-        corrections, refunds naming an SP2D) take the general path through ``Event``."""
+        """Rules 4 and 7 for every new event (``rules.judge``), then postings and daily
+        figures (``projections``), with rule 5 on every touched line at every date."""
         if self.seq == self.first_seq:
             return
         conn = self.conn
-        resolver = rules.Resolver(conn)
+        state = rules.State(conn)
         deltas = projections.new_deltas()
         postings = []
-        passed = set()
-        line_akun = {}
+        judged, line_akun = set(), {}
+        n = len(FIELDS)
         cursor = conn.execute(SELECT_EVENTS + " WHERE seq > ? ORDER BY seq", (self.first_seq,))
         while True:
             chunk = cursor.fetchmany(5000)
             if not chunk:
                 break
             for rec in chunk:
-                seq, kind, date, code, akun, amount = rec[0], rec[1], rec[2], rec[3], rec[4], rec[7]
-                simple = ONE_SIDE.get(kind)
-                if simple is None or (kind == "refund" and rec[9] is not None):
-                    self._judge_general(resolver, rec, postings, deltas)
-                    continue
-                year = int(date[:4])
-                dc, dl, dr, role = simple(amount)
-                key = (year, code, akun, role)
-                if key not in passed:
-                    self._judge_general(resolver, rec, None, None)
-                    passed.add(key)
-                lk = (year, code, akun)
-                if lk not in line_akun:
-                    line_akun[lk] = resolver.line_akun(year, code, akun)
-                la = line_akun[lk]
-                jenis = akun[:2] if akun else codes.NO_JENIS
-                postings.append((seq, year, date, code, la, jenis, dc, dl, dr, kind, rec[8], rec[-1]))
-                for d in (deltas[(year, f"{code}/{la}", date)], deltas[(year, "#" + jenis, date)]):
-                    d[0] += dc
-                    d[1] += dl
-                    d[2] += dr
+                seq, values, year, recorded_at = rec[0], rec[1:n + 1], rec[n + 1], rec[n + 2]
+                try:
+                    rules.judge(state, values, year, judged)
+                except RuleError as e:
+                    raise e.at_row(self.row_of(seq)) from None
+                for posting in projections.postings_of(seq, values, year, recorded_at, state,
+                                                       line_akun):
+                    postings.append(posting)
+                    projections.add_deltas(deltas, posting)
             if len(postings) >= 5000:
                 conn.executemany(INSERT_POSTINGS, postings)
                 postings.clear()
@@ -259,29 +211,15 @@ class Appender:
 
         def check(year, bucket, date, c, l, r):
             if rules.breaks(c, l, r):
-                raise self._rule5_error(resolver, year, bucket, date, (c, l, r))
+                raise self._rule5_error(state, year, bucket, date, (c, l, r))
 
         projections.merge_daily(conn, deltas, check)
         faults.at("project")
 
-    def _judge_general(self, resolver, rec, postings, deltas):
-        """Judge one stored event (a ``SELECT_EVENTS`` row) the general way; with
-        ``postings``, also project it."""
-        seq, recorded_at = rec[0], rec[-1]
-        event = Event(*rec[1:-1])
-        try:
-            rules.check_lines(resolver, event)
-        except RuleError as e:
-            raise e.at_row(self.row_of(seq)) from None
-        if postings is not None:
-            for p in projections.postings_for(event, seq, resolver, recorded_at):
-                postings.append(p)
-                projections.add_deltas(deltas, p)
-
     def row_of(self, seq):
         return self.rows[seq - self.first_seq - 1] or None
 
-    def _rule5_error(self, resolver, year, bucket, date, figures):
+    def _rule5_error(self, state, year, bucket, date, figures):
         """Name the batch event that breaks ``bucket`` on ``date``: adding the batch's
         postings on that line (dated up to that day) in effective order to the state
         without them, the first one after which the line breaks at that day."""
@@ -299,7 +237,7 @@ class Appender:
             if rules.breaks(c, l, r):
                 event = Event(*self.conn.execute(SELECT_ONE, (seq,)).fetchone())
                 side = next(s for s in event.sides()
-                            if (s.code, resolver.line_akun(year, s.code, s.akun)) == (code, line_akun))
+                            if (s.code, state.line_akun(year, s.code, s.akun)) == (code, line_akun))
                 return RuleError(5, rules.rule5_message(event, side, bucket, date, before),
                                  self.row_of(seq))
         raise AssertionError("rule 5 broke with no batch posting to blame")  # pragma: no cover

@@ -9,7 +9,7 @@ hash before it. Afterwards any event dated in that year is refused (rule 9), and
 import datetime as dt
 
 from .errors import AnggaranError, UsageError
-from .append import identity
+from .chain import identity
 from .events import Event, canonical_json
 
 
@@ -57,7 +57,7 @@ def close_year(ledger, year, today=None):
                                 + "; record the unlock (or the revision's outcome) first")
         seal = canonical_json({"year": year, "head_hash": head_hash, "lines": lines})
         event = Event(kind="close", date=f"{year}-12-31")
-        ident = identity(event.canonical() + "\n" + seal)
+        ident = identity(event.canonical(), seal)
         return event, ident, seal
 
     return ledger.append_seal(seal_it)

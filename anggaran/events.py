@@ -14,7 +14,7 @@ from json.encoder import encode_basestring as _encode_text
 
 import attrs
 
-from . import codes
+from . import codes, kinds
 from .dates import DATE_RE, FIRST_YEAR, LAST_YEAR
 from .errors import RuleError
 from .money import MAX_AMOUNT, AmountFormatError, parse_amount, rupiah
@@ -24,23 +24,9 @@ FIELDS = (
     "ref", "sp2d", "to_year", "grantor", "name", "note",
 )
 
-# kind -> (required fields, optional fields). ``name`` is allowed on every kind.
-KINDS = {
-    "pagu": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
-    "revise": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
-    "shift": ({"date", "from_code", "code", "amount"}, {"from_akun", "akun", "ref", "name", "note"}),
-    "cut": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
-    "grant": ({"date", "code", "amount"}, {"akun", "ref", "grantor", "name", "note"}),
-    "carry_over": ({"date", "code", "amount"}, {"akun", "ref", "to_year", "name", "note"}),
-    "lock": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
-    "unlock": ({"date", "code", "amount"}, {"akun", "ref", "name", "note"}),
-    "sp2d": ({"date", "code", "amount", "ref"}, {"akun", "name", "note"}),
-    "correction": ({"date", "from_code", "code", "amount", "sp2d"}, {"from_akun", "akun", "ref", "name", "note"}),
-    "refund": ({"date", "code", "amount", "ref"}, {"akun", "sp2d", "name", "note"}),
-    "name": ({"date", "code", "name"}, {"note"}),
-}
-# The year-end seal is appended by ``close`` only; it is not a kind users record.
-CLOSE = "close"
+# kind -> (required fields, optional fields), from the kinds table.
+KINDS = {kind: (set(spec.required), set(spec.optional)) for kind, spec in kinds.KINDS.items()}
+CLOSE = kinds.CLOSE
 
 MAX_TEXT = 500
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -49,8 +35,7 @@ _CONTROL_IN_NOTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2
 # cannot be stored or hashed as UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-# Roles of a side for rule 4: a CREATE side gives its line a ceiling that year.
-CREATE, CEILING, OTHER = "create", "ceiling", "other"
+CREATE, CEILING, OTHER = kinds.CREATE, kinds.CEILING, kinds.OTHER  # rule-4 roles of a side
 
 
 @attrs.frozen
@@ -121,38 +106,20 @@ class Event:
         return cls(**{f: row[f] for f in FIELDS})
 
     def sides(self):
-        """The lines this event moves, with their deltas (empty for ``name``)."""
-        k, a = self.kind, self.amount
-        if k == "pagu" or k == "grant":
-            return (Side(self.code, self.akun, ceiling=a, role=CREATE),)
-        if k == "revise":
-            return (Side(self.code, self.akun, ceiling=a, role=CREATE if a > 0 else CEILING),)
-        if k in ("cut", "carry_over"):
-            return (Side(self.code, self.akun, ceiling=-a, role=CEILING),)
-        if k == "shift":
-            return (
-                Side(self.from_code, self.from_akun, ceiling=-a, role=CEILING, part="from"),
-                Side(self.code, self.akun, ceiling=a, role=CREATE, part="to"),
-            )
-        if k == "lock":
-            return (Side(self.code, self.akun, locked=a),)
-        if k == "unlock":
-            return (Side(self.code, self.akun, locked=-a),)
-        if k == "sp2d":
-            return (Side(self.code, self.akun, realised=a),)
-        if k == "refund":
-            return (Side(self.code, self.akun, realised=-a),)
-        if k == "correction":
-            return (
-                Side(self.from_code, self.from_akun, realised=-a, part="from"),
-                Side(self.code, self.akun, realised=a, part="to"),
-            )
-        return ()
+        """The lines this event moves, with their deltas (empty for ``name``), as the kinds
+        table says."""
+        spec = kinds.KINDS.get(self.kind)
+        if spec is None:
+            return ()
+        return tuple(
+            Side(*((self.from_code, self.from_akun) if e.part == "from" else (self.code, self.akun)),
+                 *kinds.deltas(e, self.amount), role=kinds.role_of(e, self.amount), part=e.part)
+            for e in spec.effects)
 
     def describe(self):
         """A short phrase naming the event in messages: ``SP2D 2401...``, ``cut``."""
-        label = {"sp2d": "SP2D", "correction": "SP2D koreksi", "refund": "refund",
-                 "carry_over": "carry-over"}.get(self.kind, self.kind)
+        spec = kinds.KINDS.get(self.kind)
+        label = (spec and spec.label) or self.kind
         ref = self.ref if self.kind != "correction" else (self.ref or self.sp2d)
         return f"{label} {ref}" if ref else label
 

@@ -36,7 +36,7 @@ def prepared(items):
     """``(row, Event, recorded_at)`` -> ``(row, Event, recorded_at, canonical, identity)``,
     the per-event work of an append that needs nothing from the ledger; a refused row
     passes through as it is."""
-    from .append import identity
+    from .chain import identity
 
     for row, event, recorded_at in items:
         if isinstance(event, RuleError):

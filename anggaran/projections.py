@@ -13,7 +13,7 @@ recordings, fold the postings instead.
 
 from collections import defaultdict
 
-from . import codes
+from . import codes, kinds
 
 
 class Figures:
@@ -69,22 +69,44 @@ class Figures:
         return self.ceiling - self.locked - self.realised
 
 
-def postings_for(event, seq, resolver, recorded_at):
-    """The posting rows of one event: (seq, year, date, code, line akun, jenis, dc, dl, dr,
-    kind, ref, recorded_at) — the last three copied from the event, so that a line's
-    history reads one index range instead of visiting the log."""
-    rows = []
-    for side in event.sides():
-        line_akun = resolver.line_akun(event.year, side.code, side.akun)
-        rows.append((seq, event.year, event.date, side.code, line_akun, codes.jenis_of(side.akun),
-                     side.ceiling, side.locked, side.realised, event.kind, event.ref, recorded_at))
-    return rows
+def postings_of(seq, values, year, recorded_at, state, line_akun):
+    """The posting rows of one event, given its ``FIELDS`` values: (seq, year, date, code,
+    line akun, jenis, dc, dl, dr, kind, ref, recorded_at) — the last three copied from the
+    event, so that a line's history reads one index range instead of visiting the log.
+
+    The one place postings are made (append, verify, and through them every report).
+    One-line kinds are built straight from the values, without an Event (most of a log);
+    ``line_akun`` caches ``state.line_akun`` per (year, code, akun)."""
+    kind = values[0]
+    if kind in _NO_LINES:
+        return ()
+    if kinds.general(kind, values[8]):
+        from .events import Event
+
+        event = Event(*values)
+        return tuple(
+            (seq, year, event.date, side.code, state.line_akun(year, side.code, side.akun),
+             codes.jenis_of(side.akun), side.ceiling, side.locked, side.realised, kind,
+             event.ref, recorded_at)
+            for side in event.sides())
+    date, code, akun = values[1], values[2], values[3]
+    key = (year, code, akun)
+    la = line_akun.get(key)
+    if la is None:
+        la = line_akun[key] = state.line_akun(year, code, akun)
+    dc, dl, dr, _role = kinds.ONE_SIDE[kind](values[6])
+    return ((seq, year, date, code, la, codes.jenis_of(akun), dc, dl, dr, kind,
+             values[7], recorded_at),)
+
+
+_NO_LINES = frozenset(k for k, spec in kinds.KINDS.items() if not spec.effects) | {kinds.CLOSE}
 
 
 def add_deltas(deltas, posting):
-    """Accumulate one posting into ``deltas[(year, bucket, date)] = [dc, dl, dr]``."""
+    """Accumulate one posting into ``deltas[(year, bucket, date)] = [dc, dl, dr]``: its
+    line's bucket and its jenis' (``#52``)."""
     _seq, year, date, code, akun, jenis, dc, dl, dr = posting[:9]
-    for bucket in (codes.line_key(code, akun), "#" + jenis):
+    for bucket in (f"{code}/{akun}", "#" + jenis):
         d = deltas[(year, bucket, date)]
         d[0] += dc
         d[1] += dl

@@ -1,32 +1,32 @@
-"""The budget rules that need the ledger's state (3, 4, 5, 6, 7; rule 9 is the closed-year
-check in append.py).
+"""The budget rules that need the ledger's state: 3, 4, 5, 6, 7 and 9. Each is a function
+of a *state* and an event (or a line's figures) that returns normally or raises the
+``RuleError`` the contract words; none reads or writes the database itself.
 
 Rules 1 and 2 (and the field part of 7) are judged on one row alone in ``events.py``.
-Here, the state is the ledger *as it would stand with the whole batch applied*: the
-batch is inserted first inside the write transaction, then judged, then committed or
-rolled back. So row order inside an import file does not matter (rule 8).
+The state is the ledger *as it would stand with the whole batch applied* (rule 8: row
+order inside a file does not matter). ``State`` reads it through the store, inside the
+append's write transaction with the batch staged in it (so a batch of a million rows
+needs no copy in memory); verify uses the same ``State`` over the whole log, and a test
+may hand any object with the same four methods.
 
 Line resolution (contract, "The ledger"): per code and year, the code is *akun-level*
-once a ceiling event on it names an akun, *code-level* otherwise. ``Resolver`` answers
-that, and which lines have a ceiling-creating event, from indexed queries with a cache
-that is valid for one transaction.
+once a ceiling event on it names an akun, *code-level* otherwise.
 """
 
-from . import codes
+from . import codes, kinds, store
 from .errors import RuleError
 from .events import CEILING, CREATE, Event
 from .money import rupiah
-from .store import IS_CEILING, code_levels
-
-CEILING_KINDS = ("pagu", "revise", "cut", "grant", "carry_over", "shift")
 
 
-class Resolver:
-    """Code levels and ceiling lines per year, read from the (uncommitted) log."""
+class State:
+    """What the rules ask of the ledger, answered by the store's indexed reads and cached
+    for one transaction: code levels, which lines have a ceiling, SP2D by number, and how
+    much has been corrected away from an SP2D."""
 
     def __init__(self, conn, levels=None):
         """``levels``: ``{(year, code): styles}`` already read (verify reads them all at
-        once); any code not in it is looked up."""
+        once); any other code is looked up."""
         self.conn = conn
         self._levels = dict(levels or {})
         self._created = {}
@@ -35,7 +35,7 @@ class Resolver:
         """The set of ceiling styles on a code that year: {"akun"}, {"code"}, both or none."""
         key = (year, code)
         if key not in self._levels:
-            self._levels[key] = code_levels(self.conn, year, code)
+            self._levels[key] = store.code_levels(self.conn, year, code)
         return self._levels[key]
 
     def line_akun(self, year, code, akun):
@@ -45,13 +45,24 @@ class Resolver:
     def has_ceiling(self, year, code, line_akun):
         key = (year, code, line_akun)
         if key not in self._created:
-            row = self.conn.execute(
-                f"SELECT 1 FROM events WHERE year = ? AND code = ? AND akun IS ? AND {IS_CEILING} "
-                "AND (kind IN ('pagu','grant','shift') OR (kind = 'revise' AND amount > 0)) LIMIT 1",
-                (year, code, line_akun or None),
-            ).fetchone()
-            self._created[key] = row is not None
+            self._created[key] = store.has_ceiling(self.conn, year, code, line_akun)
         return self._created[key]
+
+    def sp2d(self, year, ref):
+        """The SP2D of ``year`` numbered ``ref`` as an Event, or None."""
+        row = store.sp2d_record(self.conn, year, ref)
+        return Event.from_record(row) if row else None
+
+    def corrected_away(self, year, sp2d):
+        return store.corrected_away(self.conn, year, sp2d)
+
+
+def refuse_closed_year(event, closed):
+    """Rule 9: ``closed`` maps a sealed year to its seal's seq."""
+    if event.year in closed:
+        raise RuleError(9, f"{event.year} is closed (sealed at seq {closed[event.year]}); "
+                           f"{event.describe()} dated {event.date} cannot be recorded. "
+                           "Record it in an open year")
 
 
 def refuse_second_pagu(event, existing):
@@ -69,10 +80,23 @@ def refuse_second_sp2d(event, existing):
                            f"content ({existing}); record a correction or refund instead")
 
 
-def check_lines(resolver, event):
+def judge(state, values, year, judged):
+    """Rules 4 and 7 for one stored event (its ``FIELDS`` values), as both the append and
+    verify judge them: a one-line kind that names no other event once per line and role
+    (``judged`` remembers; the verdict cannot differ), every other event on its own."""
+    kind = values[0]
+    if not kinds.general(kind, values[8]):
+        key = (year, values[2], values[3], kinds.ONE_SIDE[kind](values[6])[3])
+        if key in judged:
+            return
+        judged.add(key)
+    check_lines(state, Event(*values))
+
+
+def check_lines(state, event):
     """Rule 4 for every side of the event, and rule 7's cross-event checks."""
     for side in event.sides():
-        levels = resolver.levels(event.year, side.code)
+        levels = state.levels(event.year, side.code)
         if len(levels) > 1 and side.akun is None and side.role != CREATE:
             field = "from_akun" if side.part == "from" else "akun"
             raise RuleError(4, f"{_what(event)} on {side.code}: its ceilings are per akun in "
@@ -89,58 +113,48 @@ def check_lines(resolver, event):
             if side.akun is None:
                 raise RuleError(4, f"{_what(event)} on {side.code}: its ceiling is per akun in "
                                    f"{event.year}, so the event must name an akun")
-            if not resolver.has_ceiling(event.year, side.code, side.akun):
+            if not state.has_ceiling(event.year, side.code, side.akun):
                 raise RuleError(4, f"{_what(event)} on {codes.line_key(side.code, side.akun)}: akun "
                                    f"{side.akun} is not in the DIPA of {side.code} for {event.year}")
-        elif not resolver.has_ceiling(event.year, side.code, ""):
+        elif not state.has_ceiling(event.year, side.code, ""):
             raise RuleError(4, f"{_what(event)} on {side.code}/: the line has no ceiling in "
                                f"{event.year}; record its pagu first")
     if event.kind == "correction":
-        _check_correction(resolver, event)
+        _check_correction(state, event)
     elif event.kind == "refund" and event.sp2d is not None:
-        _check_refund(resolver, event)
+        _check_refund(state, event)
 
 
 def _what(event):
     return event.describe()
 
 
-def _sp2d(conn, year, ref):
-    row = conn.execute(
-        "SELECT * FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ?", (year, ref)
-    ).fetchone()
-    return Event.from_record(row) if row else None
-
-
-def _check_correction(resolver, event):
+def _check_correction(state, event):
     y = event.year
-    original = _sp2d(resolver.conn, y, event.sp2d)
+    original = state.sp2d(y, event.sp2d)
     if original is None:
         raise RuleError(7, f"SP2D koreksi names SP2D {event.sp2d}, which is not recorded for {y}")
-    from_line = (event.from_code, resolver.line_akun(y, event.from_code, event.from_akun))
-    sp_line = (original.code, resolver.line_akun(y, original.code, original.akun))
+    from_line = (event.from_code, state.line_akun(y, event.from_code, event.from_akun))
+    sp_line = (original.code, state.line_akun(y, original.code, original.akun))
     if event.date < original.date:
         raise RuleError(7, f"SP2D koreksi dated {event.date} comes before SP2D {event.sp2d} "
                            f"({original.date}) that it corrects, {codes.line_key(*from_line)}")
     if from_line != sp_line:
         raise RuleError(7, f"SP2D koreksi moves SP2D {event.sp2d} away from "
                            f"{codes.line_key(*from_line)}, but that SP2D was paid on {codes.line_key(*sp_line)}")
-    total = resolver.conn.execute(
-        "SELECT SUM(amount) FROM events WHERE year = ? AND kind = 'correction' AND sp2d = ?",
-        (y, event.sp2d),
-    ).fetchone()[0]
+    total = state.corrected_away(y, event.sp2d)
     if total > original.amount:
         raise RuleError(7, f"SP2D koreksi would correct {rupiah(total)} away from SP2D {event.sp2d}, "
                            f"which is only {rupiah(original.amount)}, {codes.line_key(*sp_line)}")
 
 
-def _check_refund(resolver, event):
+def _check_refund(state, event):
     y = event.year
-    original = _sp2d(resolver.conn, y, event.sp2d)
+    original = state.sp2d(y, event.sp2d)
     if original is None:
         raise RuleError(7, f"refund {event.ref} names SP2D {event.sp2d}, which is not recorded for {y}")
-    line = (event.code, resolver.line_akun(y, event.code, event.akun))
-    sp_line = (original.code, resolver.line_akun(y, original.code, original.akun))
+    line = (event.code, state.line_akun(y, event.code, event.akun))
+    sp_line = (original.code, state.line_akun(y, original.code, original.akun))
     if event.date < original.date:
         raise RuleError(7, f"refund {event.ref} dated {event.date} comes before SP2D {event.sp2d} "
                            f"({original.date}) that it returns money of, {codes.line_key(*line)}")
@@ -180,5 +194,5 @@ def breaks(ceiling, locked, realised):
     return ceiling < 0 or locked < 0 or realised < 0 or realised + locked > ceiling
 
 
-__all__ = ["Resolver", "refuse_second_pagu", "refuse_second_sp2d", "check_lines", "rule5_message", "breaks",
+__all__ = ["State", "judge", "refuse_closed_year", "refuse_second_pagu", "refuse_second_sp2d", "check_lines", "rule5_message", "breaks",
            "CEILING", "CREATE"]

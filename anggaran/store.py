@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import sqlite3
 
+from . import kinds
 from .errors import LedgerError
 
 SCHEMA_VERSION = 1
@@ -29,10 +30,19 @@ def busy_timeout():
     except ValueError:
         return DEFAULT_BUSY_TIMEOUT
 
-# The ceiling kinds, spelled once: a partial index covers only these events (about 2 % of
-# a real log), and a query uses it only when it repeats this exact term.
+# The ceiling kinds (kinds.CEILING_KINDS) as the file's partial index spells them: a
+# partial index covers only these events (about 2 % of a real log), and a query uses it
+# only when it repeats this exact term. The text is part of the file format, so its order
+# is frozen; it must name exactly the kinds table's ceiling kinds.
 CEILING_KINDS_SQL = "'pagu','revise','cut','grant','carry_over','shift'"
 IS_CEILING = f"kind IN ({CEILING_KINDS_SQL})"
+if set(CEILING_KINDS_SQL.replace("'", "").split(",")) != set(kinds.CEILING_KINDS):
+    raise ImportError("store.CEILING_KINDS_SQL no longer names the kinds table's ceiling kinds")
+# Events that give a line its ceiling (kinds.CREATING_KINDS; revise only when positive).
+CREATES_CEILING = (f"(kind IN ({', '.join(repr(k) for k in kinds.CREATING_KINDS)}) OR "
+                   + " OR ".join(f"(kind = '{k}' AND amount > 0)" for k, spec in kinds.KINDS.items()
+                                 if any(e.role == kinds.CREATE_IF_POSITIVE for e in spec.effects))
+                   + ")")
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,6 +114,28 @@ def code_levels(conn, year, code):
         (year, code, year, code),
     ).fetchall()
     return {"akun" if r[0] else "code" for r in rows}
+
+
+def has_ceiling(conn, year, code, line_akun):
+    """Whether an event gave the line ``code``/``line_akun`` ('' for code-level) a ceiling
+    in ``year`` (through the partial index of ceiling events)."""
+    return conn.execute(
+        f"SELECT 1 FROM events WHERE year = ? AND code = ? AND akun IS ? AND {IS_CEILING} "
+        f"AND {CREATES_CEILING} LIMIT 1", (year, code, line_akun or None)).fetchone() is not None
+
+
+def sp2d_record(conn, year, ref):
+    """The stored SP2D of ``year`` numbered ``ref``, as a row mapping, or None."""
+    cursor = conn.execute("SELECT * FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ?",
+                          (year, ref))
+    cursor.row_factory = sqlite3.Row
+    return cursor.fetchone()
+
+
+def corrected_away(conn, year, sp2d):
+    """The sum of the corrections of ``year`` that move money away from SP2D ``sp2d``."""
+    return conn.execute("SELECT SUM(amount) FROM events WHERE year = ? AND kind = 'correction' "
+                        "AND sp2d = ?", (year, sp2d)).fetchone()[0] or 0
 
 
 def last_year(conn, include_seals=True):

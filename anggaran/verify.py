@@ -15,7 +15,6 @@
 6. Every year-end seal equals a replay of the log up to it.
 """
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -24,10 +23,10 @@ from collections import defaultdict
 
 import attrs
 
-from . import codes, projections, rules, store
-from .append import ONE_SIDE
+from . import projections, rules, store
+from .chain import chain_hash, identity
 from .errors import RuleError, VerifyError
-from .events import FIELDS, Event, canonical_of
+from .events import FIELDS, canonical_of
 
 
 @attrs.frozen
@@ -253,15 +252,17 @@ def _postings_by_seq(conn, levels, last):
     whatever the rows' physical order; the first difference as a VerifyError, or None."""
     import itertools
 
-    resolver = rules.Resolver(conn, levels)
+    state = rules.State(conn, levels)
     line_akun = {}
+    n = len(FIELDS)
     order = lambda p: tuple("" if v is None else v for v in p)  # noqa: E731
     stored = itertools.groupby(_stream(conn, f"SELECT {_POSTING_COLUMNS} FROM postings ORDER BY seq"),
                                key=lambda p: p[0])
     group = next(stored, None)
     for rec in _events(conn, ("year", "recorded_at"), 1, last):
         seq = rec[0]
-        expected = sorted(_postings_of(rec, resolver, line_akun), key=order)
+        expected = sorted(projections.postings_of(seq, rec[1:n + 1], rec[n + 1], rec[n + 2], state,
+                                                  line_akun), key=order)
         got = []
         if group is not None and group[0] < seq:  # postings of a seq with no event
             return _altered_postings(group[0])
@@ -276,27 +277,6 @@ def _postings_by_seq(conn, levels, last):
 def _altered_postings(seq):
     return VerifyError(f"the postings of seq {seq} do not match the log: the projection "
                        "tables were altered", seq)
-
-
-def _postings_of(rec, resolver, line_akun):
-    """The postings an ``_events(..., ("year", "recorded_at"))`` row implies (as
-    ``projections.postings_for``, with the one-line kinds built straight from the columns)."""
-    n = len(FIELDS)
-    seq, values = rec[0], rec[1:n + 1]
-    year, recorded_at = rec[n + 1], rec[n + 2]
-    kind, date, code, akun, amount = values[0], values[1], values[2], values[3], values[6]
-    if kind in ("name", "close"):
-        return ()
-    simple = ONE_SIDE.get(kind)
-    if simple is None:
-        return projections.postings_for(Event(*values), seq, resolver, recorded_at)
-    key = (year, code, akun)
-    la = line_akun.get(key)
-    if la is None:
-        la = line_akun[key] = resolver.line_akun(year, code, akun)
-    dc, dl, dr = simple(amount)[:3]
-    return ((seq, year, date, code, la, akun[:2] if akun else codes.NO_JENIS, dc, dl, dr, kind,
-             values[7], recorded_at),)
 
 
 def _replay_child(db, levels, closed, first_seq, last_seq, head):
@@ -404,7 +384,7 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
     seals = {}
     seen = head is None
     deltas = projections.new_deltas()
-    resolver = rules.Resolver(conn, levels)
+    state = rules.State(conn, levels)
     where = "" if first_rowid is None else f"WHERE rowid >= {int(first_rowid)} "
     stored = _stream(conn, f"SELECT {_POSTING_COLUMNS} FROM postings {where}ORDER BY rowid")
     compared = 0
@@ -412,7 +392,6 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
     broken = late = None
     judged = set()
     line_akun = {}
-    sha256 = hashlib.sha256
     for rec in _events(conn, ("year", "seal", "recorded_at", "ident", "prev_hash", "hash"),
                        first_seq, last_seq):
         seq = rec[0]
@@ -433,14 +412,10 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
         except (TypeError, ValueError):
             raise VerifyError(f"seq {seq} cannot be read (a field has the wrong type): it was "
                               "edited", seq) from None
-        body = canonical if seal is None else canonical + "\n" + seal  # a seal's identity
-        text = f"{prev_hash}\n{canonical}\n{seq}\n{recorded_at}"  # append.chain_hash, inlined
-        if seal is not None:
-            text += "\n" + seal
-        if sha256(text.encode("utf-8")).hexdigest() != rec_hash:
+        if chain_hash(prev_hash, canonical, seq, recorded_at, seal) != rec_hash:
             raise VerifyError(f"seq {seq} does not match its hash: its content was edited "
                               "(or events were swapped)", seq)
-        if sha256(body.encode("utf-8")).digest() != ident:
+        if identity(canonical, seal) != ident:
             raise VerifyError(f"seq {seq}: its identity does not match its content", seq)
         if year != event_year:
             raise VerifyError(f"seq {seq}: its year column does not match its date", seq)
@@ -463,9 +438,12 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
             continue
         try:
             if broken is None:
-                broken = _judge(resolver, judged, values, year, seq)
-            expected = _postings_of(rec[:n + 2] + rec[n + 3:n + 4], resolver, line_akun)
-        except (TypeError, ValueError, AttributeError):
+                try:
+                    rules.judge(state, values, year, judged)
+                except RuleError as e:
+                    broken = (f"seq {seq} breaks rule {e.rule}: {e.what}", seq)
+            expected = projections.postings_of(seq, values, year, recorded_at, state, line_akun)
+        except (TypeError, ValueError, AttributeError, KeyError):
             raise VerifyError(f"seq {seq} cannot be read (a field has the wrong type): it was "
                               "edited", seq) from None
         for posting in expected:
@@ -474,11 +452,7 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
                     compared += 1
                 else:
                     bad_posting = True
-            _seq, _y, _d, p_code, p_akun, p_jenis, dc, dl, dr = posting[:9]
-            for d in (deltas[(year, f"{p_code}/{p_akun}", date)], deltas[(year, "#" + p_jenis, date)]):
-                d[0] += dc
-                d[1] += dl
-                d[2] += dr
+            projections.add_deltas(deltas, posting)
     if expected_seq <= last_seq:
         after = conn.execute("SELECT min(seq) FROM events WHERE seq > ?", (expected_seq,)).fetchone()[0]
         raise VerifyError(f"seq {expected_seq} is missing: the event was deleted"
@@ -490,23 +464,6 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
             "deltas": deltas, "bad_posting": bad_posting, "broken": broken, "late": late,
             "seen": seen,
             "postings": compared}
-
-
-def _judge(resolver, judged, values, year, seq):
-    """Rules 4 and 7 for one event, as ``append`` judges them (the one-line kinds once per
-    line and role); the finding as ``(message, seq)``, or None."""
-    kind, code, akun, amount = values[0], values[2], values[3], values[6]
-    simple = ONE_SIDE.get(kind)
-    if simple is not None and not (kind == "refund" and values[8] is not None):
-        key = (year, code, akun, simple(amount)[3])
-        if key in judged:
-            return None
-        judged.add(key)
-    try:
-        rules.check_lines(resolver, Event(*values))
-    except RuleError as e:
-        return (f"seq {seq} breaks rule {e.rule}: {e.what}", seq)
-    return None
 
 
 def _daily_rows(deltas, keys):

@@ -78,7 +78,7 @@ def test_verify_finds_a_seal_that_no_longer_matches(year):
     for name in store.TRIGGERS:
         conn.execute(f"DROP TRIGGER {name}")
     # Rewrite the SP2D and re-chain everything after it, as a careful forger would.
-    from anggaran.append import chain_hash, identity
+    from anggaran.chain import chain_hash, identity
     from anggaran.events import Event
     conn.execute("UPDATE events SET amount = 300 WHERE seq = 2")
     conn.execute("UPDATE postings SET realised = 300 WHERE seq = 2")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anggaran import events
-from anggaran.append import ONE_SIDE
+from anggaran.kinds import ONE_SIDE
 from anggaran.errors import RuleError
 from anggaran.events import KINDS, Event
 

@@ -153,7 +153,7 @@ def test_an_unapplied_wal_on_read_only_media_is_refused(funded, tmp_path, monkey
 # ------------------------------------------------------------ 8. a seal's identity
 
 def test_a_seals_identity_is_verified(run):
-    from anggaran.append import identity
+    from anggaran.chain import identity
 
     for args in (("record", "pagu", "--date", "2023-01-02", "--code", "CQ.6639", "--amount", "1000",
                   "--ref", "D"),):

@@ -1,0 +1,129 @@
+"""The event kinds: one table that says, per kind, everything the rest of the library
+derives — its fields, its effect on line figures, its key (rule 6) and its references
+(rule 7), its words in messages and its account in the exported journal.
+
+Adding a kind is one entry here, its rules in ``rules.py`` when it takes part in a new
+one, and its tests; parsing (``events.py``), postings and daily figures
+(``projections.py``), history rows, verify and the export read this table. The worked
+example, ``block``/``unblock``, is in ``docs/architecture.md``.
+
+Deliberately plain Python (no attrs): ``report`` imports it on its start-up path.
+"""
+
+from typing import NamedTuple
+
+# Roles of a side for rule 4: a CREATE side gives its line a ceiling that year; a CEILING
+# side changes an existing ceiling; OTHER needs a ceiling. ``revise`` creates when
+# positive and only changes when negative (CREATE_IF_POSITIVE).
+CREATE, CEILING, OTHER, CREATE_IF_POSITIVE = "create", "ceiling", "other", "create_if_positive"
+
+# The figures a side moves, in the order of a posting's delta columns.
+FIGURES = ("ceiling", "locked", "realised")
+
+
+class Effect(NamedTuple):
+    """What a kind does to one line: the line named by ``part`` ("" or "to": code/akun,
+    "from": from_code/from_akun), ``figure`` moved by ``sign`` × amount, rule-4 ``role``."""
+
+    part: str
+    figure: str
+    sign: int
+    role: str
+
+
+class Kind(NamedTuple):
+    """One kind. ``key``: how rule 6 keys it beyond its content (``"sp2d"``: its number is
+    unique per year; ``"line"``: once per line and year, rule 3; None: its content).
+    ``refs``: the fields that name another event, which rule 7 follows. ``label``: how messages
+    name it. ``source``: the journal's equity account for a ceiling change."""
+
+    required: frozenset
+    optional: frozenset
+    effects: tuple = ()
+    key: str = None
+    refs: tuple = ()
+    label: str = None
+    source: str = None
+
+
+def _k(required, optional, effects=(), **more):
+    return Kind(frozenset(required.split()), frozenset((optional + " name note").split()),
+                tuple(Effect(*e) for e in effects), **more)
+
+
+ONE = ""  # the part of a one-line event
+
+KINDS = {
+    "pagu": _k("date code amount", "akun ref", [(ONE, "ceiling", 1, CREATE)], key="line",
+               source="Pagu"),
+    "revise": _k("date code amount", "akun ref", [(ONE, "ceiling", 1, CREATE_IF_POSITIVE)],
+                 source="Revisi"),
+    "shift": _k("date from_code code amount", "from_akun akun ref",
+                [("from", "ceiling", -1, CEILING), ("to", "ceiling", 1, CREATE)],
+                source="Pergeseran"),
+    "cut": _k("date code amount", "akun ref", [(ONE, "ceiling", -1, CEILING)], source="Pemotongan"),
+    "grant": _k("date code amount", "akun ref grantor", [(ONE, "ceiling", 1, CREATE)],
+                source="Hibah"),
+    "carry_over": _k("date code amount", "akun ref to_year", [(ONE, "ceiling", -1, CEILING)],
+                     label="carry-over", source="Luncuran"),
+    "lock": _k("date code amount", "akun ref", [(ONE, "locked", 1, OTHER)]),
+    "unlock": _k("date code amount", "akun ref", [(ONE, "locked", -1, OTHER)]),
+    "sp2d": _k("date code amount ref", "akun", [(ONE, "realised", 1, OTHER)], key="sp2d",
+               label="SP2D"),
+    "correction": _k("date from_code code amount sp2d", "from_akun akun ref",
+                     [("from", "realised", -1, OTHER), ("to", "realised", 1, OTHER)],
+                     refs=("sp2d",), label="SP2D koreksi"),
+    "refund": _k("date code amount ref", "akun sp2d", [(ONE, "realised", -1, OTHER)],
+                 refs=("sp2d",)),
+    "name": Kind(frozenset({"date", "code", "name"}), frozenset({"note"})),
+}
+# The year-end seal is appended by ``close`` only; it is not a kind users record.
+CLOSE = "close"
+
+# ------------------------------------------------------------------ derived
+
+CEILING_KINDS = tuple(k for k, spec in KINDS.items()
+                      if any(e.figure == "ceiling" for e in spec.effects))
+# Kinds that give a line its ceiling (``revise`` only when its amount is positive).
+CREATING_KINDS = tuple(k for k, spec in KINDS.items()
+                       if any(e.role == CREATE for e in spec.effects))
+SOURCES = {k: spec.source for k, spec in KINDS.items() if spec.source}
+
+
+def role_of(effect, amount):
+    """The rule-4 role of one side, once the amount is known."""
+    if effect.role == CREATE_IF_POSITIVE:
+        return CREATE if amount > 0 else CEILING
+    return effect.role
+
+
+def deltas(effect, amount):
+    """``(ceiling, locked, realised)`` moved by one side."""
+    moved = effect.sign * amount
+    return tuple(moved if f == effect.figure else 0 for f in FIGURES)
+
+
+def _one_line(effect):
+    index = FIGURES.index(effect.figure)
+    sign = effect.sign
+
+    def side(amount):
+        d = [0, 0, 0]
+        d[index] = sign * amount
+        return (*d, role_of(effect, amount))
+
+    return side
+
+
+# Kinds that move one line and refer to nothing: amount -> (ceiling, locked, realised
+# deltas, rule-4 role). The append and verify judge these once per line and role and
+# build their postings straight from the stored columns (a refund naming an SP2D takes
+# the general path, for rule 7).
+ONE_SIDE = {k: _one_line(spec.effects[0]) for k, spec in KINDS.items()
+            if len(spec.effects) == 1 and spec.effects[0].part == ONE}
+
+
+def general(kind, sp2d):
+    """Whether an event must be judged one by one: it moves two lines, or it names
+    another event (``sp2d``, the only reference field of these kinds) that rule 7 follows."""
+    return kind not in ONE_SIDE or (sp2d is not None and "sp2d" in KINDS[kind].refs)
