@@ -36,7 +36,7 @@ import re
 import shutil
 import tempfile
 
-from . import codes, outputs, store
+from . import codes, kinds, outputs, store
 from .errors import AnggaranError, UsageError
 from .names import names_known
 from .reports import parse_date
@@ -44,11 +44,7 @@ from .reports import parse_date
 JOURNAL_FORMATS = ("beancount", "hledger")
 CURRENCY = "IDR"
 
-# Equity sub-account per ceiling-changing kind.
-SOURCES = {
-    "pagu": "Pagu", "revise": "Revisi", "shift": "Pergeseran", "cut": "Pemotongan",
-    "grant": "Hibah", "carry_over": "Luncuran",
-}
+SOURCES = kinds.SOURCES  # the equity sub-account of each ceiling-changing kind
 CODE_LEVEL = "Kode"
 
 _LINK_SAFE = re.compile(r"^[A-Za-z0-9_./-]+$")
