@@ -11,17 +11,15 @@ import datetime as dt
 from .errors import AnggaranError, UsageError
 from .chain import identity
 from .events import Event, canonical_json
+from .projections import fold
 
 
 def seal_figures(conn, year, before_seq):
-    """``{line: [ceiling, locked, realised]}`` of a year from events before ``before_seq``."""
-    return {
-        f"{code}/{akun}": [c, l, r]
-        for code, akun, c, l, r in conn.execute(
-            "SELECT code, akun, SUM(ceiling), SUM(locked), SUM(realised) FROM postings "
-            "WHERE year = ? AND seq < ? GROUP BY code, akun ORDER BY code, akun",
-            (year, before_seq))
-    }
+    """``{line: [ceiling, locked, realised]}`` of a year from events before ``before_seq``
+    (``projections.fold``)."""
+    max_seq = None if before_seq == float("inf") else before_seq - 1
+    return {f"{code}/{akun}": [c, l, r]
+            for code, akun, c, l, r, _rb, _initial in fold(conn, year, max_seq=max_seq)}
 
 
 def close_year(ledger, year, today=None):

@@ -36,7 +36,7 @@ import re
 import shutil
 import tempfile
 
-from . import codes, kinds, outputs, store
+from . import codes, kinds, outputs, projections, store
 from .errors import AnggaranError, UsageError
 from .names import names_known
 from .reports import parse_date
@@ -341,19 +341,12 @@ def export_fiscal_data_package(ledger, directory, as_of=None, force=False):
             as_of = parse_date(as_of, "--as-of")
         year = int(as_of[:4])
         names = names_known(conn, head_seq)
-        lines = conn.execute(
-            "SELECT p.code, p.akun, p.jenis, "
-            "SUM(CASE WHEN e.kind = 'pagu' THEN p.ceiling ELSE 0 END), "
-            "SUM(p.ceiling), SUM(p.locked), SUM(p.realised) "
-            "FROM postings p JOIN events e ON e.seq = p.seq "
-            "WHERE p.year = ? AND p.date <= ? "
-            "GROUP BY p.code, p.akun, p.jenis ORDER BY p.code, p.akun, p.jenis",
-            (year, as_of)).fetchall()
+        lines = projections.fold(conn, year, "line_jenis", as_of).fetchall()
     finally:
         conn.execute("ROLLBACK")
     satker = ledger.satker
     rows = []
-    for code, akun, jenis, initial, ceiling, locked, realised in lines:
+    for code, akun, jenis, ceiling, locked, realised, _before, initial in lines:
         program, kegiatan = codes.program_of(code), codes.kegiatan_of(code)
         rows.append({
             "year": year, "satker": satker["code"], "satker_name": satker["name"],

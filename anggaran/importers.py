@@ -14,7 +14,8 @@ import json
 import os
 import re
 
-from .errors import RuleError
+from .dates import parse_time
+from .errors import LedgerError, RuleError
 from .events import FIELDS
 
 csv.field_size_limit(1 << 20)
@@ -223,3 +224,34 @@ def _no_duplicates(pairs):
 
 def _no_constant(name):
     raise ValueError(f"{name} is not a number")
+
+
+def parsed_rows(path, sheet=None):
+    """Yield ``(row, Event, recorded_at or None)`` for each row of an import file; a row
+    that breaks rule 1, 2 or 7 is yielded as ``(row, RuleError, None)`` and ends it."""
+    from .events import Event
+
+    try:
+        rows = read_rows(path, sheet)
+        for n, raw in rows:
+            raw = dict(raw)
+            recorded_at = raw.pop("recorded_at", None)
+            try:
+                if isinstance(recorded_at, str) and not recorded_at.strip():
+                    recorded_at = None
+                if recorded_at is not None:
+                    try:
+                        recorded_at = parse_time(recorded_at, "recorded_at")
+                    except ValueError as e:
+                        raise RuleError(1, str(e)) from None
+                event = Event.parse(raw)
+            except RuleError as e:
+                yield n, e.at_row(n), None
+                return
+            yield n, event, recorded_at
+    except FileNotFoundError:
+        raise LedgerError(f"no file {path}; check the path") from None
+    except IsADirectoryError:
+        raise LedgerError(f"{path} is a folder, not a file to import") from None
+    except PermissionError:
+        raise LedgerError(f"cannot read {path}: permission denied") from None

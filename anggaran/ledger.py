@@ -9,48 +9,17 @@ serialised: the second waits (busy timeout) and is then judged against the first
 events, and can never spend the same last rupiah.
 """
 
-import datetime as dt
 import json
 import os
-import re
 import sqlite3
 
 from . import faults, store
+from .dates import parse_time  # noqa: F401 - reports imported it from here before v2.0
 from .errors import LedgerError, RuleError, UsageError
 
 # The write path (append, events, rules: attrs and hashlib) and the other commands' modules
 # are imported inside the methods that use them, so that a read-only command such as
 # ``report`` starts without them.
-
-ISO_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
-                       r"([zZ]|[+-][0-9]{2}:?[0-9]{2})?$")
-
-
-def parse_time(text, what="time"):
-    """ISO 8601 -> ``YYYY-MM-DDTHH:MM:SSZ`` in UTC; a bare date means the end of that day."""
-    if isinstance(text, (dt.datetime, dt.date)):
-        text = text.isoformat()
-    if not isinstance(text, str):
-        raise ValueError(f"{what} must be an ISO 8601 time like 2024-12-05T09:00:00Z")
-    raw = text.strip()
-    try:
-        if len(raw) == 10:
-            moment = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(23, 59, 59),
-                                         tzinfo=dt.timezone.utc)
-        else:
-            moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.timezone.utc)
-        if not ISO_START.match(raw):
-            raise ValueError
-        moment = moment.astimezone(dt.timezone.utc)
-        if not 1900 <= moment.year <= 2999:
-            raise ValueError
-    except (ValueError, OverflowError):
-        raise ValueError(f"{what} '{raw[:40]}' is not an ISO 8601 time like 2024-12-05T09:00:00Z "
-                         "or a date like 2024-12-05 (years 1900-2999)") from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 def _reporting(items, progress):
     """Pass ``items`` through, calling ``progress(row)`` at every 10,000th row read."""
@@ -58,38 +27,6 @@ def _reporting(items, progress):
         if item[0] is not None and item[0] % 10000 == 0 and not isinstance(item[1], RuleError):
             progress(item[0])
         yield item
-
-
-def parsed_rows(path, sheet=None):
-    """Yield ``(row, Event, recorded_at or None)`` for each row of an import file; a row
-    that breaks rule 1, 2 or 7 is yielded as ``(row, RuleError, None)`` and ends it."""
-    from .events import Event
-    from .importers import read_rows
-
-    try:
-        rows = read_rows(path, sheet)
-        for n, raw in rows:
-            raw = dict(raw)
-            recorded_at = raw.pop("recorded_at", None)
-            try:
-                if isinstance(recorded_at, str) and not recorded_at.strip():
-                    recorded_at = None
-                if recorded_at is not None:
-                    try:
-                        recorded_at = parse_time(recorded_at, "recorded_at")
-                    except ValueError as e:
-                        raise RuleError(1, str(e)) from None
-                event = Event.parse(raw)
-            except RuleError as e:
-                yield n, e.at_row(n), None
-                return
-            yield n, event, recorded_at
-    except FileNotFoundError:
-        raise LedgerError(f"no file {path}; check the path") from None
-    except IsADirectoryError:
-        raise LedgerError(f"{path} is a folder, not a file to import") from None
-    except PermissionError:
-        raise LedgerError(f"cannot read {path}: permission denied") from None
 
 
 class Ledger:
@@ -191,12 +128,12 @@ class Ledger:
         ``sheet`` names the worksheet of an .xlsx file (default: the first).
         ``progress(rows_read)`` is called every 10,000 rows when given.
         """
-        from . import pipeline
+        from . import importers, pipeline
 
         if pipeline.wanted(path):
             items = pipeline.in_background(os.fspath(path), sheet)
         else:
-            items = pipeline.prepared(parsed_rows(path, sheet))
+            items = pipeline.prepared(importers.parsed_rows(path, sheet))
         source = items
         if progress is not None:
             items = _reporting(items, progress)

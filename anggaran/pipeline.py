@@ -78,7 +78,7 @@ def in_background(path, sheet=None):
 def _child_main(job):
     """The second process: parse ``job['file']`` and stream pickled chunks to stdout."""
     from .events import FIELDS
-    from .ledger import parsed_rows
+    from .importers import parsed_rows
 
     chunk = []
     try:

@@ -176,18 +176,38 @@ def _day_before(date):
     return (dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()
 
 
+GROUPS = {"line": "code, akun", "jenis": "jenis", "line_jenis": "code, akun, jenis"}
+
+
+def fold(conn, year, group="line", as_of=None, max_seq=None, period_start=None):
+    """The one fold of postings into figures, for what the maintained daily projection
+    cannot answer (``--known-at`` reports, year-end seals, the data-package export): rows
+    ``(*group, ceiling, locked, realised, realised_before, initial ceiling)`` in group
+    order, over the postings of ``year`` dated on or before ``as_of`` and with ``seq`` up
+    to ``max_seq`` (None: all). ``realised_before``: dated before ``period_start``;
+    ``initial ceiling``: the ``pagu`` events' part of the ceiling."""
+    columns = GROUPS[group]
+    where, params = ["year = ?"], [period_start or "", year]
+    if as_of is not None:
+        where.append("date <= ?")
+        params.append(as_of)
+    if max_seq is not None:
+        where.append("seq <= ?")
+        params.append(max_seq)
+    return conn.execute(
+        f"SELECT {columns}, SUM(ceiling), SUM(locked), SUM(realised), "
+        "SUM(CASE WHEN date < ? THEN realised ELSE 0 END), "
+        "SUM(CASE WHEN kind = 'pagu' THEN ceiling ELSE 0 END) "
+        f"FROM postings WHERE {' AND '.join(where)} GROUP BY {columns} ORDER BY {columns}", params)
+
+
 def figures_known_at(conn, year, as_of, period_start, max_seq, jenis=False):
     """Bucket -> Figures folded from postings with ``seq <= max_seq`` (for --known-at)."""
-    key = "'#' || jenis" if jenis else "code || '/' || akun"
-    result = {}
-    for bucket, c, l, r, rb in conn.execute(
-        f"SELECT {key} AS bucket, SUM(ceiling), SUM(locked), SUM(realised), "
-        f"SUM(CASE WHEN date < ? THEN realised ELSE 0 END) FROM postings "
-        f"WHERE year = ? AND date <= ? AND seq <= ? GROUP BY bucket",
-        (period_start, year, as_of, max_seq),
-    ):
-        result[_strip(bucket, jenis)] = Figures(c, l, r, rb)
-    return result
+    if jenis:
+        rows = fold(conn, year, "jenis", as_of, max_seq, period_start)
+        return {j: Figures(c, l, r, rb) for j, c, l, r, rb, _initial in rows}
+    rows = fold(conn, year, "line", as_of, max_seq, period_start)
+    return {f"{code}/{akun}": Figures(c, l, r, rb) for code, akun, c, l, r, rb, _initial in rows}
 
 
 def _strip(bucket, jenis):
