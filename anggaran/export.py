@@ -39,6 +39,7 @@ import tempfile
 from . import codes, kinds, outputs, projections, store
 from .errors import AnggaranError, UsageError
 from .names import names_known
+from .tabular import defuse
 from .reports import parse_date
 
 JOURNAL_FORMATS = ("beancount", "hledger")
@@ -373,7 +374,7 @@ def _csv_text(rows):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c[0] for c in COLUMNS])
     for row in rows:
-        writer.writerow([_safe_cell(one_line(row[c[0]])) if c[0].endswith("_name") else row[c[0]]
+        writer.writerow([defuse(one_line(row[c[0]])) if c[0].endswith("_name") else row[c[0]]
                          for c in COLUMNS])
     return out.getvalue()
 
@@ -483,8 +484,3 @@ _REQUIRED = {"year", "satker", "program", "kegiatan", "code", "jenis", "initial_
 # ------------------------------------------------------------------ helpers
 
 
-def _safe_cell(value):
-    """Defuse spreadsheet formulas as every CSV export does: a leading = + - @ gets a '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -15,6 +15,7 @@ import os
 import re
 
 from .dates import parse_time
+from .tabular import csv_reader, header_key
 from .errors import LedgerError, RuleError
 from .events import FIELDS
 
@@ -30,12 +31,6 @@ HEADER_ALIASES = {
     "note": ("Uraian", "Keterangan"),
     "sp2d": ("SP2D Asal", "Nomor SP2D Asal"),
 }
-
-
-def header_key(text):
-    """``No. SP2D`` -> ``no sp2d``; ``from_code`` -> ``from code``."""
-    kept = "".join(c if c.isalnum() else " " for c in str(text).lower())
-    return " ".join(kept.split())
 
 
 _ACCEPTED = {header_key(f): f for f in (*FIELDS, "recorded_at")}
@@ -122,12 +117,7 @@ def _csv_cells(path):
     """CSV cells; a file whose header has more ``;`` than ``,`` is read as ``;``-separated
     (Excel with Indonesian regional settings saves CSV that way)."""
     with open(path, encoding="utf-8-sig", newline="") as f:
-        first = f.readline()
-        f.seek(0)
-        if first.startswith("\ufeff"):
-            f.read(1)
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        yield from csv.reader(f, delimiter=delimiter)
+        yield from csv_reader(f)
 
 
 def _xlsx_cells(path, sheet):

@@ -12,6 +12,7 @@ import json
 from decimal import Decimal
 
 from anggaran.money import format_money, format_percent
+from anggaran.tabular import defuse
 
 # Headers follow the official report whatever the locale; --locale changes number style only.
 HEADERS = {"uraian": "Uraian", "ceiling": "Pagu Revisi", "locked": "Lock Pagu",
@@ -74,13 +75,6 @@ def _json_default(value):
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def safe_cell(value):
-    """Defuse spreadsheet formulas: a text cell starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and len(value) > 1 and value[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(header, rows):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -97,7 +91,7 @@ def _csv_value(value):
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    return safe_cell(value)
+    return defuse(value)
 
 
 # ------------------------------------------------------------------ report
