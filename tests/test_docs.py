@@ -78,3 +78,16 @@ def test_the_data_generator_stays_out_of_the_wheel():
     assert (ROOT / "ledger_data" / "tools" / "make_lumajang.py").is_file()
     assert not any(p.endswith("tools") for p in packages)
     assert not (ROOT / "ledger_data" / "make_lumajang.py").exists()
+
+
+def test_the_architecture_page_names_real_modules_and_all_of_them():
+    """docs/architecture.md stays true: every module it names exists, and every module of
+    the library and the command line is named there."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b((?:anggaran|cli)/[a-z_]+\.py)\b", page))
+    assert named, "the page names no module"
+    for path in sorted(named):
+        assert (ROOT / path).is_file(), f"docs/architecture.md names {path}, which does not exist"
+    modules = {f"{folder}/{p.name}" for folder in ("anggaran", "cli")
+               for p in (ROOT / folder).glob("*.py") if p.name not in ("__init__.py", "__main__.py")}
+    assert modules - named == set(), "modules missing from docs/architecture.md"
