@@ -214,12 +214,7 @@ def _beancount(ledger, header, transactions, seals):
     for account, date in sorted(opens.items(), key=lambda item: (item[1], item[0])):
         out.append(f"{date} open {account} {CURRENCY}")
     width = _amount_width(transactions)
-    for item in _chronological(transactions, seals):
-        out.append("")
-        if not isinstance(item, _Txn):
-            out.append(_seal_comment(item))
-            continue
-        t = item
+    for t in _entries(out, transactions, seals):
         head = f"{t.date} * {_bean_string(t.narration)}"
         if t.sp2d and _LINK_SAFE.match(t.sp2d):
             head += f" ^sp2d-{t.sp2d}"
@@ -242,12 +237,7 @@ def _hledger(header, transactions, seals):
     for account in sorted(opens):
         out.append(f"account {account}")
     width = _amount_width(transactions)
-    for item in _chronological(transactions, seals):
-        out.append("")
-        if not isinstance(item, _Txn):
-            out.append(_seal_comment(item))
-            continue
-        t = item
+    for t in _entries(out, transactions, seals):
         head = f"{t.date} *"
         description = t.narration
         if t.ref and _TAG_SAFE.match(t.ref):
@@ -266,10 +256,17 @@ def _hledger(header, transactions, seals):
     return "\n".join(out) + "\n"
 
 
-def _chronological(transactions, seals):
+def _entries(out, transactions, seals):
+    """The transactions in (date, seq) order for the caller to write into ``out``, each
+    after a blank line; the year-end seals between them are written here, as comments."""
     items = [((t.date, t.seq), t) for t in transactions]
     items += [((s["date"], s["seq"]), s) for s in seals]
-    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+    for _key, item in sorted(items, key=lambda pair: pair[0]):
+        out.append("")
+        if isinstance(item, _Txn):
+            yield item
+        else:
+            out.append(_seal_comment(item))
 
 
 def _seal_comment(seal):

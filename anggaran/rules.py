@@ -130,37 +130,38 @@ def _what(event):
 
 
 def _check_correction(state, event):
-    y = event.year
-    original = state.sp2d(y, event.sp2d)
-    if original is None:
-        raise RuleError(7, f"SP2D koreksi names SP2D {event.sp2d}, which is not recorded for {y}")
-    from_line = (event.from_code, state.line_akun(y, event.from_code, event.from_akun))
-    sp_line = (original.code, state.line_akun(y, original.code, original.akun))
-    if event.date < original.date:
-        raise RuleError(7, f"SP2D koreksi dated {event.date} comes before SP2D {event.sp2d} "
-                           f"({original.date}) that it corrects, {codes.line_key(*from_line)}")
-    if from_line != sp_line:
-        raise RuleError(7, f"SP2D koreksi moves SP2D {event.sp2d} away from "
-                           f"{codes.line_key(*from_line)}, but that SP2D was paid on {codes.line_key(*sp_line)}")
-    total = state.corrected_away(y, event.sp2d)
+    original, line = _named_sp2d(state, event, "SP2D koreksi", "corrects",
+                                 (event.from_code, event.from_akun),
+                                 lambda line, paid: f"SP2D koreksi moves SP2D {event.sp2d} away from "
+                                                    f"{line}, but that SP2D was paid on {paid}")
+    total = state.corrected_away(event.year, event.sp2d)
     if total > original.amount:
         raise RuleError(7, f"SP2D koreksi would correct {rupiah(total)} away from SP2D {event.sp2d}, "
-                           f"which is only {rupiah(original.amount)}, {codes.line_key(*sp_line)}")
+                           f"which is only {rupiah(original.amount)}, {line}")
 
 
 def _check_refund(state, event):
+    _named_sp2d(state, event, f"refund {event.ref}", "returns money of", (event.code, event.akun),
+                lambda line, paid: f"refund {event.ref} is on {line}, but SP2D {event.sp2d} was "
+                                   f"paid on {paid}")
+
+
+def _named_sp2d(state, event, who, verb, line, elsewhere):
+    """Rule 7 for an event that names an SP2D (``event.sp2d``): it is recorded in the
+    event's year, not dated after the event, and was paid on ``line`` (code, akun); else
+    ``elsewhere(line, paid_on)`` words the refusal. Returns the SP2D and its line."""
     y = event.year
     original = state.sp2d(y, event.sp2d)
     if original is None:
-        raise RuleError(7, f"refund {event.ref} names SP2D {event.sp2d}, which is not recorded for {y}")
-    line = (event.code, state.line_akun(y, event.code, event.akun))
-    sp_line = (original.code, state.line_akun(y, original.code, original.akun))
+        raise RuleError(7, f"{who} names SP2D {event.sp2d}, which is not recorded for {y}")
+    line = codes.line_key(line[0], state.line_akun(y, *line))
+    paid = codes.line_key(original.code, state.line_akun(y, original.code, original.akun))
     if event.date < original.date:
-        raise RuleError(7, f"refund {event.ref} dated {event.date} comes before SP2D {event.sp2d} "
-                           f"({original.date}) that it returns money of, {codes.line_key(*line)}")
-    if line != sp_line:
-        raise RuleError(7, f"refund {event.ref} is on {codes.line_key(*line)}, but SP2D "
-                           f"{event.sp2d} was paid on {codes.line_key(*sp_line)}")
+        raise RuleError(7, f"{who} dated {event.date} comes before SP2D {event.sp2d} "
+                           f"({original.date}) that it {verb}, {line}")
+    if line != paid:
+        raise RuleError(7, elsewhere(line, paid))
+    return original, paid
 
 
 def rule5_message(event, side, line, date, before):
