@@ -185,7 +185,7 @@ class Appender:
             return
         conn = self.conn
         state = rules.State(conn)
-        deltas = projections.new_deltas()
+        before = conn.execute("SELECT max(rowid) FROM postings").fetchone()[0] or 0
         postings = []
         judged, line_akun = set(), {}
         n = len(FIELDS)
@@ -200,10 +200,8 @@ class Appender:
                     rules.judge(state, values, year, judged)
                 except RuleError as e:
                     raise e.at_row(self.row_of(seq)) from None
-                for posting in projections.postings_of(seq, values, year, recorded_at, state,
-                                                       line_akun):
-                    postings.append(posting)
-                    projections.add_deltas(deltas, posting)
+                postings += projections.postings_of(seq, values, year, recorded_at, state,
+                                                    line_akun)
             if len(postings) >= 5000:
                 conn.executemany(INSERT_POSTINGS, postings)
                 postings.clear()
@@ -213,7 +211,7 @@ class Appender:
             if rules.breaks(c, l, r):
                 raise self._rule5_error(state, year, bucket, date, (c, l, r))
 
-        projections.merge_daily(conn, deltas, check)
+        projections.merge_daily(conn, projections.daily_deltas(conn, before), check)
         faults.at("project")
 
     def row_of(self, seq):

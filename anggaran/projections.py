@@ -11,7 +11,6 @@ lines a batch touched, at every date. ``--known-at`` reports, which must ignore 
 recordings, fold the postings instead.
 """
 
-from collections import defaultdict
 
 from . import codes, kinds
 
@@ -102,47 +101,57 @@ def postings_of(seq, values, year, recorded_at, state, line_akun):
 _NO_LINES = frozenset(k for k, spec in kinds.KINDS.items() if not spec.effects) | {kinds.CLOSE}
 
 
-def add_deltas(deltas, posting):
-    """Accumulate one posting into ``deltas[(year, bucket, date)] = [dc, dl, dr]``: its
-    line's bucket and its jenis' (``#52``)."""
-    _seq, year, date, code, akun, jenis, dc, dl, dr = posting[:9]
-    for bucket in (f"{code}/{akun}", "#" + jenis):
-        d = deltas[(year, bucket, date)]
-        d[0] += dc
-        d[1] += dl
-        d[2] += dr
+def daily_deltas(conn, after_rowid=0):
+    """The day's deltas ``(year, bucket, date, dc, dl, dr)`` of the postings stored after
+    ``after_rowid`` (a batch's: postings are appended in seq order; 0 for all of them),
+    summed per line bucket (``CQ.6639/521211``) and jenis bucket (``#52``) and date, in the
+    daily table's (year, bucket, date) order. SQLite sums and sorts them, spilling to disk
+    as it needs: a batch that touches every line of a ministry on every day keeps no copy
+    of its deltas in memory."""
+    part = "SELECT year, {bucket} AS bucket, date, ceiling, locked, realised FROM postings WHERE rowid > ?"
+    return conn.execute(
+        "SELECT year, bucket, date, SUM(ceiling), SUM(locked), SUM(realised) FROM ("
+        + part.format(bucket="code || '/' || akun") + " UNION ALL "
+        + part.format(bucket="'#' || jenis")
+        + ") GROUP BY year, bucket, date ORDER BY year, bucket, date", (after_rowid, after_rowid))
 
 
-def new_deltas():
-    return defaultdict(lambda: [0, 0, 0])
+def cumulative(rows):
+    """Per (year, bucket), in order: ``(year, bucket, date, dc, dl, dr, c, l, r)`` with the
+    figures at the end of each day, from ``daily_deltas`` rows (or daily rows' first six
+    columns)."""
+    current = None
+    for year, bucket, date, dc, dl, dr in rows:
+        if (year, bucket) != current:
+            current, c, l, r = (year, bucket), 0, 0, 0
+        c, l, r = c + dc, l + dl, r + dr
+        yield year, bucket, date, dc, dl, dr, c, l, r
 
 
-def merge_daily(conn, deltas, check):
-    """Fold ``deltas`` into the daily table and recompute the affected buckets' cumulative
-    figures. ``check(year, bucket, date, c, l, r)`` is called for every line-bucket row
-    from the earliest changed date on; it may raise to refuse the batch."""
-    by_bucket = defaultdict(dict)
-    for (year, bucket, date), d in deltas.items():
-        by_bucket[(year, bucket)][date] = d
-    for (year, bucket), changes in sorted(by_bucket.items()):
+def merge_daily(conn, changes, check):
+    """Fold a batch's ``daily_deltas`` into the daily table, one bucket at a time, and
+    recompute each touched bucket's cumulative figures from its earliest changed date on.
+    ``check(year, bucket, date, c, l, r)`` is called for every line-bucket row from there
+    on; it may raise to refuse the batch."""
+    import itertools
+
+    for (year, bucket), days in itertools.groupby(changes, key=lambda row: row[:2]):
         rows = {r[0]: [r[1], r[2], r[3]] for r in conn.execute(
             "SELECT date, d_ceiling, d_locked, d_realised FROM daily WHERE year = ? AND bucket = ?",
             (year, bucket))}
-        for date, d in changes.items():
+        first = None
+        for _y, _b, date, dc, dl, dr in days:
+            first = first or date
             row = rows.setdefault(date, [0, 0, 0])
-            row[0] += d[0]
-            row[1] += d[1]
-            row[2] += d[2]
-        first = min(changes)
-        c = l = r = 0
+            row[0] += dc
+            row[1] += dl
+            row[2] += dr
         out = []
-        for date in sorted(rows):
-            dc, dl, dr = rows[date]
-            c, l, r = c + dc, l + dl, r + dr
-            if date >= first:
-                out.append((year, bucket, date, dc, dl, dr, c, l, r))
+        for row in cumulative((year, bucket, date, *rows[date]) for date in sorted(rows)):
+            if row[2] >= first:
+                out.append(row)
                 if not bucket.startswith("#"):
-                    check(year, bucket, date, c, l, r)
+                    check(*row[:3], *row[6:])
         conn.executemany("INSERT OR REPLACE INTO daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
         conn.execute("INSERT OR IGNORE INTO buckets VALUES (?, ?)", (year, bucket))
 

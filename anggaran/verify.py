@@ -61,7 +61,7 @@ def verify(ledger, head=None, witness=None):
         start = _check_meta(ledger)
         levels = _levels(conn)
         try:
-            count, head_hash, seals, deltas, bad, late = _replay_all(ledger, head, start, levels)
+            count, head_hash, seals, bad, late = _replay_all(ledger, head, start, levels)
         except VerifyError as e:
             raise VerifyError(f"{tampered}, and {e}" if tampered else str(e), e.seq) from None
         if tampered:
@@ -75,7 +75,7 @@ def verify(ledger, head=None, witness=None):
         _check_keys(conn)
         if bad is not None:
             raise bad
-        _check_daily(conn, deltas)
+        _check_daily(conn)
         _check_seals(conn, seals, start)  # a seal comes before what was dated behind it
         if late is not None:
             raise late
@@ -181,7 +181,7 @@ def _replay_all(ledger, head, start, levels):
     half of the seqs here, the second in a fresh Python process with its own read-only
     connection: two cores, about half the wall time), else in this one. Findings are
     reported in seq order either way. ``ANGGARAN_VERIFY_PROCESSES=1`` keeps it in one.
-    Returns ``(count, head_hash, seals, deltas, first finding after the chain or None,
+    Returns ``(count, head_hash, seals, first finding after the chain or None,
     first event after its year's seal or None)``."""
     conn = ledger.conn
     last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
@@ -210,26 +210,20 @@ def _replay_all(ledger, head, start, levels):
         raise VerifyError(f"the exported chain head {head[:16]}… is not in the chain, which "
                           f"ends at seq {count} ({head_hash[:16]}…): events after it were "
                           "removed, or the log was rewritten", count + 1)
-    seals, deltas = {}, parts[0]["deltas"]
+    seals = {}
     for part in parts:
         seals.update(part["seals"])
-    for part in parts[1:]:
-        for key, (dc, dl, dr) in part["deltas"].items():
-            d = deltas[key]
-            d[0] += dc
-            d[1] += dl
-            d[2] += dr
     late = next((VerifyError(*p["late"]) for p in parts if p["late"] is not None), None)
     broken = next((p["broken"] for p in parts if p["broken"] is not None), None)
     if broken is not None:
-        return count, head_hash, seals, deltas, VerifyError(*broken), late
+        return count, head_hash, seals, VerifyError(*broken), late
     if _postings_off(conn, parts, last):
         # Postings are written in seq order, and the fast comparison above streams them in
         # physical order; rows rewritten in another order are compared again by seq.
         mismatch = _postings_by_seq(conn, levels, last)
         if mismatch is not None:
-            return count, head_hash, seals, deltas, mismatch, late
-    return count, head_hash, seals, deltas, None, late
+            return count, head_hash, seals, mismatch, late
+    return count, head_hash, seals, None, late
 
 
 def _postings_off(conn, parts, last):
@@ -287,10 +281,7 @@ def _replay_child(db, levels, closed, first_seq, last_seq, head):
         if start is None:
             return VerifyError(f"seq {first_seq - 1} is missing: the event was deleted", first_seq - 1)
         rowid = _first_posting_at(conn, first_seq)
-        result = _replay(conn, start[0], first_seq, last_seq, rowid, levels, closed, head)
-        if isinstance(result, dict):
-            result["deltas"] = dict(result["deltas"])  # a plain dict pickles
-        return result
+        return _replay(conn, start[0], first_seq, last_seq, rowid, levels, closed, head)
     finally:
         conn.close()
 
@@ -373,7 +364,7 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
     and recording order of every event (a chain fault is raised at once); rules 4, 7 and
     9 judged as an append judges them, against the whole log; the postings each event
     implies, compared with the stored ones (from ``first_rowid`` on, in physical order)
-    as they stream by, and the daily deltas they add up to. Returns a dict; the first
+    as they stream by. Returns a dict; the first
     rule finding (``broken``, and ``late`` for rule 9) and whether the postings looked off
     are reported in it, so
     that a broken chain further on is reported first (it explains them)."""
@@ -383,7 +374,6 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
     last_time = row[0] if row else ""
     seals = {}
     seen = head is None
-    deltas = projections.new_deltas()
     state = rules.State(conn, levels)
     where = "" if first_rowid is None else f"WHERE rowid >= {int(first_rowid)} "
     stored = _stream(conn, f"SELECT {_POSTING_COLUMNS} FROM postings {where}ORDER BY rowid")
@@ -447,12 +437,12 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
             raise VerifyError(f"seq {seq} cannot be read (a field has the wrong type): it was "
                               "edited", seq) from None
         for posting in expected:
-            if not bad_posting:
-                if next(stored, None) == posting:
-                    compared += 1
-                else:
-                    bad_posting = True
-            projections.add_deltas(deltas, posting)
+            if bad_posting:
+                break
+            if next(stored, None) == posting:
+                compared += 1
+            else:
+                bad_posting = True
     if expected_seq <= last_seq:
         after = conn.execute("SELECT min(seq) FROM events WHERE seq > ?", (expected_seq,)).fetchone()[0]
         raise VerifyError(f"seq {expected_seq} is missing: the event was deleted"
@@ -461,35 +451,25 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
         extra = next(stored, None)
         bad_posting = extra is not None and extra[0] <= last_seq
     return {"count": expected_seq - first_seq, "last_hash": prev_hash, "seals": seals,
-            "deltas": deltas, "bad_posting": bad_posting, "broken": broken, "late": late,
+            "bad_posting": bad_posting, "broken": broken, "late": late,
             "seen": seen,
             "postings": compared}
 
 
-def _daily_rows(deltas, keys):
-    """The daily rows the replay implies, in key order: (year, bucket, date, day's
-    deltas, cumulative figures)."""
-    current = None
-    for key in keys:
-        if key[:2] != current:
-            current, c, l, r = key[:2], 0, 0, 0
-        dc, dl, dr = deltas[key]
-        c, l, r = c + dc, l + dl, r + dr
-        yield (*key, dc, dl, dr, c, l, r)
-
-
-def _check_daily(conn, deltas):
-    """Rule 5 on every line at every date, then the daily table row by row against the
-    replay, both walked in key order (no second copy of a million-event ledger's ~200,000
-    daily rows in memory)."""
-    keys = sorted(deltas)
-    for _year, bucket, date, *_d, c, l, r in _daily_rows(deltas, keys):
+def _check_daily(conn):
+    """The daily table against the postings (already compared with the log) folded the way
+    every append folds them (``projections.daily_deltas``, ``cumulative``), both streamed
+    in key order, with rule 5 on every line at every date; then the list of buckets. The
+    fold is summed and sorted by SQLite: memory stays flat however many lines and days."""
+    altered = "do not match the log: the projection tables were altered"
+    stored = _stream(conn, "SELECT * FROM daily ORDER BY year, bucket, date")
+    buckets = set()
+    for expected in projections.cumulative(projections.daily_deltas(conn)):
+        year, bucket, date, *_d, c, l, r = expected
+        buckets.add((year, bucket))
         if bucket[0] != "#" and rules.breaks(c, l, r):
             raise VerifyError(f"rule 5 is broken on {bucket} on {date}: ceiling {c}, "
                               f"locked {l}, realised {r}")
-    altered = "do not match the log: the projection tables were altered"
-    stored = _stream(conn, "SELECT * FROM daily ORDER BY year, bucket, date")
-    for expected in _daily_rows(deltas, keys):
         got = next(stored, None)
         if got == expected:
             continue
@@ -504,8 +484,7 @@ def _check_daily(conn, deltas):
     extra = next(stored, None)
     if extra is not None:
         raise VerifyError(f"the daily figures of {extra[1]} on {extra[2]} {altered}")
-    buckets = {(r[0], r[1]) for r in conn.execute("SELECT year, bucket FROM buckets")}
-    if buckets != {(y, b) for (y, b, _d) in keys}:
+    if buckets != {(r[0], r[1]) for r in conn.execute("SELECT year, bucket FROM buckets")}:
         raise VerifyError("the list of lines (buckets) does not match the log: the projection "
                           "tables were altered")
 
