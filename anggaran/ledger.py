@@ -29,6 +29,15 @@ def _reporting(items, progress):
         yield item
 
 
+def _check_witness(witness, path, new_ledger=False):
+    """A witness file given for the ledger at ``path`` can serve (witness.check_target)."""
+    if witness:
+        from . import outputs
+        from .witness import check_target
+
+        check_target(witness, outputs.ledger_files(path), new_ledger)
+
+
 class Ledger:
     """One satker's budget ledger in one SQLite file."""
 
@@ -57,6 +66,7 @@ class Ledger:
         if not name or not name.isprintable() or len(name) > 200:
             raise LedgerError("--name must name the satker in one line of text, e.g. "
                               "\"KPU KABUPATEN LUMAJANG\"")
+        _check_witness(witness, path, new_ledger=True)
         conn = store.connect(path, create=True)
         try:
             store.create_schema(conn, satker, name)
@@ -70,6 +80,7 @@ class Ledger:
     def open(cls, path, check_triggers=True, witness=None):
         """Open an existing ledger; refuse one whose schema was altered (``check_schema``).
         With ``witness`` (a file path), every write appends its new head there."""
+        _check_witness(witness, path)
         conn = store.connect(path)
         try:
             ledger = cls(conn, path, witness)
@@ -90,9 +101,12 @@ class Ledger:
             raise LedgerError(f"{self.path}: {store.schema_message(problems)}; the file was "
                               "tampered with. Run 'anggaran verify' and restore from a backup")
 
-    def close(self):
+    def close(self, *year):
         """Close the connection (``with Ledger.open(p) as ledger:`` does it for you, and so
         does ``contextlib.closing``). Sealing a year is ``close_year``."""
+        if year:  # close(2024) sealed the year before v2.0: never close silently instead
+            raise UsageError("Ledger.close() closes the connection; seal a year with "
+                             f"Ledger.close_year({year[0]!r})")
         self.conn.close()
 
     close_db = close  # the name before v2.0; kept for scripts written against it
@@ -189,9 +203,9 @@ class Ledger:
     def _witness(self, seq, head_hash, recorded_at):
         """After a commit: the new head to the witness file, when there is one."""
         if self.witness:
-            from . import outputs, witness
+            from . import witness
 
-            witness.append(self.witness, seq, head_hash, recorded_at, outputs.ledger_files(self.path))
+            witness.append(self.witness, seq, head_hash, recorded_at)
 
     def _confirm(self, result):
         """The write stored what it says: its new head is in the table, after exactly the

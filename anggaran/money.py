@@ -59,6 +59,9 @@ class Oversized(int):
         number.digits, number.negative = digits, negative
         return number
 
+    def __neg__(self):
+        return Oversized(self.digits, not self.negative)
+
 
 def _short(text, limit=40):
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -24,8 +24,9 @@ def ledger_files(path):
     """The files that make up the SQLite ledger at ``path`` (those that exist or may)."""
     if not path:
         return []
-    path = os.path.abspath(os.fspath(path))
-    return [path + s for s in LEDGER_SUFFIXES]
+    path = os.fspath(path)
+    # SQLite follows a link to the ledger and keeps -wal and -shm beside the real file.
+    return [p + s for p in {os.path.abspath(path), os.path.realpath(path)} for s in LEDGER_SUFFIXES]
 
 
 def _same(a, b):
@@ -74,7 +75,7 @@ def new_file(target, force=False, protect=(), suffix=""):
     check_target(target, force, protect)
     parent = os.path.dirname(os.path.abspath(target))
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".",
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target)[:80] + ".",
                                    suffix=".part" + suffix, dir=parent)
     except OSError as e:
         raise AnggaranError(f"cannot write {target}: {e.strerror or e}") from None

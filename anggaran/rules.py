@@ -28,6 +28,7 @@ class State:
         """``levels``: ``{(year, code): styles}`` already read (verify reads them all at
         once); any other code is looked up."""
         self.conn = conn
+        self.upto = None  # verify: the seq being judged (corrections count up to it)
         self._levels = dict(levels or {})
         self._created = {}
 
@@ -54,7 +55,9 @@ class State:
         return Event.from_record(row) if row else None
 
     def corrected_away(self, year, sp2d):
-        return store.corrected_away(self.conn, year, sp2d)
+        """Corrected away from SP2D ``sp2d`` so far: by the whole batch in an append, up to
+        the event being judged in verify (so the correction that goes too far is named)."""
+        return store.corrected_away(self.conn, year, sp2d, self.upto)
 
 
 def refuse_closed_year(event, closed):

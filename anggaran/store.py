@@ -132,10 +132,11 @@ def sp2d_record(conn, year, ref):
     return cursor.fetchone()
 
 
-def corrected_away(conn, year, sp2d):
-    """The sum of the corrections of ``year`` that move money away from SP2D ``sp2d``."""
+def corrected_away(conn, year, sp2d, upto=None):
+    """The sum of the corrections of ``year`` that move money away from SP2D ``sp2d``
+    (with ``upto``, those up to that seq)."""
     return conn.execute("SELECT SUM(amount) FROM events WHERE year = ? AND kind = 'correction' "
-                        "AND sp2d = ?", (year, sp2d)).fetchone()[0] or 0
+                        "AND sp2d = ? AND seq <= ?", (year, sp2d, upto or 2**62)).fetchone()[0] or 0
 
 
 def last_year(conn, include_seals=True):
@@ -240,46 +241,52 @@ def _open_ro(base):
 
 
 def wal_pending(path):
-    """True when ``path-wal`` holds a committed page that differs from the main file's: a
-    commit that only a connection able to use the write-ahead log would see. Frames are
-    taken as SQLite takes them: matching the header's salts, their running checksums
-    valid, up to the last commit frame."""
+    """True when the ``-wal`` beside the ledger (its real file, when ``path`` is a link)
+    holds a committed page that differs from the main file's: a commit that only a
+    connection able to use the write-ahead log would see. Frames are taken as SQLite takes
+    them — a page number, the header's salts and a valid running checksum, up to the last
+    commit frame — read one at a time (a large -wal is never held in memory)."""
     import struct
 
+    path = os.path.realpath(os.fspath(path))
     try:
-        with open(os.fspath(path) + "-wal", "rb") as f:
-            wal = f.read()
+        wal = open(path + "-wal", "rb")
     except OSError:
         return False
-    if len(wal) < 32:
-        return False
-    magic, _version, page_size, _ckpt, salt1, salt2 = struct.unpack(">6I", wal[:24])
-    if magic not in (0x377F0682, 0x377F0683) or page_size < 512 or page_size & (page_size - 1):
-        return False
-    order = ">" if magic & 1 else "<"
-    sums = _wal_checksum(order, wal[:24], (0, 0))
-    if sums != struct.unpack(">2I", wal[24:32]):
-        return False
-    pages, committed = {}, {}
-    offset = 32
-    while offset + 24 + page_size <= len(wal):
-        pgno, commit, s1, s2, c1, c2 = struct.unpack(">6I", wal[offset:offset + 24])
-        data = wal[offset + 24:offset + 24 + page_size]
-        sums = _wal_checksum(order, wal[offset:offset + 8] + data, sums)
-        if (s1, s2) != (salt1, salt2) or sums != (c1, c2):
-            break
-        pages[pgno] = data
-        if commit:
-            committed = dict(pages)
-        offset += 24 + page_size
-    try:
-        with open(path, "rb") as f:
-            for pgno, data in committed.items():
-                f.seek((pgno - 1) * page_size)
-                if f.read(page_size) != data:
-                    return True
-    except OSError:
-        return True
+    with wal:
+        header = wal.read(32)
+        if len(header) < 32:
+            return False
+        magic, _version, page_size, _ckpt, salt1, salt2 = struct.unpack(">6I", header[:24])
+        if magic not in (0x377F0682, 0x377F0683) or page_size < 512 or page_size & (page_size - 1):
+            return False
+        order = ">" if magic & 1 else "<"
+        sums = _wal_checksum(order, header[:24], (0, 0))
+        if sums != struct.unpack(">2I", header[24:32]):
+            return False
+        latest, committed, offset = {}, {}, 32
+        while True:
+            frame = wal.read(24 + page_size)
+            if len(frame) < 24 + page_size:
+                break
+            pgno, commit, s1, s2, c1, c2 = struct.unpack(">6I", frame[:24])
+            sums = _wal_checksum(order, frame[:8] + frame[24:], sums)
+            if pgno == 0 or (s1, s2) != (salt1, salt2) or sums != (c1, c2):
+                break
+            latest[pgno] = offset + 24
+            if commit:
+                committed.update(latest)
+                latest = {}
+            offset += 24 + page_size
+        try:
+            with open(path, "rb") as main:
+                for pgno, at in committed.items():
+                    wal.seek(at)
+                    main.seek((pgno - 1) * page_size)
+                    if main.read(page_size) != wal.read(page_size):
+                        return True
+        except OSError:
+            return True
     return False
 
 
@@ -389,7 +396,8 @@ def schema_problems(conn):
     and what anggaran creates: ``[(type, name, "missing" | "altered" | "unexpected")]``,
     empty when intact. A trigger or view added by someone else could silently drop or
     change what a write stores, so any addition counts; the first release's indexes and
-    the indexes a write adds to old files are the only tolerated differences."""
+    the indexes a write adds to old files are tolerated, and so are the statistics tables
+    SQLite's ``ANALYZE`` makes (they change no row and no query's result)."""
     expected = expected_schema()
     present = {(t, n): sql for t, n, sql in
                conn.execute("SELECT type, name, sql FROM sqlite_master")}
@@ -403,7 +411,8 @@ def schema_problems(conn):
             problems.append((*key, "altered"))
     for key, sql in present.items():
         if key not in expected and not (
-                key[0] == "index" and normalise_sql(sql) == LEGACY_INDEXES.get(key[1])):
+                key[0] == "index" and normalise_sql(sql) == LEGACY_INDEXES.get(key[1])
+                or key[0] == "table" and key[1].startswith("sqlite_stat")):  # ANALYZE's
             problems.append((*key, "unexpected"))
     return problems
 

@@ -61,7 +61,7 @@ def verify(ledger, head=None, witness=None):
         start = _check_meta(ledger)
         levels = _levels(conn)
         try:
-            count, head_hash, seals, bad, late = _replay_all(ledger, head, start, levels)
+            count, head_hash, seals, broken, altered, late = _replay_all(ledger, head, start, levels)
         except VerifyError as e:
             raise VerifyError(f"{tampered}, and {e}" if tampered else str(e), e.seq) from None
         if tampered:
@@ -71,14 +71,14 @@ def verify(ledger, head=None, witness=None):
             from . import witness as witnessing
 
             witnessed = witnessing.check(conn, witness, store.meta(conn))
+        if altered is not None:  # altered postings would make any seal look wrong: first
+            raise altered
+        findings = [f for f in (broken, _check_keys(conn), _check_seals(conn, seals, start), late)
+                    if f is not None]
+        if findings:  # the first by seq (a seal comes before what was dated behind it)
+            raise min(findings, key=lambda f: f.seq)
         _check_levels(levels)
-        _check_keys(conn)
-        if bad is not None:
-            raise bad
         _check_daily(conn)
-        _check_seals(conn, seals, start)  # a seal comes before what was dated behind it
-        if late is not None:
-            raise late
     finally:
         conn.execute("ROLLBACK")
     return VerifyResult(events=count, head_seq=count, head_hash=head_hash,
@@ -100,23 +100,25 @@ def _check_integrity(conn):
 def _check_keys(conn):
     """Rules 3 and 6 over the whole log (the triggers enforce them on insert; a file
     rewritten without them is caught here): no repeated content, SP2D number or pagu."""
-    checks = (
-        ("repeats an event already recorded (rule 6)",
-         "SELECT max(seq) FROM events GROUP BY ident HAVING count(*) > 1"),
-        ("reuses an SP2D number of its year (rule 6)",
-         "SELECT max(seq) FROM events WHERE kind = 'sp2d' GROUP BY year, ref HAVING count(*) > 1"),
-        ("is a second pagu for its line and year (rule 3)",
-         f"SELECT max(seq) FROM events WHERE kind = 'pagu' AND {store.IS_CEILING} "
-         "GROUP BY year, code, akun HAVING count(*) > 1"),
+    checks = (  # (what, the key's columns, the events it applies to)
+        ("repeats an event already recorded (rule 6)", ("ident",), "1"),
+        ("reuses an SP2D number of its year (rule 6)", ("year", "ref"), "kind = 'sp2d'"),
+        ("is a second pagu for its line and year (rule 3)", ("year", "code", "akun"),
+         f"kind = 'pagu' AND {store.IS_CEILING}"),
     )
     found = []
-    for what, sql in checks:
-        seq = min((r[0] for r in conn.execute(sql)), default=None)
-        if seq is not None:
-            found.append((seq, what))
+    for what, key, where in checks:
+        columns = ", ".join(key)
+        for group in conn.execute(f"SELECT {columns} FROM events WHERE {where} GROUP BY {columns} "
+                                  "HAVING count(*) > 1"):  # none, in an intact ledger
+            match = " AND ".join(f"{c} IS ?" for c in key)
+            second = conn.execute(f"SELECT seq FROM events WHERE {where} AND {match} ORDER BY seq "
+                                  "LIMIT 1 OFFSET 1", tuple(group)).fetchone()[0]
+            found.append((second, what))
     if found:
         seq, what = min(found)
-        raise VerifyError(f"seq {seq} {what}: the log was altered", seq)
+        return VerifyError(f"seq {seq} {what}: the log was altered", seq)
+    return None
 
 
 def _check_meta(ledger):
@@ -181,8 +183,8 @@ def _replay_all(ledger, head, start, levels):
     half of the seqs here, the second in a fresh Python process with its own read-only
     connection: two cores, about half the wall time), else in this one. Findings are
     reported in seq order either way. ``ANGGARAN_VERIFY_PROCESSES=1`` keeps it in one.
-    Returns ``(count, head_hash, seals, first finding after the chain or None,
-    first event after its year's seal or None)``."""
+    Returns ``(count, head_hash, seals, then the first finding of each kind or None: a rule
+    broken, the postings altered, an event after its year's seal)``."""
     conn = ledger.conn
     last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
     closed = dict(conn.execute("SELECT year, min(seq) FROM events WHERE kind = 'close' GROUP BY year"))
@@ -214,16 +216,17 @@ def _replay_all(ledger, head, start, levels):
     for part in parts:
         seals.update(part["seals"])
     late = next((VerifyError(*p["late"]) for p in parts if p["late"] is not None), None)
-    broken = next((p["broken"] for p in parts if p["broken"] is not None), None)
-    if broken is not None:
-        return count, head_hash, seals, VerifyError(*broken), late
-    if _postings_off(conn, parts, last):
-        # Postings are written in seq order, and the fast comparison above streams them in
-        # physical order; rows rewritten in another order are compared again by seq.
-        mismatch = _postings_by_seq(conn, levels, last)
-        if mismatch is not None:
-            return count, head_hash, seals, mismatch, late
-    return count, head_hash, seals, None, late
+    broken = next((VerifyError(*p["broken"]) for p in parts if p["broken"] is not None), None)
+    altered = None
+    try:
+        if _postings_off(conn, parts, last):
+            # Postings are written in seq order, and the fast comparison above streams them
+            # in physical order; rows rewritten in another order are compared again by seq.
+            altered = _postings_by_seq(conn, levels, last)
+    except TypeError:  # a value of the wrong type where a seq belongs
+        altered = VerifyError("the postings table holds a value of the wrong type: the "
+                              "projection tables were altered")
+    return count, head_hash, seals, broken, altered, late
 
 
 def _postings_off(conn, parts, last):
@@ -428,6 +431,7 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
             continue
         try:
             if broken is None:
+                state.upto = seq
                 try:
                     rules.judge(state, values, year, judged)
                 except RuleError as e:
@@ -449,7 +453,7 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
                           + (f" (the log jumps to seq {after})" if after else ""), expected_seq)
     if not bad_posting:
         extra = next(stored, None)
-        bad_posting = extra is not None and extra[0] <= last_seq
+        bad_posting = extra is not None and not (isinstance(extra[0], int) and extra[0] > last_seq)
     return {"count": expected_seq - first_seq, "last_hash": prev_hash, "seals": seals,
             "bad_posting": bad_posting, "broken": broken, "late": late,
             "seen": seen,
@@ -490,15 +494,17 @@ def _check_daily(conn):
 
 
 def _check_seals(conn, seals, start):
+    """The first seal (by seq) that names the wrong chain head or no longer equals a replay
+    of the log, as a VerifyError; or None."""
     from .close import seal_figures
 
-    for year, (seq, seal) in seals.items():
+    for year, (seq, seal) in sorted(seals.items(), key=lambda item: item[1][0]):
         head = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq - 1,)).fetchone()
         if seal.get("head_hash") != (head[0] if head else start):
-            raise VerifyError(f"the seal of {year} (seq {seq}) names a chain head that is "
-                              "not the event before it", seq)
+            return VerifyError(f"the seal of {year} (seq {seq}) names a chain head that is "
+                               "not the event before it", seq)
         # The whole log: an event dated in a sealed year after its seal breaks it too.
         if seal.get("lines") != seal_figures(conn, year, float("inf")):
-            raise VerifyError(f"the seal of {year} (seq {seq}) no longer equals a replay of "
-                              "the log", seq)
-
+            return VerifyError(f"the seal of {year} (seq {seq}) no longer equals a replay of "
+                               "the log", seq)
+    return None

@@ -21,24 +21,42 @@ from .errors import AnggaranError, VerifyError
 LINE = re.compile(r"^(0|[1-9][0-9]*) ([0-9a-f]{64}) (\S+)$")
 
 
-def append(path, seq, head_hash, recorded_at, protect=()):
-    """Append ``seq hash recorded_at`` to the witness file and flush it to disk."""
+def check_target(path, protect=(), new_ledger=False):
+    """Refuse, before anything is written, a witness that cannot serve: the ledger itself
+    (or its -wal/-shm), a folder, a file in a missing folder or one we may not append to,
+    and — for a new ledger — a file that already keeps another ledger's heads (one witness
+    file per ledger)."""
     path = os.fspath(path)
     real = os.path.realpath(path)
     if any(real == os.path.realpath(p) for p in protect):
         raise AnggaranError(f"the witness {path} is the ledger itself; keep it in another file, "
                             "ideally on another disk")
+    if os.path.isdir(path):
+        raise AnggaranError(f"the witness {path} is a folder; give a file name")
+    if os.path.exists(path):
+        if not os.access(path, os.W_OK):
+            raise AnggaranError(f"the witness {path} cannot be written; check its permissions")
+        if new_ledger and os.path.getsize(path):
+            raise AnggaranError(f"the witness {path} already keeps another ledger's heads; give "
+                                "each ledger its own witness file")
+    elif not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise AnggaranError(f"the folder of the witness {path} does not exist; create it first")
+
+
+def append(path, seq, head_hash, recorded_at):
+    """Append ``seq hash recorded_at`` to the witness file and flush it to disk."""
+    path = os.fspath(path)
+    line = f"{seq} {head_hash} {recorded_at}"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, f"{seq} {head_hash} {recorded_at}\n".encode("ascii"))
+            os.write(fd, (line + "\n").encode("ascii"))
             os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as e:
-        raise AnggaranError(f"the witness {path} could not be written ({e.strerror or e}); the "
-                            f"ledger holds seq {seq} {head_hash}: add that line to the witness "
-                            "by hand") from None
+        raise AnggaranError(f"recorded, but the witness {path} could not be written "
+                            f"({e.strerror or e}); add this line to it by hand: {line}") from None
 
 
 def check(conn, path, meta):
@@ -68,8 +86,9 @@ def check(conn, path, meta):
             raise VerifyError(f"witnessed seq {seq} is missing (witness line {number}): the log "
                               "was truncated or rewritten", seq)
         if found != witnessed:
-            raise VerifyError(f"witnessed seq {seq} is different (witness line {number}): the "
-                              + ("ledger was rebuilt from another start (genesis)" if seq == 0
-                                 else "log was rewritten"), seq)
+            raise VerifyError(f"witnessed seq {seq} is different (witness line {number}): "
+                              + ("the witness keeps another ledger, or this one was rebuilt "
+                                 "from another start (genesis)" if seq == 0
+                                 else "the log was rewritten"), seq)
         count += 1
     return count

@@ -30,13 +30,16 @@ class Group(click.Group):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # a bare `anggaran`: the help
+                raise
             raise OneLineUsage(e) from None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except click.UsageError as e:
-            raise OneLineUsage(e) from None
+            where = f"{ctx.command_path} {ctx.invoked_subcommand or ''}".strip()
+            raise OneLineUsage(e, where) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except UsageError as e:
@@ -59,8 +62,9 @@ class OneLineUsage(click.ClickException):
 
     exit_code = 2
 
-    def __init__(self, error):
-        where = error.ctx.command_path if error.ctx else "anggaran"
+    def __init__(self, error, where="anggaran"):
+        if error.ctx is not None:
+            where = error.ctx.command_path
         super().__init__(f"{error.format_message()} (see '{where} --help')")
 
     def show(self, file=None):

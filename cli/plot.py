@@ -46,11 +46,15 @@ def absorption(result, path, locale="id", force=False, protect=()):
     fig.tight_layout()
     from anggaran import outputs
 
-    try:  # the picture format follows the name's ending, which the temporary file keeps
-        with outputs.new_file(path, force, protect, suffix=os.path.splitext(path)[1]) as tmp:
+    ending = os.path.splitext(path)[1].lower().lstrip(".")
+    try:  # the picture format follows the name's ending (PNG without one)
+        with outputs.new_file(path, force, protect) as tmp:
             try:
-                fig.savefig(tmp)
+                fig.savefig(tmp, format=ending or "png")
             except OSError as e:
                 raise AnggaranError(f"cannot write {path}: {e.strerror}") from None
+            except ValueError:  # matplotlib: an ending it cannot write
+                raise AnggaranError(f"cannot draw {path}: use a name ending in .png, .svg "
+                                    "or .pdf") from None
     finally:
         plt.close(fig)

@@ -324,3 +324,83 @@ def test_a_witness_line_that_was_edited_is_named(funded, tmp_path):
     witness.write_text("1 not-a-hash 2024\n")
     one_error(funded("verify", "--witness", witness),
               f"Error: verify failed: line 1 of the witness {witness} is not 'seq hash recorded_at'")
+
+
+# ------------------------------------------------------------ found in review
+
+def test_a_linked_ledger_protects_the_real_files(funded, tmp_path):
+    """SQLite keeps -wal/-shm beside the real file when --db is a link to it."""
+    link = tmp_path / "elsewhere" / "link.db"
+    link.parent.mkdir()
+    link.symlink_to(funded.db)
+    via_link = Run(link)
+    before = log_rows(funded.db)
+    for target in (f"{funded.db}-wal", f"{funded.db}-shm", str(funded.db)):
+        result = via_link("log", "--output", target, "--force")
+        assert result.exit_code == 1 and "is the ledger being read" in result.stderr, target
+    intact_ledger = Ledger.open(funded.db)
+    assert intact_ledger.verify().events == len(before)
+    intact_ledger.close()
+
+
+def test_a_misconfigured_witness_refuses_before_anything_is_written(funded, tmp_path):
+    before = log_rows(funded.db)
+    for witness in (funded.db, tmp_path / "no" / "such" / "w.txt", tmp_path):
+        result = funded("--witness", witness, *sp2d(7))
+        assert result.exit_code == 1 and result.stderr.startswith("Error: the ")
+        assert "witness" in result.stderr
+        assert log_rows(funded.db) == before
+    used = tmp_path / "used.witness"
+    used.write_text("0 " + "a" * 64 + " 2024-01-01T00:00:00Z\n")
+    fresh = tmp_path / "fresh.db"
+    result = Run(fresh)("--witness", used, "init", "--satker", "657757", "--name", "X")
+    assert result.exit_code == 1 and "already keeps another ledger's heads" in result.stderr
+    assert not fresh.exists()
+
+
+def test_plot_without_an_ending_draws_a_png(funded, tmp_path):
+    pytest.importorskip("matplotlib")
+    assert funded("absorption", "--year", "2024", "--plot", tmp_path / "chart").exit_code == 0
+    assert (tmp_path / "chart").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_an_analyzed_ledger_is_not_tampered(funded):
+    sql(funded.db, "ANALYZE")
+    assert funded("verify").exit_code == 0
+    assert funded(*sp2d(2)).exit_code == 0
+
+
+def test_verify_names_the_correction_that_goes_too_far(run):
+    for args in (PAGU, ("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun",
+                        "521219", "--amount", "1000000", "--ref", "DIPA-2"), sp2d(1, 100),
+                 sp2d(2, 1000)):
+        assert run(*args).exit_code == 0
+    fix = dict(kind="correction", date="2024-03-05", from_code="CQ.6639", from_akun="521211",
+               code="CQ.6639", akun="521219", amount=60, sp2d="SP2D-1")
+    with Ledger.open(run.db) as led:
+        led.record(**fix, ref="K1")
+        forge(led, **fix, ref="K2")
+    one_error(run("verify"), "Error: verify failed: seq 6 breaks rule 7: SP2D koreksi would "
+                             "correct 120 away from SP2D SP2D-1, which is only 100")
+
+
+def test_a_wrong_type_in_postings_is_an_alteration_not_an_internal_error(funded):
+    sql(funded.db, "INSERT INTO postings SELECT 'x', year, date, code, akun, jenis, ceiling, "
+                   "locked, realised, kind, ref, recorded_at FROM postings LIMIT 1")
+    one_error(funded("verify"), "Error: verify failed:")
+
+
+def test_a_bare_command_shows_the_help():
+    from click.testing import CliRunner
+
+    from anggaran.cli.main import cli
+
+    result = CliRunner().invoke(cli, [], obj={})
+    assert "Usage:" in result.output and "Commands:" in result.output
+
+
+def test_close_with_a_year_says_close_year(ledger):
+    from anggaran.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"seal a year with Ledger.close_year\(2024\)"):
+        ledger.close(2024)
