@@ -14,7 +14,6 @@ import os
 import sqlite3
 
 from . import faults, store
-from .dates import parse_time  # noqa: F401 - reports imported it from here before v2.0
 from .errors import LedgerError, RuleError, UsageError
 
 # The write path (append, events, rules: attrs and hashlib) and the other commands' modules

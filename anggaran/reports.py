@@ -58,7 +58,7 @@ def resolve_dates(ledger, as_of=None, period_start=None, today=None):
 
 def resolve_known_at(ledger, known_at):
     """(normalised time or None, the last seq recorded at or before it)."""
-    from .ledger import parse_time
+    from .dates import parse_time
 
     head_seq = ledger.head()[0]
     if known_at is None:

@@ -125,3 +125,44 @@ def test_judge_asks_a_one_line_kind_once_per_line_and_role():
         values = Event.parse({**SP2D, "ref": f"S{n}"}).values()
         rules.judge(state, values, 2024, judged)
     assert Counting.asked == 1
+
+
+def test_the_library_imports_no_module_in_a_circle():
+    """Every ``from . import x`` / ``from .x import y`` in the library, at module level or
+    inside a function, points down the layers: no module reaches back to one that
+    reaches it (docs/architecture.md)."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "anggaran"
+    graph = {}
+    for path in folder.glob("*.py"):
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    edges.add(node.module.split(".")[0])
+                else:
+                    edges.update(alias.name for alias in node.names)
+        graph[path.stem] = edges & {p.stem for p in folder.glob("*.py")}
+
+    def reach(start):
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    circles = sorted(m for m in graph if m in reach(m))
+    assert circles == [], f"modules that import themselves through others: {circles}"
+
+
+def test_a_ledger_closes_with_contextlib_closing(db):
+    import contextlib
+
+    from anggaran.ledger import Ledger
+
+    with contextlib.closing(Ledger.open(db)) as led:
+        assert led.head()[0] == 0
