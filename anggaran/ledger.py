@@ -176,6 +176,10 @@ class Ledger:
         try:
             store.add_missing_indexes(conn)
             self.check_schema()  # under the write lock: as the file is now, not at open
+            if self.witness:
+                from . import witness
+
+                witness.check_before_write(conn, self.witness, self.meta)
             result = work()
             faults.at("commit")
             conn.execute("COMMIT")

@@ -53,6 +53,9 @@ def check_target(target, force=False, protect=(), folder=False):
         raise AnggaranError(f"{target} is a symbolic link; anggaran does not write through "
                             "links: give a plain file name, or --force to replace the link itself")
     if os.path.lexists(target) and not os.path.islink(target):
+        if not (os.path.isfile(target) or os.path.isdir(target)):
+            raise AnggaranError(f"{target} is not a regular file (a device, a pipe or a socket); "
+                                "anggaran writes only files: give a file name")
         if folder and not os.path.isdir(target):
             raise AnggaranError(f"{target} is a file; give the name of a new folder")
         if not folder and os.path.isdir(target):

@@ -43,13 +43,51 @@ def check_target(path, protect=(), new_ledger=False):
         raise AnggaranError(f"the folder of the witness {path} does not exist; create it first")
 
 
+def last_lines(path):
+    """The first and the last line of the witness file (None when it is empty or absent),
+    read without reading the whole file."""
+    try:
+        with open(path, "rb") as f:
+            first = f.readline().decode("ascii", "replace").strip() or None
+            f.seek(max(0, os.fstat(f.fileno()).st_size - 4096))
+            tail = f.read().decode("ascii", "replace").strip().splitlines()
+    except OSError:
+        return None, None
+    return first, (tail[-1].strip() if tail else None)
+
+
+def check_before_write(conn, path, meta):
+    """Before a write with a witness: the witness must belong to this ledger (its line 0 is
+    this ledger's genesis) and its last head must still be in the chain — else the ledger
+    was truncated or rewritten (or the witness is another ledger's), and writing on would
+    only bury that. One cheap look at two lines and one indexed row."""
+    first, last = last_lines(path)
+    if first is None:
+        return
+    m = LINE.match(first)
+    if m and m[1] == "0" and m[2] != meta.get("genesis"):
+        raise AnggaranError(f"the witness {path} keeps another ledger's heads (its first line is "
+                            "another genesis); give each ledger its own witness file")
+    m = LINE.match(last or "")
+    if m and m[1] != "0":
+        row = conn.execute("SELECT hash, recorded_at FROM events WHERE seq = ?", (int(m[1]),)).fetchone()
+        if row is None or tuple(row) != (m[2], m[3]):
+            raise AnggaranError(f"the ledger no longer holds the last head in the witness {path} "
+                                f"(seq {m[1]}): it was truncated or rewritten. Nothing was "
+                                "recorded; run 'anggaran verify --witness' and restore from a backup")
+
+
 def append(path, seq, head_hash, recorded_at):
-    """Append ``seq hash recorded_at`` to the witness file and flush it to disk."""
+    """Append ``seq hash recorded_at`` to the witness file (on a line of its own, also when
+    someone left the file without a final newline) and flush it to disk."""
     path = os.fspath(path)
     line = f"{seq} {head_hash} {recorded_at}"
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = "\n" + line
             os.write(fd, (line + "\n").encode("ascii"))
             os.fsync(fd)
         finally:

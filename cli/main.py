@@ -399,6 +399,7 @@ def absorption(ctx, year, targets, known_at, fmt, locale, output, force, plot):
     if plot:
         from . import plot as plotting
         plotting.absorption(result, plot, locale, force, protect_of(ctx))
+        click.echo(f"Wrote {plot}", err=True)  # stdout keeps the table (or CSV, JSON) alone
     if fmt == "xlsx":
         from . import xlsx
         emit(ctx, lambda path, *safety: xlsx.absorption(result, path, locale, *safety), fmt,
@@ -457,7 +458,7 @@ def export(ctx, to, target, as_of, force):
     """
     with open_ledger(ctx) as ledger:
         n = ledger.export(to, target, as_of=as_of, force=force)
-    what = "rows" if to == "fiscal-data-package" else "transactions"
+    what = ("row" if to == "fiscal-data-package" else "transaction") + ("" if n == 1 else "s")
     click.echo(f"Wrote {n} {what} to {target}")
 
 

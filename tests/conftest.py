@@ -68,7 +68,10 @@ def write(path, text, encoding="utf-8"):
     return path
 
 
-# Subprocesses run the installed package, the one under test: start them outside the
-# checkout, so that ``python -m anggaran`` does not pick up the source folder instead.
+# Subprocesses run the same anggaran as the tests — installed, or this checkout when run
+# with ``python -m pytest`` without an install — started from a neutral folder.
 NEUTRAL_CWD = __import__("tempfile").gettempdir()
-ANGGARAN = [__import__("sys").executable, "-m", "anggaran"]
+_HOME = __import__("os").path.dirname(__import__("os").path.dirname(__import__("anggaran").__file__))
+ANGGARAN = [__import__("sys").executable, "-c",
+            f"import sys; sys.path.insert(0, {_HOME!r}); sys.argv[0] = 'anggaran'; "
+            "from anggaran.cli.main import main; main()"]

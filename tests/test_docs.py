@@ -88,6 +88,13 @@ def test_the_architecture_page_names_real_modules_and_all_of_them():
     assert named, "the page names no module"
     for path in sorted(named):
         assert (ROOT / path).is_file(), f"docs/architecture.md names {path}, which does not exist"
+    import importlib
+
+    for module, name in set(re.findall(r"`([a-z_]+)\.([A-Za-z_][A-Za-z_0-9]*)", page)):
+        if (ROOT / "anggaran" / f"{module}.py").is_file() and name != "py":
+            owner = importlib.import_module(f"anggaran.{module}")
+            head = name.split(".")[0]
+            assert hasattr(owner, head), f"docs/architecture.md names {module}.{head}, which does not exist"
     modules = {f"{folder}/{p.name}" for folder in ("anggaran", "cli")
                for p in (ROOT / folder).glob("*.py") if p.name not in ("__init__.py", "__main__.py")}
     assert modules - named == set(), "modules missing from docs/architecture.md"

@@ -4,9 +4,11 @@ unapplied write-ahead log, a seal's identity, postings in another physical order
 on replay, odd workbooks and amounts) and the witness file."""
 
 import json
+import os
 import random
 import shutil
 import sqlite3
+import stat
 
 import pytest
 
@@ -404,3 +406,39 @@ def test_close_with_a_year_says_close_year(ledger):
 
     with pytest.raises(UsageError, match=r"seal a year with Ledger.close_year\(2024\)"):
         ledger.close(2024)
+
+
+# ------------------------------------------------------------ found in the new-user trial
+
+def test_a_witness_of_another_ledger_or_of_a_cut_ledger_refuses_the_write(tmp_path):
+    w_a, w_b = tmp_path / "a.witness", tmp_path / "b.witness"
+    a, b = Run(tmp_path / "a.db"), Run(tmp_path / "b.db")
+    assert a("--witness", w_a, "init", "--satker", "657757", "--name", "A").exit_code == 0
+    assert b("--witness", w_b, "init", "--satker", "657757", "--name", "B").exit_code == 0
+    assert a("--witness", w_a, *PAGU).exit_code == 0
+    before = log_rows(b.db)
+    wrong = b("--witness", w_a, "record", "name", "--date", "2024-01-02", "--code", "CQ.6639",
+              "--name", "Teknis")
+    one_error(wrong, f"Error: the witness {w_a} keeps another ledger's heads")
+    assert log_rows(b.db) == before and len(w_a.read_text().splitlines()) == 2
+    assert a("--witness", w_a, *sp2d(1)).exit_code == 0
+    sql(a.db, "DROP TRIGGER events_no_delete", "DELETE FROM postings WHERE seq = 2",
+        "DELETE FROM events WHERE seq = 2", store.TRIGGERS["events_no_delete"])
+    cut = a("--witness", w_a, *sp2d(2))
+    one_error(cut, f"Error: the ledger no longer holds the last head in the witness {w_a} (seq 2)")
+
+
+def test_a_witness_without_its_final_newline_still_gets_whole_lines(funded, tmp_path):
+    witness = tmp_path / "w.witness"
+    assert funded("--witness", witness, *sp2d(2)).exit_code == 0
+    witness.write_text(witness.read_text().rstrip("\n"))  # saved by an editor that trims
+    assert funded("--witness", witness, *sp2d(3)).exit_code == 0
+    assert [ln.split()[0] for ln in witness.read_text().splitlines()] == ["3", "4"]
+    assert funded("verify", "--witness", witness).exit_code == 0
+
+
+def test_force_never_replaces_a_device_or_a_pipe(funded, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    one_error(funded("log", "--output", fifo, "--force"), f"Error: {fifo} is not a regular file")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
