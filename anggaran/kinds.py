@@ -104,15 +104,17 @@ def deltas(effect, amount):
 
 
 def _one_line(effect):
-    index = FIGURES.index(effect.figure)
-    sign = effect.sign
-
-    def side(amount):
-        d = [0, 0, 0]
-        d[index] = sign * amount
-        return (*d, role_of(effect, amount))
-
-    return side
+    """amount -> (ceiling, locked, realised, role) for a one-line kind, built once per kind
+    (the append and verify call it once per event)."""
+    index, sign = FIGURES.index(effect.figure), effect.sign
+    if effect.role == CREATE_IF_POSITIVE:
+        return lambda amount: (*deltas(effect, amount), role_of(effect, amount))
+    role = effect.role
+    if index == 0:
+        return lambda amount: (sign * amount, 0, 0, role)
+    if index == 1:
+        return lambda amount: (0, sign * amount, 0, role)
+    return lambda amount: (0, 0, sign * amount, role)
 
 
 # Kinds that move one line and refer to nothing: amount -> (ceiling, locked, realised
