@@ -85,7 +85,13 @@ def test_a_write_confirms_its_head_even_past_the_schema_check(funded, monkeypatc
 
 # ------------------------------------------------------------ 6. damaged pages
 
-def test_a_file_sqlite_finds_damaged_never_verifies(run, tmp_path):
+@pytest.mark.parametrize("processes", ["one", "two"])
+def test_a_file_sqlite_finds_damaged_never_verifies(run, tmp_path, monkeypatch, processes):
+    """In two processes, the second one runs SQLite's check while this one replays."""
+    if processes == "two":
+        from anggaran import verify as verify_module
+
+        monkeypatch.setattr(verify_module, "PARALLEL_FROM", 2)
     assert run(*PAGU).exit_code == 0
     with Ledger.open(run.db) as led:
         led.import_file(write(tmp_path / "year.csv", "kind,date,code,akun,amount,ref\n" + "".join(
