@@ -245,12 +245,11 @@ def reconcile_statement(ledger, path, as_of=None, known_at=None):
 def _inconsistencies(theirs, mine):
     out = []
     children = {}
+    # A total is the sum of programs if the statement has any, else of jenis rows.
+    has_programs = any(k[0] == "program" for k in theirs)
     for key, row in theirs.items():
         parent = _parent(key, theirs)
-        if parent is None:
-            continue
-        # A total is the sum of programs if the statement has any, else of jenis rows.
-        if key[0] == "jenis" and any(k[0] == "program" for k in theirs):
+        if parent is None or key[0] == "jenis" and has_programs:
             continue
         children.setdefault(parent, []).append(row)
     for key, row in theirs.items():
