@@ -116,16 +116,25 @@ def daily_deltas(conn, after_rowid=0):
         + ") GROUP BY year, bucket, date ORDER BY year, bucket, date", (after_rowid, after_rowid))
 
 
+def running(deltas):
+    """The figures ``(ceiling, locked, realised)`` after each ``(dc, dl, dr)`` in turn: how
+    a line's days (``cumulative``) and a line's events (``reports.history``) add up."""
+    c = l = r = 0
+    for dc, dl, dr in deltas:
+        c, l, r = c + dc, l + dl, r + dr
+        yield c, l, r
+
+
 def cumulative(rows):
     """Per (year, bucket), in order: ``(year, bucket, date, dc, dl, dr, c, l, r)`` with the
     figures at the end of each day, from ``daily_deltas`` rows (or daily rows' first six
     columns)."""
-    current = None
-    for year, bucket, date, dc, dl, dr in rows:
-        if (year, bucket) != current:
-            current, c, l, r = (year, bucket), 0, 0, 0
-        c, l, r = c + dc, l + dl, r + dr
-        yield year, bucket, date, dc, dl, dr, c, l, r
+    import itertools
+
+    for _bucket, days in itertools.groupby(rows, key=lambda row: row[:2]):
+        days = list(days)
+        for day, figures in zip(days, running(day[3:] for day in days)):
+            yield (*day, *figures)
 
 
 def merge_daily(conn, changes, check):

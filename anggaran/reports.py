@@ -192,23 +192,18 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         records = conn.execute(sql, args).fetchall()
     finally:
         conn.execute("ROLLBACK")
-    c = l = r = 0
-    rows = []
-    for seq, date, recorded_at, kind, ref, dc, dl, dr in records:
-        if rows and rows[-1]["seq"] == seq:  # both sides of a shift inside the code: one row
-            c, l, r = c + dc, l + dl, r + dr
-            last = rows[-1]
-            last.update(delta_ceiling=last["delta_ceiling"] + dc, delta_locked=last["delta_locked"] + dl,
-                        delta_realised=last["delta_realised"] + dr, ceiling=c, locked=l, realised=r,
-                        balance=c - r, absorption_pct=percent(r, c))
-            continue
-        c, l, r = c + dc, l + dl, r + dr
-        rows.append({
-            "seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,
-            "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,
-            "ceiling": c, "locked": l, "realised": r, "balance": c - r,
-            "absorption_pct": percent(r, c),
-        })
+    events = []  # one per event: both sides of a shift inside the code are one row
+    for record in records:
+        if events and events[-1][0] == record[0]:
+            events[-1] = (*events[-1][:5], *(a + b for a, b in zip(events[-1][5:], record[5:])))
+        else:
+            events.append(tuple(record))
+    rows = [{"seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,
+             "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,
+             "ceiling": c, "locked": l, "realised": r, "balance": c - r,
+             "absorption_pct": percent(r, c)}
+            for (seq, date, recorded_at, kind, ref, dc, dl, dr), (c, l, r)
+            in zip(events, projections.running(e[5:] for e in events))]
     return {"code": code, "akun": akun, "year": year, "as_of": as_of, "rows": rows}
 
 
