@@ -79,22 +79,63 @@ def export_journal(ledger, fmt, path, force=False):
     protect = outputs.ledger_files(ledger.path)
     outputs.check_target(path, force, protect)  # before the work, and again when writing
     conn = ledger.conn
-    conn.execute("BEGIN")
+    conn.execute("BEGIN")  # one moment of the ledger for both passes below
     try:
         head_seq, head_hash = ledger.head()
-        postings = conn.execute(_SELECT + "ORDER BY p.date, p.seq, p.rowid").fetchall()
         seals = conn.execute("SELECT seq, year, date FROM events WHERE kind = 'close' "
                              "ORDER BY date, seq").fetchall()
+        # Two passes over the postings, streamed: the accounts to open and the column
+        # width first, then the transactions written as they come. A million events then
+        # need no journal in memory (it would take gigabytes).
+        opens, width, count = _survey(_transactions(_postings(conn)))
+        header = _header(ledger, head_seq, head_hash, fmt)
+        with outputs.new_file(path, force, protect) as tmp:
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+                    write = _beancount if fmt == "beancount" else _hledger
+                    write(_Lines(f), ledger, header, opens, width,
+                          _transactions(_postings(conn)), seals)
+            except OSError as e:
+                raise AnggaranError(f"cannot write {path}: {e.strerror or e}") from None
     finally:
         conn.execute("ROLLBACK")
-    transactions = _transactions(postings)
-    header = _header(ledger, head_seq, head_hash, fmt)
-    if fmt == "beancount":
-        text = _beancount(ledger, header, transactions, seals)
-    else:
-        text = _hledger(header, transactions, seals)
-    outputs.write_text(path, text, force, protect)
-    return len(transactions)
+    return count
+
+
+def _postings(conn):
+    """The posting rows joined with their events, in (date, seq) order, 5,000 at a time."""
+    cursor = conn.execute(_SELECT + "ORDER BY p.date, p.seq, p.rowid")
+    while True:
+        rows = cursor.fetchmany(5000)
+        if not rows:
+            return
+        yield from rows
+
+
+def _survey(transactions):
+    """``(accounts -> date of their first posting, amount column width, transactions)``."""
+    first, width, count = {}, 0, 0
+    for t in transactions:
+        count += 1
+        for account, amount in t.postings:
+            first.setdefault(account, t.date)
+            width = max(width, len(account) + len(str(amount)))
+    return first, width + 2, count
+
+
+class _Lines:
+    """A journal being written: ``append`` and ``+=`` write whole lines to the file."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def append(self, line):
+        self.f.write(line + "\n")
+
+    def __iadd__(self, lines):
+        for line in lines:
+            self.append(line)
+        return self
 
 
 def account_for(year, code, akun, what):
@@ -124,13 +165,13 @@ class _Txn:
 
 def _transactions(records):
     """Group posting rows (already in date, seq order) into transactions with their
-    journal postings: (account, signed amount)."""
-    out = []
+    journal postings: (account, signed amount), yielded one at a time."""
     current = None
     for rec in records:
         if current is None or current.seq != rec["seq"]:
+            if current is not None:
+                yield current
             current = _Txn(rec)
-            out.append(current)
         y, code, akun = rec["year"], rec["code"], rec["akun"]
         dc, dl, dr = rec["ceiling"], rec["locked"], rec["realised"]
         available = account_for(y, code, akun, "Tersedia")
@@ -141,7 +182,8 @@ def _transactions(records):
             current.postings += [(account_for(y, code, akun, "Lock"), dl), (available, -dl)]
         if dr:
             current.postings += [(account_for(y, code, akun, "Realisasi"), dr), (available, -dr)]
-    return out
+    if current is not None:
+        yield current
 
 
 def one_line(text):
@@ -182,38 +224,19 @@ def _header(ledger, head_seq, head_hash, fmt):
     ]
 
 
-def _opens(transactions):
-    """account -> date of its first posting."""
-    first = {}
-    for t in transactions:
-        for account, _ in t.postings:
-            first.setdefault(account, t.date)
-    return first
-
-
-def _amount_width(transactions):
-    width = 0
-    for t in transactions:
-        for account, amount in t.postings:
-            width = max(width, len(account) + len(str(amount)))
-    return width + 2
-
-
 def _bean_string(text):
     """A Beancount string: on one line, with its backslashes and quotes escaped."""
     return '"' + one_line(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _beancount(ledger, header, transactions, seals):
-    out = [f"; {h}" for h in header]
+def _beancount(out, ledger, header, opens, width, transactions, seals):
+    out += [f"; {h}" for h in header]
     out += ["", f"option \"title\" {_bean_string(ledger.satker['code'] + ' ' + ledger.satker['name'])}",
             f'option "operating_currency" "{CURRENCY}"', ""]
-    opens = _opens(transactions)
     if opens:
         out.append(f"{min(opens.values())} commodity {CURRENCY}")
     for account, date in sorted(opens.items(), key=lambda item: (item[1], item[0])):
         out.append(f"{date} open {account} {CURRENCY}")
-    width = _amount_width(transactions)
     for t in _entries(out, transactions, seals):
         head = f"{t.date} * {_bean_string(t.narration)}"
         if t.sp2d and _LINK_SAFE.match(t.sp2d):
@@ -226,17 +249,14 @@ def _beancount(ledger, header, transactions, seals):
             out.append(f"  sp2d: {_bean_string(t.sp2d)}")
         for account, amount in t.postings:
             out.append(f"  {account}{' ' * (width - len(account) - len(str(amount)))}{amount} {CURRENCY}")
-    return "\n".join(out) + "\n"
 
 
-def _hledger(header, transactions, seals):
-    out = [f"; {h}" for h in header]
+def _hledger(out, ledger, header, opens, width, transactions, seals):
+    out += [f"; {h}" for h in header]
     # Declared so that `hledger check --strict` and `ledger --strict --pedantic` pass too.
     out += ["", f"commodity {CURRENCY}", "tag seq", "tag sp2d", ""]
-    opens = _opens(transactions)
     for account in sorted(opens):
         out.append(f"account {account}")
-    width = _amount_width(transactions)
     for t in _entries(out, transactions, seals):
         head = f"{t.date} *"
         description = t.narration
@@ -253,15 +273,15 @@ def _hledger(header, transactions, seals):
             out.append(f"    ; sp2d: {t.sp2d}")
         for account, amount in t.postings:
             out.append(f"    {account}{' ' * (width - len(account) - len(str(amount)))}{amount} {CURRENCY}")
-    return "\n".join(out) + "\n"
 
 
 def _entries(out, transactions, seals):
     """The transactions in (date, seq) order for the caller to write into ``out``, each
     after a blank line; the year-end seals between them are written here, as comments."""
-    items = [((t.date, t.seq), t) for t in transactions]
-    items += [((s["date"], s["seq"]), s) for s in seals]
-    for _key, item in sorted(items, key=lambda pair: pair[0]):
+    import heapq
+
+    for item in heapq.merge(transactions, seals, key=lambda x: (x.date, x.seq) if isinstance(x, _Txn)
+                            else (x["date"], x["seq"])):
         out.append("")
         if isinstance(item, _Txn):
             yield item
