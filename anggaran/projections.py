@@ -166,7 +166,9 @@ def merge_daily(conn, changes, check):
 
 
 LATEST = """
-SELECT d.bucket, d.ceiling, d.locked, d.realised FROM buckets b
+SELECT d.bucket, d.ceiling, d.locked, d.realised, (
+  SELECT x.realised FROM daily x WHERE x.year = b.year AND x.bucket = b.bucket AND x.date <= ?
+  ORDER BY x.date DESC LIMIT 1) FROM buckets b
 JOIN daily d ON d.year = b.year AND d.bucket = b.bucket AND d.date = (
   SELECT max(x.date) FROM daily x WHERE x.year = b.year AND x.bucket = b.bucket AND x.date <= ?)
 WHERE b.year = ? AND {which}
@@ -174,19 +176,13 @@ WHERE b.year = ? AND {which}
 
 
 def figures_as_of(conn, year, as_of, period_start, jenis=False):
-    """Bucket -> Figures from the daily projection (every event recorded so far): one
-    index seek per bucket for its last day on or before the date, whatever the number of
-    events."""
+    """Bucket -> Figures from the daily projection (every event recorded so far): for each
+    bucket, in one query, its last day on or before the date and its realised on the day
+    before the period starts (two index seeks), whatever the number of events."""
     which = "b.bucket LIKE '#%'" if jenis else "b.bucket NOT LIKE '#%'"
-    result = {bucket: Figures(c, l, r, 0) for bucket, c, l, r in
-              conn.execute(LATEST.format(which=which), (as_of, year))}
-    if period_start > f"{year}-01-01":
-        before = _day_before(period_start)
-        for bucket, _c, _l, r in conn.execute(LATEST.format(which=which), (before, year)):
-            if bucket in result:
-                f = result[bucket]
-                result[bucket] = Figures(f.ceiling, f.locked, f.realised, r)
-    return {_strip(b, jenis): f for b, f in result.items()}
+    before = _day_before(period_start) if period_start > f"{year}-01-01" else f"{year - 1}-12-31"
+    return {_strip(bucket, jenis): Figures(c, l, r, rb or 0) for bucket, c, l, r, rb in
+            conn.execute(LATEST.format(which=which), (before, as_of, year))}
 
 
 def _day_before(date):
