@@ -175,6 +175,8 @@ def _check_levels(levels):
             raise VerifyError(f"{code} mixes code-level and akun-level ceilings in {year}")
 
 
+# The second process earns its place: 30 % of verify's wall time at 1M events
+# (bench/machinery.py, RESULTS.md).
 PARALLEL_FROM = 50_000  # events; below this a second process costs more than it saves
 FIRST_SHARE = 0.6  # of the seqs, replayed here while the second process checks the rest
 
