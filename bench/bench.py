@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark of anggaran against hledger, ledger-cli, beancount and a raw SQLite floor.
 
-    python bench/bench.py --sizes 10000,100000,1000000 --runs 5 --out bench/RESULTS.md
-    python bench/bench.py --smoke          # 10k events, 1 run, cross-tool totals asserted
+    python bench/bench.py --sizes 10000,100000,1000000 --runs 3 --quick-runs 7 \
+        --lines-curve 1000,3000,10000,30000 --out bench/RESULTS.md
+    python bench/bench.py --smoke          # 10k events of both shapes, 1 run, cross-tool checks
+
+Two data shapes, each at every size: standard (a satker, ~1,000 lines at 1M events) and
+national (a ministry, ~10,000 lines under ~2,700 kegiatan, codes of three and four
+segments, code-level and akun-level lines mixed).
 
 Standard library only (plus the project, and the peers when they are installed). See
 bench/README.md for what is measured and how to install the peers.
@@ -64,8 +69,14 @@ def working_days(year=YEAR):
     return out
 
 
-def lines_for(n_events):
-    """About 1,000 budget lines at 1M events, fewer at smaller sizes (sqrt, 20..1000)."""
+SHAPES = ("standard", "national")
+
+
+def lines_for(n_events, shape="standard"):
+    """Budget lines: standard about 1,000 at 1M events, fewer at smaller sizes (sqrt,
+    20..1000); national ten times as many (10,000 at 1M, 200..10,000)."""
+    if shape == "national":
+        return max(200, min(10_000, round(10 * n_events ** 0.5)))
     return max(20, min(1000, round(n_events ** 0.5)))
 
 
@@ -88,12 +99,41 @@ def make_lines(rng, n_lines):
     return lines
 
 
+NATIONAL_PROGRAMS = ("AG", "AB", "AC", "AD", "AE", "BA", "BB", "CQ", "DL", "DM", "EA", "EB",
+                     "FA", "GA", "HA", "KA", "QA", "RA", "WA", "WB")
+
+
+def make_national_lines(rng, n_lines):
+    """Budget lines of a ministry-sized DIPA: about four per kegiatan (~2,700 kegiatan at
+    10,000 lines) under 20 programs, on 1-2 codes per kegiatan of three and four segments
+    (AG.9529.242, AG.9529.242.654). A quarter of the codes are code-level (one line
+    ``CODE/``, akun ""), the rest have 1..5 akun."""
+    lines, seen = [], set()
+    while len(lines) < n_lines:
+        kegiatan = f"{rng.choice(NATIONAL_PROGRAMS)}.{rng.randrange(1000, 10000)}"
+        if kegiatan in seen:
+            continue
+        seen.add(kegiatan)
+        for _ in range(rng.randint(1, 2)):
+            code = f"{kegiatan}.{rng.randrange(1, 1000):03d}"
+            if rng.random() < 0.6:
+                code += "." + (f"{rng.randrange(1, 1000):03d}" if rng.random() < 0.7
+                               else rng.choice(("A", "QMA", "EBA", "Z1")))
+            if code in seen or len(lines) >= n_lines:
+                continue
+            seen.add(code)
+            akuns = [""] if rng.random() < 0.25 else sorted(rng.sample(AKUN_POOL, rng.randint(1, 5)))
+            lines.extend((code, a) for a in akuns[:n_lines - len(lines)])
+    return lines
+
+
 def _amount(rng, mu, sigma, lo, hi):
     return int(min(hi, max(lo, rng.lognormvariate(mu, sigma))))
 
 
-def generate(n_events, n_lines, seed):
-    """N valid events (contract v1.1) over ``n_lines`` lines, deterministic for a seed.
+def generate(n_events, n_lines, seed, shape="standard"):
+    """N valid events (contract v1.1) over ``n_lines`` lines of the given shape
+    (``make_lines`` or ``make_national_lines``), deterministic for a seed.
 
     Returns (events, info). Events are dicts with JSON-integer amounts, in date order
     (pagu first). Validity by construction: every line's pagu is its later reductions
@@ -104,7 +144,7 @@ def generate(n_events, n_lines, seed):
     numbers are unique (rule 6); every event has a distinct ref, so none is a duplicate.
     """
     rng = random.Random(seed)
-    lines = make_lines(rng, n_lines)
+    lines = (make_national_lines if shape == "national" else make_lines)(rng, n_lines)
     days = working_days()
     nd = len(days)
     # SP2D days: absorption accelerates through the year, December rush.
@@ -122,6 +162,11 @@ def generate(n_events, n_lines, seed):
     def other_line(i):
         j = rng.randrange(n_lines - 1)
         return j + 1 if j >= i else j
+
+    def at(i, prefix=""):
+        """The event fields naming line i (no akun for a code-level line)."""
+        code, akun = lines[i]
+        return {prefix + "code": code, prefix + "akun": akun} if akun else {prefix + "code": code}
 
     kegiatan = sorted({c.split(".")[0] for c, _ in lines} | {".".join(c.split(".")[:2]) for c, _ in lines})
     n_name = min(len(kegiatan), max(0, (n_events - n_lines) // 50))
@@ -165,64 +210,60 @@ def generate(n_events, n_lines, seed):
         part = rng.randint(1, max(1, amt // 2))
         cdi = min(nd - 1, di + rng.randint(0, 20))
         exposure[j] += part
-        add(days[cdi], {"kind": "correction", "date": days[cdi], "from_code": lines[i][0],
-                        "from_akun": lines[i][1], "code": lines[j][0], "akun": lines[j][1],
+        add(days[cdi], {"kind": "correction", "date": days[cdi], **at(i, "from_"), **at(j),
                         "amount": part, "sp2d": ref, "ref": f"KOR-24-{k + 1:06d}"})
     for k in range(n_refund):
         di, i, amt, ref = sp2ds[unused.pop()]
         part = rng.randint(1, max(1, amt // 2))
         rdi = min(nd - 1, di + rng.randint(0, 30))
-        add(days[rdi], {"kind": "refund", "date": days[rdi], "code": lines[i][0],
-                        "akun": lines[i][1], "amount": part, "sp2d": ref,
+        add(days[rdi], {"kind": "refund", "date": days[rdi], **at(i), "amount": part, "sp2d": ref,
                         "ref": f"SSPB-24-{k + 1:06d}"})
     for di, i, amt, ref in sp2ds:
-        add(days[di], {"kind": "sp2d", "date": days[di], "code": lines[i][0], "akun": lines[i][1],
-                       "amount": amt, "ref": ref})
+        add(days[di], {"kind": "sp2d", "date": days[di], **at(i), "amount": amt, "ref": ref})
     for k in range(n_lock):
         i = pick_line()
         amt = _amount(rng, 18, 1.0, 1_000_000, 5_000_000_000)
         exposure[i] += amt
         di = rng.randrange(nd - 40)
-        add(days[di], {"kind": "lock", "date": days[di], "code": lines[i][0], "akun": lines[i][1],
-                       "amount": amt, "ref": f"LOCK-24-{k + 1:05d}"})
+        add(days[di], {"kind": "lock", "date": days[di], **at(i), "amount": amt,
+                       "ref": f"LOCK-24-{k + 1:05d}"})
         if k < n_unlock:
             ui = min(nd - 1, di + rng.randint(5, 40))
-            add(days[ui], {"kind": "unlock", "date": days[ui], "code": lines[i][0],
-                           "akun": lines[i][1], "amount": amt, "ref": f"UNLOCK-24-{k + 1:05d}"})
+            add(days[ui], {"kind": "unlock", "date": days[ui], **at(i), "amount": amt,
+                           "ref": f"UNLOCK-24-{k + 1:05d}"})
     for k in range(n_cut):
         i, di = pick_line(), rng.randrange(nd)
         amt = _amount(rng, 17, 1.0, 1_000_000, 2_000_000_000)
         reduce_[i] += amt
-        add(days[di], {"kind": "cut", "date": days[di], "code": lines[i][0], "akun": lines[i][1],
-                       "amount": amt, "ref": f"S-{k + 1:05d}/AG/2024", "note": "penghematan"})
+        add(days[di], {"kind": "cut", "date": days[di], **at(i), "amount": amt,
+                       "ref": f"S-{k + 1:05d}/AG/2024", "note": "penghematan"})
     for k in range(n_rev):
         i, di = pick_line(), rng.randrange(nd)
         amt = _amount(rng, 17.5, 1.0, 1_000_000, 5_000_000_000)
         if rng.random() < 0.4:
             reduce_[i] += amt
             amt = -amt
-        add(days[di], {"kind": "revise", "date": days[di], "code": lines[i][0], "akun": lines[i][1],
-                       "amount": amt, "ref": f"REV-{k + 1:05d}/POK/2024"})
+        add(days[di], {"kind": "revise", "date": days[di], **at(i), "amount": amt,
+                       "ref": f"REV-{k + 1:05d}/POK/2024"})
     for k in range(n_grant):
         i, di = pick_line(), rng.randrange(nd)
         amt = _amount(rng, 19, 1.0, 10_000_000, 20_000_000_000)
-        add(days[di], {"kind": "grant", "date": days[di], "code": lines[i][0], "akun": lines[i][1],
-                       "amount": amt, "ref": f"NPHD-{k + 1:05d}", "grantor": "PEMKAB LUMAJANG"})
+        add(days[di], {"kind": "grant", "date": days[di], **at(i), "amount": amt,
+                       "ref": f"NPHD-{k + 1:05d}", "grantor": "PEMKAB LUMAJANG"})
     for k in range(n_shift):
         i = pick_line()
         j = other_line(i)
         di = rng.randrange(nd)
         amt = _amount(rng, 17, 1.0, 1_000_000, 2_000_000_000)
         reduce_[i] += amt
-        add(days[di], {"kind": "shift", "date": days[di], "from_code": lines[i][0],
-                       "from_akun": lines[i][1], "code": lines[j][0], "akun": lines[j][1],
-                       "amount": amt, "ref": f"GESER-{k + 1:05d}"})
+        add(days[di], {"kind": "shift", "date": days[di], **at(i, "from_"), **at(j), "amount": amt,
+                       "ref": f"GESER-{k + 1:05d}"})
     head = []
-    for i, (code, akun) in enumerate(lines):
+    for i in range(n_lines):
         pagu = reduce_[i] + int(exposure[i] * rng.uniform(1.05, 1.45)) + 100_000_000
         pagu = -(-pagu // 1000) * 1000
-        head.append({"kind": "pagu", "date": "2024-01-02", "code": code, "akun": akun,
-                     "amount": pagu, "ref": "DIPA-076.01.2.657757/2024"})
+        head.append({"kind": "pagu", "date": "2024-01-02", **at(i), "amount": pagu,
+                     "ref": "DIPA-076.01.2.657757/2024"})
     for code in kegiatan[:n_name]:
         head.append({"kind": "name", "date": "2024-01-02", "code": code,
                      "name": f"Kegiatan sintetis {code}"})
@@ -231,13 +272,14 @@ def generate(n_events, n_lines, seed):
     assert len(events) == n_events, (len(events), n_events)
     per_line = defaultdict(int)
     for e in events:
-        if e["kind"] != "name":
-            per_line[(e["code"], e["akun"])] += 1
-            if "from_code" in e:
-                per_line[(e["from_code"], e["from_akun"])] += 1
+        for code, akun, *_ in sides(e):
+            per_line[(code, akun)] += 1
     ranked = sorted(per_line.items(), key=lambda kv: (-kv[1], kv[0]))
     info = {
-        "lines": len(lines), "codes": len({c for c, _ in lines}),
+        "shape": shape, "lines": len(lines), "codes": len({c for c, _ in lines}),
+        "programs": len({c.split(".")[0] for c, _ in lines}),
+        "kegiatan": len({".".join(c.split(".")[:2]) for c, _ in lines}),
+        "code_level_lines": sum(1 for _, a in lines if not a),
         "kinds": dict(sorted(_count(e["kind"] for e in events).items())),
         "heavy_line": list(ranked[0][0]), "heavy_line_events": ranked[0][1],
         "median_line": list(ranked[len(ranked) // 2][0]),
@@ -262,24 +304,28 @@ def _count(items):
 
 
 def sides(e):
-    """(code, akun, d_ceiling, d_locked, d_realised) per line the event moves."""
+    """(code, akun, d_ceiling, d_locked, d_realised) per line the event moves (akun ""
+    for a code-level line: the generator never names an akun on one)."""
     k, a = e["kind"], e.get("amount")
+    if k == "name":
+        return []
+    line = (e["code"], e.get("akun", ""))
     if k in ("pagu", "grant", "revise"):
-        return [(e["code"], e["akun"], a, 0, 0)]
+        return [(*line, a, 0, 0)]
     if k in ("cut", "carry_over"):
-        return [(e["code"], e["akun"], -a, 0, 0)]
+        return [(*line, -a, 0, 0)]
     if k == "shift":
-        return [(e["from_code"], e["from_akun"], -a, 0, 0), (e["code"], e["akun"], a, 0, 0)]
+        return [(e["from_code"], e.get("from_akun", ""), -a, 0, 0), (*line, a, 0, 0)]
     if k == "lock":
-        return [(e["code"], e["akun"], 0, a, 0)]
+        return [(*line, 0, a, 0)]
     if k == "unlock":
-        return [(e["code"], e["akun"], 0, -a, 0)]
+        return [(*line, 0, -a, 0)]
     if k == "sp2d":
-        return [(e["code"], e["akun"], 0, 0, a)]
+        return [(*line, 0, 0, a)]
     if k == "refund":
-        return [(e["code"], e["akun"], 0, 0, -a)]
+        return [(*line, 0, 0, -a)]
     if k == "correction":
-        return [(e["from_code"], e["from_akun"], 0, 0, -a), (e["code"], e["akun"], 0, 0, a)]
+        return [(e["from_code"], e.get("from_akun", ""), 0, 0, -a), (*line, 0, 0, a)]
     return []
 
 
@@ -345,6 +391,8 @@ def _postings(e):
     return out
 
 
+NO_AKUN = "Kode"  # the akun component of a code-level line's peer accounts
+
 CONTRA = {"Ceiling": "Source:Dipa", "Locked": "Source:LockOffset", "Realised": "Source:Kppn"}
 BEAN_ROOT = {"Ceiling": "Assets:Ceiling", "Locked": "Assets:Locked", "Realised": "Expenses:Realised"}
 BEAN_CONTRA = {"Ceiling": "Equity:Dipa", "Locked": "Equity:LockOffset", "Realised": "Liabilities:Kppn"}
@@ -363,7 +411,7 @@ def write_ledger_journal(events, path):
             lines = [f"{e['date']} {desc}"]
             net = defaultdict(int)
             for acct, code, akun, amt in posts:
-                lines.append(f"    Budget:{acct}:{code}:{akun}  IDR {amt}")
+                lines.append(f"    Budget:{acct}:{code}:{akun or NO_AKUN}  IDR {amt}")
                 net[acct] += amt
             for acct, amt in net.items():
                 if amt:
@@ -372,7 +420,7 @@ def write_ledger_journal(events, path):
 
 
 def bean_account(acct, code, akun):
-    return f"{BEAN_ROOT[acct]}:{code.replace('.', '-')}:{akun}"
+    return f"{BEAN_ROOT[acct]}:{code.replace('.', '-')}:{akun or NO_AKUN}"
 
 
 def write_beancount(events, path):
@@ -513,14 +561,15 @@ class Bench:
 
     # ------------------------------------------------------------- one size
 
-    def size(self, n, n_lines, label, full=True):
+    def prepare(self, n, n_lines, label, shape, imports=None):
+        """Generate the events of one size, write the JSONL and import it (``--runs``
+        times through the CLI, a fresh ledger each run; the last one stays). Returns
+        (events, info, stem, ledger, the generator's line figures per as-of date)."""
         a = self.args
-        runs = a.runs
-        quick = max(runs, a.quick_runs or 0)  # sub-second commands: more runs, steadier medians
-        self.log(f"== {label}: {n:,} events, {n_lines} lines: generating")
+        self.log(f"== {label}: {n:,} events, {n_lines} lines ({shape}): generating")
         t0 = time.perf_counter()
-        events, info = generate(n, n_lines, a.seed)
-        stem = self.work / f"events_{n}_{n_lines}"
+        events, info = generate(n, n_lines, a.seed, shape)
+        stem = self.work / f"events_{shape}_{n}_{n_lines}"
         jsonl = stem.with_suffix(".jsonl")
         write_jsonl(events, jsonl)
         info["generate_s"] = round(time.perf_counter() - t0, 1)
@@ -529,11 +578,9 @@ class Bench:
         expect = {d: expected_lines(events, d) for d in AS_OF_DATES}
         info["expected"] = {d: totals_of(expect[d]) for d in AS_OF_DATES}
         self.log(f"   kinds {info['kinds']}; heavy line {'/'.join(info['heavy_line'])} "
-                 f"({info['heavy_line_events']} events)")
-
-        # ---- import (CLI), fresh ledger each run; the last one stays for the reads
-        db = self.work / f"ledger_{n}_{n_lines}.db"
-        for r in range(runs):
+                 f"({info['heavy_line_events']} events); {info['kegiatan']} kegiatan")
+        db = self.work / f"ledger_{shape}_{n}_{n_lines}.db"
+        for r in range(imports or a.runs):
             _rm_db(db)
             self.must(self.cli(db, "init", "--satker", SATKER, "--name", SATKER_NAME), "init")
             p = self.must(self.cli(db, "import", str(jsonl)), f"anggaran import ({label})")
@@ -542,35 +589,112 @@ class Bench:
                      f"{p.rss_mb:.0f} MB")
         info["db_mb"] = round(db.stat().st_size / 2**20, 1)
         count_daily(self, label, db)
+        return events, info, stem, db, expect
+
+    def reports(self, label, db, plan, expect):
+        """Time ``report --by BY --as-of D`` through the CLI for each (BY, D) of the plan,
+        check its total row against the generator and every line of ``--by akun``.
+        Returns {D: the line figures of --by akun}."""
+        quick = max(self.args.runs, self.args.quick_runs or 0)
+        by_akun = {}
+        for by, d in plan:
+            name = f"cli report {d}" if by == "kegiatan" else f"cli report --by {by} {d}"
+            for r in range(quick):
+                p = self.must(self.cli(db, "report", "--as-of", d, "--by", by, "--format", "json"),
+                              f"report --by {by}")
+                self.sample(label, name, p)
+            rows = json.loads(p.out)["rows"]
+            self.log(f"   {name} ({len(rows):,} rows): {self._med(label, name):.3f} s")
+            self.check_totals(label, f"anggaran report --by {by} (cli)", d, rows,
+                              self.info[label]["expected"])
+            if by == "akun":
+                by_akun[d] = {r["code"]: [r[f] for f in FIELDS3] for r in rows if r["level"] == "akun"}
+                self.compare_lines(label, "anggaran report --by akun", d, by_akun[d], expect[d])
+        return by_akun
+
+    def api_report(self, label, db, d, by="kegiatan"):
+        """Time the report call in fresh worker processes; check and return its total row."""
+        quick = max(self.args.runs, self.args.quick_runs or 0)
+        name = f"api report {d}" if by == "kegiatan" else f"api report --by {by} {d}"
+        for r in range(quick):
+            p = self.must(self.worker({"op": "report", "db": str(db), "as_of": d, "by": by}),
+                          f"API report --by {by}")
+            res = json.loads(p.out)
+            self.sample(label, name, p, call=res["call_s"], open=res["open_s"])
+        self.check_totals(label, f"anggaran report --by {by} (api)", d,
+                          [dict(res["total"], level="total")], self.info[label]["expected"])
+
+    def other_reads(self, label, db, stem):
+        """absorption, reconcile (against the ledger's own report --by akun as the
+        statement: no differences) and the two exports, through the CLI."""
+        a = self.args
+        quick = max(a.runs, a.quick_runs or 0)
+        end = AS_OF_DATES[-1]
+        statement = stem.with_suffix(".statement.csv")
+        statement.write_text(self.must(self.cli(db, "report", "--as-of", end, "--by", "akun",
+                                                "--format", "csv"), "report csv").out, "utf-8")
+        fdp, journal = stem.with_suffix(".fdp"), stem.with_suffix(".export.hledger")
+        plan = [("cli absorption", quick, ["absorption", "--year", "2024", "--format", "json"]),
+                ("cli reconcile", quick, ["reconcile", str(statement), "--as-of", end, "--format", "json"]),
+                ("cli export fiscal-data-package", a.runs,
+                 ["export", "--to", "fiscal-data-package", str(fdp), "--as-of", end]),
+                ("cli export hledger", a.runs, ["export", "--to", "hledger", str(journal)])]
+        for name, n_runs, argv in plan:
+            for r in range(n_runs):
+                shutil.rmtree(fdp, ignore_errors=True)
+                if journal.exists():
+                    journal.unlink()
+                p = self.must(self.cli(db, *argv), name)
+                self.sample(label, name, p)
+            self.log(f"   {name}: {self._med(label, name):.3f} s, {self._max(label, name, 'rss_mb'):.0f} MB")
+        shutil.rmtree(fdp, ignore_errors=True)
+        for f in (journal, statement):
+            f.unlink()
+
+    def lines_point(self, n, n_lines):
+        """One point of the lines curve (national shape): report --by akun through the CLI
+        and the API call, against the raw GROUP BY per line, on one fresh ledger."""
+        label = f"{human(n)} national, {human(n_lines)} lines"
+        events, info, stem, db, expect = self.prepare(n, n_lines, label, "national", imports=1)
+        info["curve"] = "lines"
+        by_akun = self.reports(label, db, [("akun", d) for d in AS_OF_DATES], expect)
+        self.api_report(label, db, AS_OF_DATES[-1], "akun")
+        self.floor(label, events, stem, by_akun)
+        if not self.args.keep:
+            _rm_db(db)
+
+    def size(self, n, n_lines, label, full=True, shape="standard"):
+        a = self.args
+        runs = a.runs
+        quick = max(runs, a.quick_runs or 0)  # sub-second commands: more runs, steadier medians
+        events, info, stem, db, expect = self.prepare(n, n_lines, label, shape)
         if full:
-            api_db = self.work / f"api_{n}_{n_lines}.db"
+            api_db = self.work / f"api_{shape}_{n}_{n_lines}.db"
             for r in range(a.api_import_runs if a.api_import_runs is not None else runs):
                 _rm_db(api_db)
-                p = self.must(self.worker({"op": "import", "db": str(api_db), "file": str(jsonl)}),
+                p = self.must(self.worker({"op": "import", "db": str(api_db), "file": info["jsonl"]}),
                               "API import")
                 res = json.loads(p.out)
                 self.sample(label, "api import", p, call=res["call_s"], rate=n / res["call_s"])
                 self.log(f"   api import run {r + 1}: {res['call_s']:.2f} s")
             _rm_db(api_db)
 
-        # ---- reads through the CLI
-        reports = {}
-        for d in AS_OF_DATES:
-            for r in range(quick):
-                p = self.must(self.cli(db, "report", "--as-of", d, "--format", "json"), "report")
-                self.sample(label, f"cli report {d}", p)
-                reports[d] = json.loads(p.out)
-            self.log(f"   cli report {d}: {self._med(label, f'cli report {d}'):.3f} s")
+        # ---- reads through the CLI, each report checked against the generator
+        plan = [("kegiatan", d) for d in AS_OF_DATES]
         if not full:
-            self.check_totals(label, "anggaran report (cli)", reports, info["expected"])
-            if not self.args.keep:
+            info["curve"] = "events"
+            self.reports(label, db, plan, expect)
+            if not a.keep:
                 _rm_db(db)
             return
+        end = AS_OF_DATES[-1]
+        by_akun = self.reports(label, db, plan + [("akun", d) for d in AS_OF_DATES]
+                               + [("program", end), ("jenis", end)], expect)
         hl, ml = info["heavy_line"], info["median_line"]
         for name, (code, akun) in (("cli history heavy line", hl), ("cli history median line", ml)):
             for r in range(quick):
-                p = self.must(self.cli(db, "history", code, "--akun", akun, "--as-of", "2024-12-31",
-                                       "--format", "json"), "history")
+                p = self.must(self.cli(db, "history", code, *_akun_option(akun), "--as-of",
+                                       "2024-12-31", "--format", "json"), "history")
                 rows = len(json.loads(p.out)["rows"])
                 self.sample(label, name, p, rows=rows)
             self.log(f"   {name} ({rows} rows): {self._med(label, name):.3f} s")
@@ -579,23 +703,19 @@ class Bench:
             self.sample(label, "cli verify", p, rate=n / p.wall)
         self.log(f"   cli verify: {self._med(label, 'cli verify'):.2f} s")
         if n >= 100_000:  # the per-event floors (bench/floors.py), on this ledger and file
-            p = self.must(run([self.py, str(HERE / "floors.py"), str(db), str(jsonl),
+            p = self.must(run([self.py, str(HERE / "floors.py"), str(db), info["jsonl"],
                                "--rows", "100000"]), "floors")
             info["floors"] = json.loads(p.out)
             self.log(f"   floors: {info['floors']}")
 
         # ---- reads through the API (in a fresh worker, timing the call only)
-        api_reports = {}
         for d in AS_OF_DATES:
-            for r in range(quick):
-                p = self.must(self.worker({"op": "report", "db": str(db), "as_of": d}), "API report")
-                res = json.loads(p.out)
-                self.sample(label, f"api report {d}", p, call=res["call_s"], open=res["open_s"])
-                api_reports[d] = res["total"]
+            self.api_report(label, db, d)
+        self.api_report(label, db, end, "akun")
         for name, (code, akun) in (("api history heavy line", hl), ("api history median line", ml)):
             for r in range(quick):
-                p = self.must(self.worker({"op": "history", "db": str(db), "code": code, "akun": akun,
-                                           "as_of": "2024-12-31"}), "API history")
+                p = self.must(self.worker({"op": "history", "db": str(db), "code": code,
+                                           "akun": akun or None, "as_of": "2024-12-31"}), "API history")
                 res = json.loads(p.out)
                 self.sample(label, name, p, call=res["call_s"], open=res["open_s"])
         for r in range(runs):
@@ -603,22 +723,10 @@ class Bench:
             res = json.loads(p.out)
             self.sample(label, "api verify", p, call=res["call_s"], rate=n / res["call_s"])
         self.log("   api reads done")
-
-        # ---- cross-check anggaran against the generator (totals and every line)
-        self.check_totals(label, "anggaran report (cli)", reports, info["expected"])
-        self.check_totals(label, "anggaran report (api)",
-                          {d: {"rows": [dict(api_reports[d], level="total")]} for d in AS_OF_DATES},
-                          info["expected"])
-        by_akun = {}
-        for d in AS_OF_DATES:
-            p = self.must(self.cli(db, "report", "--as-of", d, "--by", "akun", "--format", "json"),
-                          "report --by akun")
-            by_akun[d] = {row["code"]: [row[f] for f in FIELDS3]
-                          for row in json.loads(p.out)["rows"] if row["level"] == "akun"}
-            self.compare_lines(label, "anggaran report --by akun", d, by_akun[d], expect[d])
+        self.other_reads(label, db, stem)
 
         # ---- peers and the raw floor
-        self.peers(label, n, events, stem, by_akun, reports)
+        self.peers(label, events, stem, by_akun)
         del events
 
         # ---- record one SP2D into the ledger (last: it changes the ledger)
@@ -627,12 +735,12 @@ class Bench:
             for r in range(quick):
                 self.record_counter += 1
                 ref = f"2412319{self.record_counter:08d}"
-                fields = {"date": "2024-12-30", "code": code, "akun": akun,
+                fields = {"date": "2024-12-30", "code": code, "akun": akun or None,
                           "amount": 1_000_000, "ref": ref}
                 if mode == "cli":
                     p = self.must(self.cli(db, "record", "sp2d", "--date", fields["date"],
-                                           "--code", code, "--akun", akun, "--amount", "1000000",
-                                           "--ref", ref), "record")
+                                           "--code", code, *_akun_option(akun), "--amount",
+                                           "1000000", "--ref", ref), "record")
                     self.sample(label, "cli record sp2d", p)
                 else:
                     p = self.must(self.worker({"op": "record", "db": str(db), "fields": fields}),
@@ -643,14 +751,12 @@ class Bench:
         if not self.args.keep:
             _rm_db(db)
 
-    def peers(self, label, n, events, stem, by_akun, reports):
-        a = self.args
-        runs = a.runs
-        quick = max(runs, a.quick_runs or 0)
-        # raw SQLite floor
+    def floor(self, label, events, stem, by_akun):
+        """The raw SQLite GROUP BY per line, timed and checked line by line."""
+        quick = max(self.args.runs, self.args.quick_runs or 0)
         floor = stem.with_suffix(".floor.sqlite")
         build_floor(events, floor)
-        for d in AS_OF_DATES:
+        for d in by_akun:
             for r in range(quick):
                 p = self.must(run([self.py, "-c", FLOOR_SCRIPT, str(floor), d]), "floor")
                 res = json.loads(p.out)
@@ -658,6 +764,13 @@ class Bench:
             self.compare_lines(label, "raw SQLite floor", d, res["lines"], by_akun[d])
             self.log(f"   floor {d}: {self._med(label, f'peer floor {d}'):.3f} s "
                      f"(query {res['call_s']:.3f} s)")
+        if not self.args.keep:
+            floor.unlink()
+
+    def peers(self, label, events, stem, by_akun):
+        a = self.args
+        runs = a.runs
+        self.floor(label, events, stem, by_akun)
         journal = stem.with_suffix(".journal")
         bean = stem.with_suffix(".beancount")
         if self.tools.get("hledger") or self.tools.get("ledger"):
@@ -716,18 +829,17 @@ class Bench:
                     self.log(f"   {tool} {d}: {self._med(label, f'peer {tool} {d}'):.3f} s, "
                              f"{self._max(label, f'peer {tool} {d}', 'rss_mb'):.0f} MB")
         if not a.keep:
-            for f in (journal, bean, floor, bean.parent / f".{bean.name}.picklecache"):
+            for f in (journal, bean, bean.parent / f".{bean.name}.picklecache"):
                 if f.exists():
                     f.unlink()
 
     # ------------------------------------------------------------- checks
 
-    def check_totals(self, label, who, reports, expected):
-        for d in AS_OF_DATES:
-            total = next(r for r in reports[d]["rows"] if r["level"] == "total")
-            got = {f: total[f] for f in FIELDS3}
-            if got != expected[d]:
-                self.fail(f"{label} {d}: {who} totals {got} != generator {expected[d]}")
+    def check_totals(self, label, who, d, rows, expected):
+        total = next(r for r in rows if r["level"] == "total")
+        got = {f: total[f] for f in FIELDS3}
+        if got != expected[d]:
+            self.fail(f"{label} {d}: {who} totals {got} != generator {expected[d]}")
 
     def compare_lines(self, label, who, as_of, got, ref):
         """Per line (code/akun) ceiling, locked, realised equal; zero figures may be absent."""
@@ -766,13 +878,21 @@ def _rm_db(db):
             p.unlink()
 
 
+def _akun_option(akun):
+    return ["--akun", akun] if akun else []
+
+
 def _next_day(d):
     return (dt.date.fromisoformat(d) + dt.timedelta(days=1)).isoformat()
 
 
 def _key_from_account(parts):
-    # [kind, code, akun] -> ("Ceiling", "CQ.6639/521211")
-    return parts[0], f"{parts[1]}/{parts[2]}"
+    # [kind, code, akun] -> ("Ceiling", "CQ.6639/521211"); [kind, code, "Kode"] -> (…, "CQ.6639/")
+    return parts[0], line_of(parts[1], parts[2])
+
+
+def line_of(code, akun):
+    return f"{code}/{'' if akun == NO_AKUN else akun}"
 
 
 def _fold(pairs):
@@ -855,7 +975,7 @@ def worker(spec):
             kind = {"Assets:Ceiling": "Ceiling", "Assets:Locked": "Locked",
                     "Expenses:Realised": "Realised"}.get(":".join(parts[:2]))
             if kind and len(parts) == 4:
-                pairs.append((kind, f"{parts[2].replace('-', '.')}/{parts[3]}", int(amount)))
+                pairs.append((kind, line_of(parts[2].replace("-", "."), parts[3]), int(amount)))
         print(json.dumps({"call_s": call, "lines": _fold(pairs)}))
         return
 
@@ -1016,8 +1136,13 @@ MEASURES = [
     ("api import", "import (API)", "call"),
     ("cli report 2024-06-30", "report --as-of 2024-06-30 (CLI)", "wall"),
     ("cli report 2024-12-31", "report --as-of 2024-12-31 (CLI)", "wall"),
+    ("cli report --by program 2024-12-31", "report --by program 2024-12-31 (CLI)", "wall"),
+    ("cli report --by akun 2024-06-30", "report --by akun 2024-06-30 (CLI)", "wall"),
+    ("cli report --by akun 2024-12-31", "report --by akun 2024-12-31 (CLI)", "wall"),
+    ("cli report --by jenis 2024-12-31", "report --by jenis 2024-12-31 (CLI)", "wall"),
     ("api report 2024-06-30", "report 2024-06-30 (API)", "call"),
     ("api report 2024-12-31", "report 2024-12-31 (API)", "call"),
+    ("api report --by akun 2024-12-31", "report --by akun 2024-12-31 (API)", "call"),
     ("cli history heavy line", "history, heaviest line (CLI)", "wall"),
     ("cli history median line", "history, median line (CLI)", "wall"),
     ("api history heavy line", "history, heaviest line (API)", "call"),
@@ -1026,25 +1151,39 @@ MEASURES = [
     ("api verify", "verify (API)", "call"),
     ("cli record sp2d", "record one SP2D (CLI)", "wall"),
     ("api record sp2d", "record one SP2D (API)", "call"),
+    ("cli absorption", "absorption --year 2024 (CLI)", "wall"),
+    ("cli reconcile", "reconcile with the report --by akun CSV (CLI)", "wall"),
+    ("cli export fiscal-data-package", "export --to fiscal-data-package (CLI)", "wall"),
+    ("cli export hledger", "export --to hledger, the whole log (CLI)", "wall"),
 ]
+OTHER_REPORTS = [("kegiatan", AS_OF_DATES[0]), ("kegiatan", AS_OF_DATES[1]),
+                 ("program", AS_OF_DATES[1]), ("jenis", AS_OF_DATES[1])]
 PEERS = [("floor", "raw SQLite GROUP BY floor"), ("ledger", "ledger-cli"),
          ("hledger", "hledger"), ("beancount", "beancount (load, no cache)"),
          ("beancount+cache", "beancount (warm pickle cache)")]
 
 
-def build_tables(b, sizes):
-    """Markdown tables: measurements, peers and ratios, curve."""
+def size_label(n, shape):
+    return human(n) + ("" if shape == "standard" else " national")
+
+
+def main_labels(b):
+    """The labels of the full sizes (not the curves), standard shape first."""
+    return [lab for lab, i in b.info.items() if not i.get("curve")]
+
+
+def build_tables(b):
+    """Markdown tables: measurements, peers and ratios."""
     out = []
-    head = "| measurement | " + " | ".join(f"{human(n)} ({b.info[human(n)]['lines']} lines)"
-                                            for n in sizes if human(n) in b.info) + " |"
-    present = [n for n in sizes if human(n) in b.info]
+    present = main_labels(b)
+    head = "| measurement | " + " | ".join(f"{lab} ({b.info[lab]['lines']:,} lines)" for lab in present) + " |"
     out.append("### anggaran: median wall time (s), throughput, peak RSS\n")
     out.append(head)
     out.append("|---|" + "---|" * len(present))
     for name, text, kind in MEASURES:
         cells = []
-        for n in present:
-            lab = human(n)
+        for lab in present:
+            n = b.info[lab]["events"]
             wall = b._med(lab, name)
             if wall is None:
                 cells.append("—")
@@ -1061,28 +1200,29 @@ def build_tables(b, sizes):
         out.append(f"| {text} | " + " | ".join(cells) + " |")
     out.append("")
     quick = max(b.args.runs, b.args.quick_runs or 0)
-    out.append(f"Medians of {b.args.runs} runs (import, verify, the peers) and of {quick} runs "
-               "(report, history, record, the raw floor). "
+    out.append(f"Medians of {b.args.runs} runs (import, verify, the exports, the peers) and of "
+               f"{quick} runs (report, history, record, absorption, reconcile, the raw floor). "
                "CLI figures are whole processes (interpreter start, imports, open, work, output). "
                "API figures time only the library call in a fresh process (the process wall "
                "time and its peak RSS in brackets/after). RSS is the maximum over the runs.\n")
 
-    out.append("### balance as of a date: anggaran `report` vs the peers (median wall s, peak RSS, ratio)\n")
-    out.append("Ratio = peer time / anggaran CLI report time (> 1: anggaran is faster).\n")
-    out.append("| tool | as of | " + " | ".join(human(n) for n in present) + " |")
+    out.append("### balance of every line as of a date: anggaran `report --by akun` vs the peers "
+               "(median wall s, peak RSS, ratio)\n")
+    out.append("Ratio = peer time / anggaran CLI `report --by akun` time (> 1: anggaran is faster); "
+               "the peers answer the same per-line question.\n")
+    out.append("| tool | as of | " + " | ".join(present) + " |")
     out.append("|---|---|" + "---|" * len(present))
     for d in AS_OF_DATES:
-        cells = []
-        for n in present:
-            w = b._med(human(n), f"cli report {d}")
-            cells.append(f"{fmt_s(w)}; {b._max(human(n), f'cli report {d}', 'rss_mb'):.0f} MB" if w else "—")
-        out.append(f"| anggaran report (CLI) | {d} | " + " | ".join(cells) + " |")
+        for name, text in ((f"cli report --by akun {d}", "anggaran report --by akun (CLI)"),
+                           (f"cli report {d}", "anggaran report, by kegiatan (CLI)")):
+            cells = [f"{fmt_s(b._med(lab, name))}; {b._max(lab, name, 'rss_mb'):.0f} MB"
+                     if b._med(lab, name) else "—" for lab in present]
+            out.append(f"| {text} | {d} | " + " | ".join(cells) + " |")
         for tool, text in PEERS:
             cells = []
-            for n in present:
-                lab = human(n)
+            for lab in present:
                 w = b._med(lab, f"peer {tool} {d}")
-                base = b._med(lab, f"cli report {d}")
+                base = b._med(lab, f"cli report --by akun {d}")
                 if w is None:
                     cells.append("—")
                     continue
@@ -1100,21 +1240,66 @@ def build_tables(b, sizes):
 
 def curve_table(b):
     out = ["### report time against events (CLI, median wall s)\n",
-           "| events | lines | daily rows* | report 2024-06-30 | report 2024-12-31 |",
-           "|---|---|---|---|---|"]
-    for lab, info in sorted(b.info.items(), key=lambda kv: (kv[1]["lines"], kv[1]["events"])):
-        out.append(f"| {info['events']:,} | {info['lines']} | {info.get('daily_rows', '?')} | "
-                   f"{fmt_s(b._med(lab, 'cli report 2024-06-30'))} | "
-                   f"{fmt_s(b._med(lab, 'cli report 2024-12-31'))} |")
+           "| shape | events | lines | daily rows* | report 2024-06-30 | report 2024-12-31 |",
+           "|---|---|---|---|---|---|"]
+    for lab, info in sorted(b.info.items(), key=lambda kv: (kv[1]["shape"] != "standard", kv[1]["lines"],
+                                                            kv[1]["events"])):
+        if info.get("curve") != "lines":
+            out.append(f"| {info['shape']} | {info['events']:,} | {info['lines']:,} | "
+                       f"{info.get('daily_rows', '?')} | {fmt_s(b._med(lab, 'cli report 2024-06-30'))} | "
+                       f"{fmt_s(b._med(lab, 'cli report 2024-12-31'))} |")
     out.append("\n*rows of the `daily` projection (line and jenis buckets × active days), "
                "counted after import.\n")
+    points = lines_curve(b)
+    if len(points) < 2:
+        return out
+    end = AS_OF_DATES[-1]
+    out += [f"### report --by akun time against lines (national shape, {b.info[points[0]]['events']:,} events)\n",
+            "| lines | kegiatan | rows | report --by akun 2024-06-30 (CLI) | report --by akun 2024-12-31 (CLI) "
+            "| report --by akun 2024-12-31 (API call) | raw GROUP BY floor 2024-06-30 | floor 2024-12-31 |",
+            "|---|---|---|---|---|---|---|---|"]
+    for lab in points:
+        i = b.info[lab]
+        cells = [fmt_s(b._med(lab, f"cli report --by akun {d}")) for d in AS_OF_DATES]
+        cells.append(f"{b._med(lab, f'api report --by akun {end}', 'call'):.4f}")
+        cells += [fmt_s(b._med(lab, f"peer floor {d}")) for d in AS_OF_DATES]
+        out.append(f"| {i['lines']:,} | {i['kegiatan']:,} | {i['lines'] + i['kegiatan'] + i['programs'] + 1:,} | "
+                   + " | ".join(cells) + " |")
+    out.append("")
+    for name, key, what in ((f"cli report --by akun {end}", "wall", "CLI process"),
+                            (f"api report --by akun {end}", "call", "in-process report call")):
+        slope, lo, hi = curve_slope(b, points, name, key)
+        out.append(f"- slope of log(time) against log(lines), {what}: **{slope:.2f}** overall, "
+                   f"{lo:.2f} over the first two points, {hi:.2f} over the last two "
+                   "(1 = linear, 2 = quadratic).")
+    out.append("")
     return out
 
 
-def targets(b, big):
-    """[(target, met? (None: not measured), evidence)] at the largest size."""
-    lab = human(big)
-    info = b.info.get(lab, {"lines": "?", "events": big})
+def lines_curve(b):
+    """The labels of the lines-curve points, by lines (a full size of the same shape,
+    events and lines counts as a point)."""
+    want = set(b.args.lines_curve or ())
+    n = b.args.curve_events
+    return sorted((lab for lab, i in b.info.items() if i["shape"] == "national" and i["events"] == n
+                   and i["lines"] in want and i.get("curve") != "events"),
+                  key=lambda lab: b.info[lab]["lines"])
+
+
+def curve_slope(b, points, name, key):
+    """Least-squares slope of log(time) on log(lines), and the first and last two-point slopes."""
+    import math
+    xs = [math.log(b.info[lab]["lines"]) for lab in points]
+    ys = [math.log(b._med(lab, name, key)) for lab in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return slope, (ys[1] - ys[0]) / (xs[1] - xs[0]), (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+
+
+def targets(b, lab):
+    """[(target, met? (None: not measured), evidence)] at the size ``lab`` (the largest
+    of its shape)."""
+    info = b.info[lab]
     res = []
 
     def target(text, fn):
@@ -1124,14 +1309,21 @@ def targets(b, big):
             ok, evidence = None, "not measured"
         res.append((text, ok, evidence))
 
-    def report():
-        rep = [b._med(lab, f"cli report {d}") for d in AS_OF_DATES]
-        return max(rep) < 0.3, f"{rep[0]:.3f} s (06-30), {rep[1]:.3f} s (12-31)"
-    target(f"`report --as-of` any date < 0.3 s wall (CLI) at {lab} events / {info['lines']} lines",
-           report)
+    def by_akun():
+        rep = [b._med(lab, f"cli report --by akun {d}") for d in AS_OF_DATES]
+        return max(rep) <= 0.5, f"{rep[0]:.3f} s (06-30), {rep[1]:.3f} s (12-31)"
+    target(f"`report --by akun` <= 0.5 s wall (CLI) at {lab} events / {info['lines']:,} lines", by_akun)
+
+    def other_reports():
+        rep = {f"--by {by} {d[5:]}": b._med(lab, f"cli report {d}" if by == "kegiatan" else
+                                            f"cli report --by {by} {d}") for by, d in OTHER_REPORTS}
+        return max(rep.values()) <= 0.3, ", ".join(f"{k} {v:.3f} s" for k, v in rep.items())
+    target("every other `report` (program, kegiatan, jenis) <= 0.3 s wall (CLI)", other_reports)
 
     def growth():
-        fixed = sorted((i["events"], l) for l, i in b.info.items() if i["lines"] == info["lines"])
+        fixed = sorted((i["events"], l) for l, i in b.info.items()
+                       if i["lines"] == info["lines"] and i["shape"] == info["shape"]
+                       and i.get("curve") != "lines")
         lo = fixed[0][1]
         if lo == lab:
             raise ValueError
@@ -1143,25 +1335,36 @@ def targets(b, big):
                          f"{info['events'] / b.info[lo]['events']:.0f}x the events (met if < 2x)")
     target("report grows with lines, not events", growth)
 
-    for lab2, i2 in b.info.items():
-        if i2["events"] >= 100_000 and "curve" not in lab2:
+    for lab2 in main_labels(b):
+        if b.info[lab2]["events"] >= 100_000 and b.info[lab2]["shape"] == info["shape"]:
             def floor(lab2=lab2):
                 parts, ok = [], True
                 for d in AS_OF_DATES:
-                    a, f = b._med(lab2, f"cli report {d}"), b._med(lab2, f"peer floor {d}")
-                    ai = b._med(lab2, f"api report {d}", "call")
+                    a, f = b._med(lab2, f"cli report --by akun {d}"), b._med(lab2, f"peer floor {d}")
                     fi = b._med(lab2, f"peer floor {d}", "call")
                     ok &= a < f
-                    parts.append(f"{d}: {a:.3f} s vs floor {f:.3f} s (in-process: report call "
-                                 f"{ai:.4f} s vs query {fi:.4f} s)")
-                return ok, "; ".join(parts)
-            target(f"report faster than the raw GROUP BY floor at {lab2} (CLI vs floor process)", floor)
+                    parts.append(f"{d}: {a:.3f} s vs floor {f:.3f} s (query alone {fi:.3f} s)")
+                ai = b._med(lab2, f"api report --by akun {AS_OF_DATES[-1]}", "call")
+                return ok, "; ".join(parts) + f"; in-process report --by akun call {ai:.4f} s (12-31)"
+            target(f"`report --by akun` faster than the raw GROUP BY per line at {lab2} "
+                   "(CLI vs floor process)", floor)
+
+    points = lines_curve(b) if info["shape"] == "national" else []
+    if len(points) > 1:
+        def slope():
+            end = AS_OF_DATES[-1]
+            s_api, *_ = curve_slope(b, points, f"api report --by akun {end}", "call")
+            s_cli, *_ = curve_slope(b, points, f"cli report --by akun {end}", "wall")
+            lines = [b.info[p]["lines"] for p in points]
+            return s_api < 1.3, (f"{lines[0]:,} → {lines[-1]:,} lines: slope {s_api:.2f} in-process, "
+                                 f"{s_cli:.2f} CLI (met if < 1.3; quadratic would be 2)")
+        target("`report --by akun` grows as lines · log lines, not lines² (log-log slope)", slope)
 
     for tool, need in (("ledger", 20), ("hledger", 100)):
         def peer(tool=tool, need=need):
             parts, ok = [], True
             for d in AS_OF_DATES:
-                a, p = b._med(lab, f"cli report {d}"), b._med(lab, f"peer {tool} {d}")
+                a, p = b._med(lab, f"cli report --by akun {d}"), b._med(lab, f"peer {tool} {d}")
                 ok &= p / a >= need
                 parts.append(f"{d}: {p:.2f} s / {a:.3f} s = {p / a:.1f}x")
             return ok, "; ".join(parts)
@@ -1219,7 +1422,17 @@ def targets(b, big):
     return res
 
 
-def write_results(b, sizes, path, argv, env):
+def largest(b):
+    """The largest full size of each shape measured: [(shape, label)]."""
+    out = {}
+    for lab in main_labels(b):
+        i = b.info[lab]
+        if i["shape"] not in out or i["events"] > b.info[out[i["shape"]]]["events"]:
+            out[i["shape"]] = lab
+    return list(out.items())
+
+
+def write_results(b, path, argv, env):
     lines = ["# anggaran benchmark results", "",
              f"Generated by `{' '.join(argv)}` on {env['date']}. "
              "Medians of the runs; see `bench/README.md` for the method.", "",
@@ -1230,22 +1443,25 @@ def write_results(b, sizes, path, argv, env):
     for t in ("hledger", "ledger", "beancount"):
         lines.append(f"- {t}: {b.tools.get(t, 'not installed (skipped)')}")
     lines += ["", "## Data", "",
-              "| size | events | lines | codes | kinds | heaviest line | JSONL | ledger file |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| size | events | lines (code-level) | codes | kegiatan | kinds | heaviest line | JSONL | ledger file |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for lab, info in b.info.items():
         kinds = ", ".join(f"{k} {v:,}" for k, v in info["kinds"].items())
-        lines.append(f"| {lab} | {info['events']:,} | {info['lines']} | {info['codes']} | {kinds} | "
+        lines.append(f"| {lab} | {info['events']:,} | {info['lines']:,} ({info['code_level_lines']:,}) | "
+                     f"{info['codes']:,} | {info['kegiatan']:,} | {kinds} | "
                      f"{'/'.join(info['heavy_line'])} ({info['heavy_line_events']} events) | "
                      f"{info['jsonl_mb']} MB | {info.get('db_mb', '?')} MB |")
     lines += ["", "## Results", ""]
-    lines += build_tables(b, sizes)
+    lines += build_tables(b)
     lines += curve_table(b)
-    big = max(sizes)
-    lines += ["## Targets", "", f"At {human(big)} events ({b.info.get(human(big), {}).get('lines', '?')} lines).", "",
-              "| target | status | measured |", "|---|---|---|"]
-    for text, ok, ev in targets(b, big):
-        status = "not measured" if ok is None else ("**met**" if ok else "**not met**")
-        lines.append(f"| {text} | {status} | {ev} |")
+    lines += ["## Targets", ""]
+    for shape, lab in largest(b):
+        lines += [f"### {shape} shape, at {lab} ({b.info[lab]['events']:,} events, "
+                  f"{b.info[lab]['lines']:,} lines)", "", "| target | status | measured |", "|---|---|---|"]
+        for text, ok, ev in targets(b, lab):
+            status = "not measured" if ok is None else ("**met**" if ok else "**not met**")
+            lines.append(f"| {text} | {status} | {ev} |")
+        lines.append("")
     floors = [(lab, i["floors"]) for lab, i in b.info.items() if i.get("floors")]
     if floors:
         lines += ["", "## Floors: what one event costs at the least", "",
@@ -1316,6 +1532,14 @@ def main(argv=None):
                     "(default: sqrt(events), 20..1000)")
     ap.add_argument("--no-curve", action="store_true", help="skip the extra ledgers at the "
                     "largest size's line count (report time against events at fixed lines)")
+    ap.add_argument("--shape", choices=("standard", "national", "both"), default="both",
+                    help="data shape(s) measured at every size (default both): standard (~1,000 "
+                    "lines at 1M) and national (~10,000 lines under ~2,700 kegiatan, deeper codes)")
+    ap.add_argument("--lines-curve", default=None, metavar="L1,L2,...",
+                    help="also time report --by akun on national ledgers of --curve-events events "
+                    "with these line counts (e.g. 1000,3000,10000,30000)")
+    ap.add_argument("--curve-events", type=int, default=None,
+                    help="events of the --lines-curve ledgers (default: the largest size)")
     ap.add_argument("--smoke", action="store_true",
                     help="10k events, 1 run, assert cross-tool totals agree")
     ap.add_argument("--peer-timeout", type=float, default=1800, help="kill a peer run after this (s)")
@@ -1336,13 +1560,16 @@ def main(argv=None):
         worker(json.loads(args.worker))
         return 0
     if args.smoke:
-        args.sizes, args.runs, args.no_curve = "10000", 1, True
+        # (beancount writes no load cache at 10k: the warm-cache runs would repeat the others)
+        args.sizes, args.runs, args.no_curve, args.lines_curve, args.bean_cache = "10000", 1, True, None, False
         args.out = args.out or str(HERE / "out" / "SMOKE.md")
     args.out = args.out or str(HERE / "RESULTS.md")
     if args.anggaran is None:
         cand = Path(args.python).parent / "anggaran"
         args.anggaran = str(cand) if cand.exists() else (shutil.which("anggaran") or "anggaran")
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    args.lines_curve = sorted(int(x) for x in args.lines_curve.split(",")) if args.lines_curve else None
+    args.curve_events = args.curve_events or max(sizes)
 
     global RUN_CWD
     Path(args.work).mkdir(parents=True, exist_ok=True)
@@ -1369,16 +1596,16 @@ def main(argv=None):
             b.notes.append(f"{t} is not installed: skipped (see bench/README.md to install it)")
     started = time.perf_counter()
     try:
-        for n in sizes:
-            n_lines = args.lines or lines_for(n)
-            label = human(n)
-            b.size(n, n_lines, label)
-        big_lines = args.lines or lines_for(max(sizes))
-        if not args.no_curve:
-            for n in sizes[:-1]:
-                if (args.lines or lines_for(n)) != big_lines:
-                    label = human(n) + " curve"
-                    b.size(n, big_lines, label, full=False)
+        for shape in SHAPES if args.shape == "both" else (args.shape,):
+            for n in sizes:
+                b.size(n, args.lines or lines_for(n, shape), size_label(n, shape), shape=shape)
+            big_lines = args.lines or lines_for(max(sizes), shape)
+            for n in sizes[:-1] if not args.no_curve else ():
+                if (args.lines or lines_for(n, shape)) != big_lines and n >= 5 * big_lines:
+                    b.size(n, big_lines, size_label(n, shape) + " curve", full=False, shape=shape)
+        done = {b.info[lab]["lines"] for lab in lines_curve(b)}
+        for n_lines in [x for x in args.lines_curve or () if x not in done]:
+            b.lines_point(args.curve_events, n_lines)
     finally:
         elapsed = time.perf_counter() - started
         end_digest = source_digest()
@@ -1393,11 +1620,12 @@ def main(argv=None):
                                    "failures": b.failures,
                                    "samples": {f"{k[0]} | {k[1]}": v for k, v in b.samples.items()}},
                                   indent=1, default=str))
-        write_results(b, sizes, args.out, ["python bench/bench.py"]
+        write_results(b, args.out, ["python bench/bench.py"]
                       + (argv if argv is not None else sys.argv[1:]), env)
-        print("\n".join(build_tables(b, sizes) + curve_table(b)))
-        for text, ok, ev in targets(b, max(sizes)):
-            print(f"{'MET    ' if ok else ('n/a    ' if ok is None else 'NOT MET')} {text}: {ev}")
+        print("\n".join(build_tables(b) + curve_table(b)))
+        for shape, lab in largest(b):
+            for text, ok, ev in targets(b, lab):
+                print(f"{'MET    ' if ok else ('n/a    ' if ok is None else 'NOT MET')} {lab}: {text}: {ev}")
         b.log(f"wrote {args.out} and {raw}")
     if b.failures:
         print("FAILED cross-tool checks:\n  " + "\n  ".join(b.failures), file=sys.stderr)
