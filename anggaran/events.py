@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import operator
 import re
-from json.encoder import encode_basestring as _encode_text
 
 import attrs
 
@@ -132,9 +131,6 @@ class Event:
         Empty strings and None count as absent. Values may be text (CSV, CLI) or JSON
         scalars. Raises RuleError without a row number; importers add it.
         """
-        fields = _fast_fields(raw)
-        if fields is not None:
-            return cls._finish(fields["kind"], fields)
         values = {}
         for key, value in raw.items():
             if value is None or (isinstance(value, str) and value.strip() == ""):
@@ -181,84 +177,27 @@ class Event:
         return event
 
 
-_ALLOWED = {kind: (frozenset(req), frozenset(req | opt | {"kind"})) for kind, (req, opt) in KINDS.items()}
-
-
-def _fast_fields(raw):
-    """The parsed fields of a row already in clean form (exact lower-case kind, trimmed
-    text, integer amount, valid codes and date), or None to take the full path, which
-    accepts and explains everything else. Same result as the full path, several times
-    faster per row — but measured by bench/machinery.py at 1M events it buys 7 % of an
-    import, short of the 25 % a piece of speed machinery must buy (issue 13; pending). Dates,
-    codes and akun found valid are remembered (a year has ~250 working days and a satker
-    a few hundred lines)."""
-    kind = raw.get("kind")
-    spec = _ALLOWED.get(kind) if type(kind) is str else None
-    if spec is None or not (spec[0] <= raw.keys() <= spec[1]):
-        return None
-    known = _KNOWN
-    for key, value in raw.items():
-        if type(value) is str:
-            if key == "kind" or (key, value) in known:
-                continue
-            if not value or len(value) > MAX_TEXT or value[0].isspace() or value[-1].isspace():
-                return None
-            check = _FAST_CHECKS.get(key)
-            if check is not None:
-                if not check(value):
-                    return None
-                if len(known) > 100_000:
-                    known.clear()
-                known.add((key, value))
-            elif (key == "amount" or key == "to_year"
-                  or (_CONTROL_IN_NOTES if key == "note" else _CONTROL).search(value)):
-                return None
-        elif not (type(value) is int and key == "amount"):
-            return None
-    return dict(raw)
-
-
-def _valid_date(value):
-    if not DATE_RE.match(value) or not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-_KNOWN = set()
-_FAST_CHECKS = {
-    "date": _valid_date,
-    "code": codes.CODE_RE.match, "from_code": codes.CODE_RE.match,
-    "akun": codes.AKUN_RE.match, "from_akun": codes.AKUN_RE.match,
-}
-
-
 def canonical_json(mapping):
     return json.dumps(mapping, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 field_values = operator.attrgetter(*FIELDS)
 INT_FIELDS = ("amount", "to_year")
-_BY_NAME = operator.itemgetter(*sorted(range(len(FIELDS)), key=lambda i: FIELDS[i]))
-
-
-_ENCODERS = tuple((f'"{f}":', int.__repr__ if f in INT_FIELDS else _encode_text) for f in sorted(FIELDS))
 
 
 def canonical_of(values):
-    """``canonical_json`` of the present fields, from their values in ``FIELDS`` order.
-
-    Written out by hand because every append and every ``verify`` computes it once per
-    event: the same text ``json.dumps`` gives (the same C string escaper; the fields are
-    text except the integers ``amount`` and ``to_year``), at half the cost. A value of
-    another type raises TypeError. ``tests/test_chain.py`` checks the two agree.
-    Measured by bench/machinery.py at 1M events: 7 % of an import, 5 % of a verify — short
-    of the 25 % a piece of speed machinery must buy to stay (issue 13; decision pending)."""
-    return "{" + ",".join([key + encode(v) for (key, encode), v in zip(_ENCODERS, _BY_NAME(values))
-                           if v is not None]) + "}"
+    """``canonical_json`` of the present fields, from their values in ``FIELDS`` order. A
+    value of another type than its field's (text, or the integers ``amount`` and
+    ``to_year``) raises TypeError: verify reads a stored row through this, and an edited
+    column must show as an edit. (A hand-written encoder was faster, but bought 5-7 % of
+    an import or a verify at 1M events, short of the 25 % that speed machinery must buy.)"""
+    present = {}
+    for field, value in zip(FIELDS, values):
+        if value is not None:
+            if type(value) is not (int if field in INT_FIELDS else str):
+                raise TypeError(f"{field} holds a {type(value).__name__}")
+            present[field] = value
+    return canonical_json(present)
 
 
 def _show(value, limit=40):
