@@ -83,11 +83,8 @@ class Appender:
         for item in chunk:
             if isinstance(item[1], RuleError):
                 break  # raised below once the rows before it have been judged
-            if len(item) == 5:  # canonical JSON and identity already computed (pipeline.py)
-                prepared.append(item)
-            else:
-                canonical = item[1].canonical()
-                prepared.append((*item, canonical, identity(canonical)))
+            canonical = item[1].canonical()
+            prepared.append((*item, canonical, identity(canonical)))
         known = self._lookup("SELECT ident FROM events WHERE ident IN ({})",
                              [p[4] for p in prepared])
         sp2d_refs, pagu_lines = {}, {}

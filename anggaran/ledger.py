@@ -141,19 +141,15 @@ class Ledger:
         ``sheet`` names the worksheet of an .xlsx file (default: the first).
         ``progress(rows_read)`` is called every 10,000 rows when given.
         """
-        from . import importers, pipeline
+        from . import importers
 
-        if pipeline.wanted(path):
-            items = pipeline.in_background(os.fspath(path), sheet)
-        else:
-            items = pipeline.prepared(importers.parsed_rows(path, sheet))
-        source = items
+        items = source = importers.parsed_rows(path, sheet)
         if progress is not None:
             items = _reporting(items, progress)
         try:
             return self.append(items)
         finally:
-            source.close()  # a failed import stops its reader process now, not at GC
+            source.close()  # a failed import closes its file now, not at GC
 
     def append(self, items):
         """Append ``(row, Event, recorded_at or None)`` items as one all-or-nothing batch."""

@@ -4,18 +4,8 @@ import json
 
 import pytest
 
-from anggaran import pipeline
 from anggaran.ledger import Ledger
 from conftest import log_rows, write
-
-
-@pytest.fixture(autouse=True, params=["one process", "reader process"])
-def reader(request, monkeypatch):
-    """Every import test runs twice: parsed in this process, and parsed in the second
-    (reader) process that big files use: rows, refusals and messages must be the same."""
-    if request.param == "reader process":
-        monkeypatch.setattr(pipeline, "MIN_BYTES", 0)
-    return request.param
 
 HEAD = "kind,date,code,akun,amount,ref\n"
 PAGU = "pagu,2024-01-02,CQ.6639,521211,100.000.000,\n"
