@@ -104,17 +104,8 @@ def deltas(effect, amount):
 
 
 def _one_line(effect):
-    """amount -> (ceiling, locked, realised, role) for a one-line kind, built once per kind
-    (the append and verify call it once per event)."""
-    index, sign = FIGURES.index(effect.figure), effect.sign
-    if effect.role == CREATE_IF_POSITIVE:
-        return lambda amount: (*deltas(effect, amount), role_of(effect, amount))
-    role = effect.role
-    if index == 0:
-        return lambda amount: (sign * amount, 0, 0, role)
-    if index == 1:
-        return lambda amount: (0, sign * amount, 0, role)
-    return lambda amount: (0, 0, sign * amount, role)
+    """amount -> (ceiling, locked, realised, role) for a one-line kind."""
+    return lambda amount: (*deltas(effect, amount), role_of(effect, amount))
 
 
 # Kinds that move one line and refer to nothing: amount -> (ceiling, locked, realised

@@ -12,6 +12,7 @@ from the log in the same transaction as each append, rebuilt and compared by ``v
 """
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 
@@ -373,22 +374,18 @@ LEGACY_INDEXES = {
     "events_recorded": "CREATE INDEX events_recorded ON events(recorded_at)",
     "postings_seq": "CREATE INDEX postings_seq ON postings(seq)",
 }
-_EXPECTED = []
-
-
+@functools.cache
 def expected_schema():
     """``{(type, name): {accepted SQL texts}}`` of every schema object anggaran creates,
     read off a fresh in-memory copy of the schema (so it cannot drift from ``SCHEMA``)."""
-    if not _EXPECTED:
-        mem = sqlite3.connect(":memory:")
-        mem.executescript(SCHEMA + ";\n".join(TRIGGERS.values()) + ";")
-        objects = {(t, n): {normalise_sql(sql)}
-                   for t, n, sql in mem.execute("SELECT type, name, sql FROM sqlite_master")}
-        mem.close()
-        for name, sql in LEGACY_TRIGGERS.items():
-            objects[("trigger", name)].add(normalise_sql(sql))
-        _EXPECTED.append(objects)
-    return _EXPECTED[0]
+    mem = sqlite3.connect(":memory:")
+    mem.executescript(SCHEMA + ";\n".join(TRIGGERS.values()) + ";")
+    objects = {(t, n): {normalise_sql(sql)}
+               for t, n, sql in mem.execute("SELECT type, name, sql FROM sqlite_master")}
+    mem.close()
+    for name, sql in LEGACY_TRIGGERS.items():
+        objects[("trigger", name)].add(normalise_sql(sql))
+    return objects
 
 
 def schema_problems(conn):
