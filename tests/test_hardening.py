@@ -271,7 +271,9 @@ def test_a_workbook_with_no_worksheet_is_rule_1(funded, tmp_path):
 
 
 def test_a_huge_amount_is_reported_as_given(funded):
+    before = log_rows(funded.db)
     result = funded(*sp2d(9, 10**30))
+    assert log_rows(funded.db) == before
     one_error(result, "Error: rule 2: amount 1.000.000.000.000.000.000.000.000.000.000 is above "
                       "the limit of 1.000.000.000.000.000")
 
