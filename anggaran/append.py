@@ -16,7 +16,7 @@ from array import array
 
 import attrs
 
-from . import faults, projections, rules, store
+from . import faults, kinds, projections, rules, store
 from .chain import chain_hash, identity
 from .errors import RuleError
 from .events import FIELDS, Event
@@ -25,13 +25,14 @@ from .events import FIELDS, Event
 @attrs.frozen
 class AppendResult:
     """What an append did. Attributes: new, skipped (already recorded), head_seq, head_hash,
-    seqs (the new events' seq numbers)."""
+    seqs (the new events' seq numbers), summary_rows (an import's skipped totals rows)."""
 
     new: int
     skipped: int
     head_seq: int
     head_hash: str
     seqs: tuple = ()
+    summary_rows: int = 0  # import: summary rows (JUMLAH, Total) skipped
 
 CHUNK = 2000
 _COLUMNS = ("seq", *FIELDS, "year", "seal", "recorded_at", "ident", "prev_hash", "hash")
@@ -39,6 +40,25 @@ INSERT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * l
 SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)}, year, recorded_at FROM events"
 INSERT_POSTINGS = "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 SELECT_ONE = f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?"
+
+def _nfc(values):
+    """Stored field values with their text in NFC (a ledger made before v2.0 may hold text
+    in another normal form; the same text typed again is the same event)."""
+    import unicodedata
+
+    return tuple(unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in values)
+
+
+def _defaults_dropped(values):
+    """Stored field values as v2.0 stores them: a ``carry_over``'s ``to_year`` equal to its
+    default (the next year) dropped, as a ledger made before v2.0 kept it."""
+    from .events import FIELDS
+
+    fields = dict(zip(FIELDS, values))
+    if fields["kind"] == "carry_over" and fields["to_year"] == int(fields["date"][:4]) + 1:
+        fields["to_year"] = None
+    return tuple(fields.values())
+
 
 class Appender:
     def __init__(self, conn):
@@ -53,6 +73,9 @@ class Appender:
             "SELECT year, seq FROM events WHERE kind = 'close'")}
         self.rows = array("q")  # rows[seq - first_seq - 1] = import row number (0: none)
         self.skipped = 0
+        self.batch = {}  # seq -> (kind, year) of this batch's events
+        self.targets = {}  # seq -> (kind, year) of the events this batch's voids name
+        self.voided = {}  # voided seq -> the void's seq, for those targets
 
     # ---------------------------------------------------------------- 1. insert
 
@@ -85,41 +108,60 @@ class Appender:
                 break  # raised below once the rows before it have been judged
             canonical = item[1].canonical()
             prepared.append((*item, canonical, identity(canonical)))
-        known = self._lookup("SELECT ident FROM events WHERE ident IN ({})",
-                             [p[4] for p in prepared])
-        sp2d_refs, pagu_lines = {}, {}
-        for year in {p[1].year for p in prepared}:
-            for ref, seq in self._lookup_rows(
-                    "SELECT ref, seq FROM events WHERE year = ? AND kind = 'sp2d' AND ref IN ({})",
-                    [p[1].ref for p in prepared if p[1].kind == "sp2d" and p[1].year == year], year):
-                sp2d_refs[(year, ref)] = seq
+        self._read_targets([p[1].voids for p in prepared if p[1].kind == "void"])
+        years = [p[1].year for p in prepared]  # a void's: its target's, found in the loop
+        known = {r[0]: (r[1], r[2]) for r in self._lookup_rows(
+            f"SELECT ident, seq, (SELECT v.seq FROM events v WHERE v.voids = events.seq) "
+            "FROM events WHERE ident IN ({})", [p[4] for p in prepared])}
+        keys, pagu_lines = self._read_keys(prepared, years), {}
+        for year in set(years):
             for code, akun, seq in self._lookup_rows(
                     "SELECT code, akun, seq FROM events WHERE year = ? AND code IN ({}) AND kind = 'pagu' "
-                    "AND " + store.IS_CEILING,
-                    [p[1].code for p in prepared if p[1].kind == "pagu" and p[1].year == year], year):
+                    f"AND {store.IS_CEILING} AND {store.NOT_VOIDED}",
+                    [p[1].code for p, y in zip(prepared, years) if p[1].kind == "pagu" and y == year],
+                    year):
                 pagu_lines[(year, code, akun or "")] = seq
         values = []
-        for row, event, recorded_at, canonical, ident in prepared:
+        for (row, event, recorded_at, canonical, ident), year in zip(prepared, years):
             try:
-                year = event.year
+                if event.kind == "void":
+                    self._check_void(event)
+                    year = self._year(event)
                 if ident in known:  # identical to one recorded: skipped, even in a closed year
-                    self.skipped += 1
-                    continue
-                rules.refuse_closed_year(event, self.closed)
-                if event.kind == "sp2d":
-                    rules.refuse_second_sp2d(event, self._where(sp2d_refs.get((year, event.ref))))
-                elif event.kind == "pagu":
+                    seq, voided_by = known[ident]
+                    if voided_by is None:
+                        self.skipped += 1
+                        continue
+                    raise RuleError(6, f"{event.describe()} is identical to seq {seq}, which was "
+                                       f"voided by seq {voided_by}; a voided event is not "
+                                       "recorded again (record the right one instead)")
+                rules.refuse_closed_year(event, self.closed, year)
+                key = kinds.key_of(event.kind, year, event.to_dict())
+                if key is not None and key in keys:
+                    seq, content = keys[key]
+                    if content == canonical:  # the same, once both are in NFC
+                        self.skipped += 1
+                        continue
+                    rules.refuse_same_key(event, year, self._where(seq))
+                if event.kind == "pagu":
                     rules.refuse_second_pagu(
                         event, self._where(pagu_lines.get((year, event.code, event.akun or ""))))
                 recorded_at = self._recorded_at(recorded_at)
             except RuleError as e:
                 raise e.at_row(row) if row is not None else e
             self.seq += 1
-            known.add(ident)
-            if event.kind == "sp2d":
-                sp2d_refs[(year, event.ref)] = self.seq
-            elif event.kind == "pagu":
+            known[ident] = (self.seq, None)
+            if key is not None:
+                keys[key] = (self.seq, canonical)
+            if event.kind == "pagu":
                 pagu_lines[(year, event.code, event.akun or "")] = self.seq
+            elif event.kind == "void":
+                self.voided[event.voids] = self.seq
+                for index in (keys, pagu_lines):  # its key is free again
+                    for k in [k for k, v in index.items()
+                              if (v[0] if isinstance(v, tuple) else v) == event.voids]:
+                        del index[k]
+            self.batch[self.seq] = (event.kind, year)
             digest = chain_hash(self.prev_hash, canonical, self.seq, recorded_at)
             values.append((self.seq, *event.values(), year, None,
                            recorded_at, ident, self.prev_hash, digest))
@@ -129,6 +171,65 @@ class Appender:
         faults.at("insert", self.seq - self.first_seq)
         if len(prepared) < len(chunk):
             raise chunk[len(prepared)][1]
+
+    def _read_keys(self, prepared, years):
+        """Rule 6: ``{key: (seq, canonical in NFC)}`` of the recorded, not voided events that
+        share a key with a row of this chunk (kinds.key_of)."""
+        from .events import FIELDS, canonical_of
+
+        keys = {}
+        wanted = {}
+        for (_row, event, *_rest), year in zip(prepared, years):
+            if event.kind == "void":
+                wanted.setdefault("void", set()).add(event.voids)
+            elif event.kind != "name" and event.ref is not None:
+                wanted.setdefault(year, set()).add(event.ref)
+        columns = ", ".join(FIELDS)
+        for seq, voids in self._lookup_rows(
+                "SELECT seq, voids FROM events WHERE voids IN ({})", list(wanted.pop("void", ()))):
+            keys[("void", voids)] = (seq, None)
+        # Two look-ups, so that each uses its partial index (events_sp2d_ref, events_key).
+        sql = (f"SELECT seq, year, {columns} FROM events WHERE year = ? AND ref IN ({{}}) "
+               f"AND {{kind}} AND {store.NOT_VOIDED}")
+        for year, refs, kind in [(y, r, k) for y, r in wanted.items()
+                                 for k in ("kind = 'sp2d'", "kind <> 'sp2d'")]:
+            for rec in self._lookup_rows(sql.replace("{kind}", kind), list(refs), year):
+                stored = dict(zip(FIELDS, rec[2:]))
+                if stored["kind"] in kinds.KINDS and stored["kind"] != "name":
+                    key = kinds.key_of(stored["kind"], rec[1], stored)
+                    keys[key] = (rec[0], canonical_of(_defaults_dropped(_nfc(rec[2:]))))
+        return keys
+
+    def _read_targets(self, seqs):
+        """What the voids of a chunk name: ``targets[seq] = (kind, year)`` of recorded
+        events, and ``voided[seq]`` for those voided already."""
+        for seq, kind, year, voided_by in self._lookup_rows(
+                "SELECT seq, kind, year, (SELECT v.seq FROM events v WHERE v.voids = events.seq) "
+                "FROM events WHERE seq IN ({})", [s for s in seqs if s not in self.batch]):
+            self.targets[seq] = (kind, year)
+            if voided_by is not None:
+                self.voided[seq] = voided_by
+        for seq in seqs:
+            if seq in self.batch:
+                self.targets[seq] = self.batch[seq]
+
+    def _year(self, event):
+        """An event's year: its date's, or for a void its voided event's."""
+        if event.kind == "void":
+            return (self.targets.get(event.voids) or self.batch[event.voids])[1]
+        return event.year
+
+    def _check_void(self, event):
+        """Rule 10, the part that needs only the voided event: it is recorded, it is not a
+        void or a seal, and it is not voided already (a second void of it is rule 6)."""
+        target = self.targets.get(event.voids) or self.batch.get(event.voids)
+        if target is None:
+            raise RuleError(10, f"void names seq {event.voids}, which is not recorded (see "
+                                "'anggaran log' for the seq of the event to cancel)")
+        if target[0] in ("void", kinds.CLOSE):
+            what = "a void (record the event again instead)" if target[0] == "void" else \
+                "a year-end seal (a closed year stays closed)"
+            raise RuleError(10, f"seq {event.voids} is {what}; it cannot be voided")
 
     def _where(self, seq):
         """How a message points at an earlier event: ``seq 17``, or ``row 3 of this file``
@@ -193,10 +294,21 @@ class Appender:
                 break
             for rec in chunk:
                 seq, values, year, recorded_at = rec[0], rec[1:n + 1], rec[n + 1], rec[n + 2]
-                try:
-                    rules.judge(state, values, year, judged)
-                except RuleError as e:
-                    raise e.at_row(self.row_of(seq)) from None
+                if values[0] == "void":
+                    conn.executemany(INSERT_POSTINGS, postings)  # the voided event's, if new
+                    postings.clear()
+                    try:
+                        rules.judge_void(state, Event(*values), year)
+                    except RuleError as e:
+                        raise e.at_row(self.row_of(seq)) from None
+                    postings += projections.void_postings(
+                        conn, seq, values[-1], state.event(values[-1]), year, recorded_at)
+                    continue
+                if seq not in self.voided:  # one voided in this batch never happened
+                    try:
+                        rules.judge(state, values, year, judged)
+                    except RuleError as e:
+                        raise e.at_row(self.row_of(seq)) from None
                 postings += projections.postings_of(seq, values, year, recorded_at, state,
                                                     line_akun)
             if len(postings) >= 5000:
@@ -205,19 +317,31 @@ class Appender:
         conn.executemany(INSERT_POSTINGS, postings)
 
         def check(year, bucket, date, c, l, r):
-            if rules.breaks(c, l, r):
-                raise self._rule5_error(state, year, bucket, date, (c, l, r))
+            if bucket[0] != "#" and rules.breaks(c, l, r):
+                raise self._line_error(state, year, bucket, date, (c, l, r), rules.breaks)
+            if rules.too_large(c, l, r):
+                if bucket[0] == "#":
+                    what = f"jenis {bucket[1:]}" if bucket != "#-" else "the lines without akun"
+                    raise RuleError(2, rules.too_large_message(f"{what} of {year}", date,
+                                                               (c, l, r)))
+                raise self._line_error(state, year, bucket, date, (c, l, r), rules.too_large)
 
-        projections.merge_daily(conn, projections.daily_deltas(conn, before), check)
+        for year in sorted(projections.merge_daily(conn, projections.daily_deltas(conn, before),
+                                                   check)):
+            for date, *figures in projections.totals(conn, year):
+                if rules.too_large(*figures):
+                    raise RuleError(2, rules.too_large_message(f"the total of {year}", date,
+                                                               figures))
         faults.at("project")
 
     def row_of(self, seq):
         return self.rows[seq - self.first_seq - 1] or None
 
-    def _rule5_error(self, state, year, bucket, date, figures):
-        """Name the batch event that breaks ``bucket`` on ``date``: adding the batch's
-        postings on that line (dated up to that day) in effective order to the state
-        without them, the first one after which the line breaks at that day."""
+    def _line_error(self, state, year, bucket, date, figures, broken):
+        """Name the batch event that breaks ``bucket`` on ``date`` (``broken``: rule 5's
+        ``rules.breaks`` or rule 2's ``rules.too_large``): adding the batch's postings on
+        that line (dated up to that day) in effective order to the state without them, the
+        first one after which the line breaks at that day."""
         code, line_akun = bucket.split("/")
         rows = self.conn.execute(
             "SELECT seq, ceiling, locked, realised FROM postings WHERE year = ? AND code = ? "
@@ -229,10 +353,16 @@ class Appender:
         for seq, dc, dl, dr in rows:
             before = (c, l, r)
             c, l, r = c + dc, l + dl, r + dr
-            if rules.breaks(c, l, r):
+            if broken(c, l, r):
                 event = Event(*self.conn.execute(SELECT_ONE, (seq,)).fetchone())
+                if broken is rules.too_large:
+                    return RuleError(2, rules.too_large_message(
+                        f"{bucket} ({event.describe()})", date, (c, l, r)), self.row_of(seq))
+                if event.kind == "void":
+                    return RuleError(10, rules.void_breaks_message(
+                        event, state.event(event.voids), bucket, date, (c, l, r)), self.row_of(seq))
                 side = next(s for s in event.sides()
                             if (s.code, state.line_akun(year, s.code, s.akun)) == (code, line_akun))
                 return RuleError(5, rules.rule5_message(event, side, bucket, date, before),
                                  self.row_of(seq))
-        raise AssertionError("rule 5 broke with no batch posting to blame")  # pragma: no cover
+        raise AssertionError("a line broke with no batch posting to blame")  # pragma: no cover

@@ -8,6 +8,27 @@ import re
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Day first, as Indonesian documents write dates: 15/03/2025 or 15-03-2025.
+DAY_FIRST_RE = re.compile(r"^([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})$")
+
+
+def iso_day(text):
+    """A date as typed -> ``YYYY-MM-DD``: ``2025-03-15``, or day first ``15/03/2025`` and
+    ``15-03-2025`` (what Indonesian documents write). ValueError when it is not a real
+    calendar day in those forms, or outside the years anggaran keeps."""
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
+        text = text.isoformat()
+    raw = str(text).strip()
+    match = DAY_FIRST_RE.match(raw)
+    if match:
+        day = dt.date(int(match[4]), int(match[3]), int(match[1]))
+    elif DATE_RE.match(raw):
+        day = dt.date.fromisoformat(raw)
+    else:
+        raise ValueError(raw)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(raw)
+    return day.isoformat()
 
 
 ISO_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"

@@ -1,4 +1,4 @@
-"""The eleven event kinds, their fields, and how one raw row becomes an Event.
+"""The event kinds' fields, and how one raw row becomes an Event.
 
 An event is a frozen past-tense fact about one or two budget lines. ``Event.parse``
 turns a raw mapping (a CSV row, a JSONL object, CLI options) into an Event or raises
@@ -10,17 +10,18 @@ import datetime as dt
 import json
 import operator
 import re
+import unicodedata
 
 import attrs
 
 from . import codes, kinds
-from .dates import DATE_RE, FIRST_YEAR, LAST_YEAR
+from .dates import FIRST_YEAR, LAST_YEAR, iso_day
 from .errors import RuleError
 from .money import MAX_AMOUNT, AmountFormatError, parse_amount, rupiah
 
 FIELDS = (
     "kind", "date", "code", "akun", "from_code", "from_akun", "amount",
-    "ref", "sp2d", "to_year", "grantor", "name", "note",
+    "ref", "sp2d", "to_year", "grantor", "name", "note", "voids",
 )
 
 # kind -> (required fields, optional fields), from the kinds table.
@@ -65,8 +66,14 @@ class Event:
       kind: one of KINDS (or "close" for a year-end seal).
       date: the effective date, ``YYYY-MM-DD``.
       amount: whole rupiah; signed only for ``revise``.
-      to_year: for ``carry_over``, the year the money goes to (default: next year).
-      The rest are text exactly as given (stripped of surrounding blanks).
+      to_year: for ``carry_over``, the year the money goes to; None for the default, the
+        next year (a field equal to its default is dropped before it is stored or hashed;
+        ledgers made before v2.0 hold it explicitly, and keep their hashes).
+      voids: for ``void``, the seq of the event it cancels.
+      The rest are text as given, stripped of surrounding blanks and in Unicode NFC.
+
+    A void's year is its voided event's (the append looks it up); ``year`` here is the
+    year of ``date``.
     """
 
     kind: str
@@ -82,6 +89,7 @@ class Event:
     grantor: str | None = None
     name: str | None = None
     note: str | None = None
+    voids: int | None = None
 
     @property
     def year(self):
@@ -119,6 +127,8 @@ class Event:
         """A short phrase naming the event in messages: ``SP2D 2401...``, ``cut``."""
         spec = kinds.KINDS.get(self.kind)
         label = (spec and spec.label) or self.kind
+        if self.kind == "void":
+            return f"void of seq {self.voids}"
         ref = self.ref if self.kind != "correction" else (self.ref or self.sp2d)
         return f"{label} {ref}" if ref else label
 
@@ -139,8 +149,8 @@ class Event:
         kind = values.pop("kind", None)
         if kind is None:
             raise RuleError(1, "missing required field 'kind' (one of: " + ", ".join(KINDS) + ")")
-        if isinstance(kind, str):  # "SP2D", "Carry-over" as typed in a spreadsheet
-            kind = kind.strip().lower().replace("-", "_").replace(" ", "_")
+        if isinstance(kind, str):  # "SP2D", "Carry-over", "Hibah" as typed in a spreadsheet
+            kind = kinds.kind_name(kind)
         if not isinstance(kind, str) or kind not in KINDS:
             raise RuleError(1, f"unknown kind '{_show(raw.get('kind'))}' (use one of: " + ", ".join(KINDS) + ")")
         required, optional = KINDS[kind]
@@ -169,9 +179,9 @@ class Event:
             raise RuleError(1, f"{kind} from {codes.line_key(event.code, event.akun)} to the same line "
                                "moves nothing; name another line in code/akun")
         if kind == "carry_over":
-            if event.to_year is None:
-                event = attrs.evolve(event, to_year=event.year + 1)
-            elif event.to_year <= event.year:
+            if event.to_year == event.year + 1:  # the default: dropped, so giving it
+                event = attrs.evolve(event, to_year=None)  # explicitly makes the same event
+            elif event.to_year is not None and event.to_year <= event.year:
                 raise RuleError(7, f"carry_over to_year {event.to_year} must be later than "
                                    f"the event's year {event.year}, {codes.line_key(event.code, event.akun)}")
         return event
@@ -182,7 +192,7 @@ def canonical_json(mapping):
 
 
 field_values = operator.attrgetter(*FIELDS)
-INT_FIELDS = ("amount", "to_year")
+INT_FIELDS = ("amount", "to_year", "voids")
 
 
 def canonical_of(values):
@@ -209,7 +219,7 @@ def _text(field, control=_CONTROL):
     def parse(value, kind):
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise RuleError(1, f"{field} must be text, got {_show(json.dumps(value))}")
-        text = str(value).strip()
+        text = unicodedata.normalize("NFC", str(value).strip())
         if len(text) > MAX_TEXT:
             raise RuleError(1, f"{field} is longer than {MAX_TEXT} characters")
         if _SURROGATE.search(text):
@@ -226,19 +236,24 @@ def _text(field, control=_CONTROL):
 def _date(value, kind):
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = value.isoformat()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():  # an Excel date cell
+        value = value.date().isoformat()
     if not isinstance(value, str):
         raise RuleError(1, f"date must be text YYYY-MM-DD, got {_show(json.dumps(value, default=str))}")
     text = value.strip()
     try:
-        if not DATE_RE.match(text):
-            raise ValueError
-        day = dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
-        raise RuleError(1, f"date '{_show(text)}' is not a real calendar day in the form YYYY-MM-DD") from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise RuleError(1, f"date {text} is outside the fiscal years anggaran keeps "
+        pass
+    try:
+        year = int(text[:4]) if text[4:5] == "-" else int(text[-4:])
+    except ValueError:
+        year = None
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise RuleError(1, f"date {_show(text)} is outside the fiscal years anggaran keeps "
                            f"({FIRST_YEAR}-{LAST_YEAR})")
-    return day.isoformat()
+    raise RuleError(1, f"date '{_show(text)}' is not a real calendar day in the form YYYY-MM-DD "
+                       "(or DD/MM/YYYY)")
 
 
 def _code(field):
@@ -291,6 +306,14 @@ def _year(value, kind):
     return int(text)
 
 
+def _voids(value, kind):
+    text = str(value).strip() if not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**62):
+        raise RuleError(1, f"voids '{_show(text)}' must be the seq number of the event recorded "
+                           "in error (a positive whole number; see 'anggaran log')")
+    return int(text)
+
+
 _PARSERS = {
     "date": _date,
     "code": _code("code"),
@@ -304,12 +327,13 @@ _PARSERS = {
     "grantor": _text("grantor"),
     "name": _text("name"),
     "note": _text("note", _CONTROL_IN_NOTES),  # a note may span lines (Alt+Enter in Excel)
+    "voids": _voids,
 }
 
 
 def _check_codes(event):
     """Money events need at least PROGRAM.KEGIATAN; a bare program takes only ``name``."""
-    if event.kind == "name":
+    if event.kind in ("name", "void"):
         return
     for field in ("code", "from_code"):
         value = getattr(event, field)

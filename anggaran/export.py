@@ -103,8 +103,10 @@ def export_journal(ledger, fmt, path, force=False):
 
 
 def _postings(conn):
-    """The posting rows joined with their events, in (date, seq) order, 5,000 at a time."""
-    cursor = conn.execute(_SELECT + "ORDER BY p.date, p.seq, p.rowid")
+    """The posting rows joined with their events, in (date, seq) order, 5,000 at a time. A
+    voided event and its void appear in neither: the journal holds what counts."""
+    cursor = conn.execute(_SELECT + "WHERE e.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM "
+                          "events v WHERE v.voids = p.seq) ORDER BY p.date, p.seq, p.rowid")
     while True:
         rows = cursor.fetchmany(5000)
         if not rows:
@@ -203,8 +205,8 @@ def _narration(rec):
         text = f"{kind} {_line(rec['from_code'], rec['from_akun'])} to {to}"
     else:
         text = f"{kind} {to}"
-    if kind == "carry_over" and rec["to_year"]:
-        text += f" to {rec['to_year']}"
+    if kind == "carry_over":
+        text += f" to {rec['to_year'] or int(rec['date'][:4]) + 1}"
     if kind == "grant" and rec["grantor"]:
         text += f" from {rec['grantor']}"
     if rec["note"]:

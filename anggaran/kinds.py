@@ -44,6 +44,7 @@ class Kind(NamedTuple):
     refs: tuple = ()
     label: str = None
     source: str = None
+    doc: str = ""
 
 
 def _k(required, optional, effects=(), **more):
@@ -54,31 +55,61 @@ def _k(required, optional, effects=(), **more):
 ONE = ""  # the part of a one-line event
 
 KINDS = {
-    "pagu": _k("date code amount", "akun ref", [(ONE, "ceiling", 1, CREATE)], key="line",
-               source="Pagu"),
-    "revise": _k("date code amount", "akun ref", [(ONE, "ceiling", 1, CREATE_IF_POSITIVE)],
-                 source="Revisi"),
-    "shift": _k("date from_code code amount", "from_akun akun ref",
+    "pagu": _k("date code amount ref", "akun", [(ONE, "ceiling", 1, CREATE)], key="line",
+               source="Pagu", doc="initial ceiling of a line (DIPA awal); once per line per year"),
+    "revise": _k("date code amount ref", "akun", [(ONE, "ceiling", 1, CREATE_IF_POSITIVE)],
+                 source="Revisi", doc="ceiling plus or minus a signed amount (revisi DIPA/POK)"),
+    "shift": _k("date from_code code amount ref", "from_akun akun",
                 [("from", "ceiling", -1, CEILING), ("to", "ceiling", 1, CREATE)],
-                source="Pergeseran"),
-    "cut": _k("date code amount", "akun ref", [(ONE, "ceiling", -1, CEILING)], source="Pemotongan"),
-    "grant": _k("date code amount", "akun ref grantor", [(ONE, "ceiling", 1, CREATE)],
-                source="Hibah"),
-    "carry_over": _k("date code amount", "akun ref to_year", [(ONE, "ceiling", -1, CEILING)],
-                     label="carry-over", source="Luncuran"),
-    "lock": _k("date code amount", "akun ref", [(ONE, "locked", 1, OTHER)]),
-    "unlock": _k("date code amount", "akun ref", [(ONE, "locked", -1, OTHER)]),
+                source="Pergeseran", doc="moves ceiling from from_code/from_akun to code/akun "
+                                         "(pergeseran)"),
+    "cut": _k("date code amount ref", "akun", [(ONE, "ceiling", -1, CEILING)],
+              source="Pemotongan", doc="ceiling minus amount (central cut, penghematan)"),
+    "grant": _k("date code amount ref", "akun grantor", [(ONE, "ceiling", 1, CREATE)],
+                source="Hibah", doc="ceiling plus amount (hibah received from the Pemda)"),
+    "carry_over": _k("date code amount ref", "akun to_year", [(ONE, "ceiling", -1, CEILING)],
+                     label="carry-over", source="Luncuran",
+                     doc="ceiling minus amount carried to to_year (default: next year), "
+                         "which gives no ceiling there by itself"),
+    "lock": _k("date code amount ref", "akun", [(ONE, "locked", 1, OTHER)],
+               doc="freezes part of the ceiling while a revision is pending (lock pagu)"),
+    "unlock": _k("date code amount ref", "akun", [(ONE, "locked", -1, OTHER)],
+                 doc="releases locked ceiling (buka lock)"),
     "sp2d": _k("date code amount ref", "akun", [(ONE, "realised", 1, OTHER)], key="sp2d",
-               label="SP2D"),
-    "correction": _k("date from_code code amount sp2d", "from_akun akun ref",
+               label="SP2D", doc="a disbursement: realised plus amount; ref is the SP2D number"),
+    "correction": _k("date from_code code amount sp2d ref", "from_akun akun",
                      [("from", "realised", -1, OTHER), ("to", "realised", 1, OTHER)],
-                     refs=("sp2d",), label="SP2D koreksi"),
+                     refs=("sp2d",), label="SP2D koreksi",
+                     doc="moves realisation of SP2D sp2d from from_code/from_akun to "
+                         "code/akun (SP2D koreksi)"),
     "refund": _k("date code amount ref", "akun sp2d", [(ONE, "realised", -1, OTHER)],
-                 refs=("sp2d",)),
-    "name": Kind(frozenset({"date", "code", "name"}), frozenset({"note"})),
+                 refs=("sp2d",), doc="realised minus amount (pengembalian belanja); ref is the "
+                                     "NTPN or SSPB number"),
+    "void": Kind(frozenset({"date", "voids", "note"}), frozenset({"ref"}), key="void",
+                 label="void", doc="cancels event number voids (its seq), recorded in error; "
+                                   "date is the day the mistake was found"),
+    "name": Kind(frozenset({"date", "code", "name"}), frozenset({"note"}),
+                 doc="sets the Uraian shown for code (any level); no money effect"),
 }
 # The year-end seal is appended by ``close`` only; it is not a kind users record.
 CLOSE = "close"
+
+# Names a person would type (normalised by ``kind_name``): the Indonesian words of the
+# treasury's documents, as the contract lists them.
+ALIASES = {
+    "dipa": "pagu", "revisi": "revise", "pergeseran": "shift", "pemotongan": "cut",
+    "penghematan": "cut", "hibah": "grant", "luncuran": "carry_over", "lock_pagu": "lock",
+    "buka_lock": "unlock", "koreksi": "correction", "sp2d_koreksi": "correction",
+    "pengembalian": "refund", "sspb": "refund", "batal": "void", "uraian": "name",
+}
+
+
+def kind_name(text):
+    """The kind a typed name means (``SP2D``, ``Carry-over``, ``carry over``, ``Hibah``,
+    ``SP2D Koreksi``), or the normalised text itself when it names no kind."""
+    key = "_".join(str(text).strip().lower().replace("-", " ").replace("_", " ").split())
+    return ALIASES.get(key, key)
+
 
 # ------------------------------------------------------------------ derived
 
@@ -120,3 +151,17 @@ def general(kind, sp2d):
     """Whether an event must be judged one by one: it moves two lines, or it names
     another event (``sp2d``, the only reference field of these kinds) that rule 7 follows."""
     return kind not in ONE_SIDE or (sp2d is not None and "sp2d" in KINDS[kind].refs)
+
+
+def key_of(kind, year, values):
+    """Rule 6's key of an event given its kind, year and ``{field: value}`` (absent: None):
+    an SP2D number per year; a void by the seq it voids; any other kind by (kind, year, ref
+    and the lines it names); ``name`` has none (None): only an identical one is skipped."""
+    spec = KINDS[kind]
+    if spec.key == "sp2d":
+        return ("sp2d", year, values.get("ref"))
+    if spec.key == "void":
+        return ("void", values.get("voids"))
+    if kind == "name":
+        return None
+    return (kind, year, *(values.get(f) for f in ("ref", "code", "akun", "from_code", "from_akun")))

@@ -137,6 +137,8 @@ class Ledger:
 
     def import_file(self, path, progress=None, sheet=None):
         """Import a .csv, .xlsx or .jsonl file all-or-nothing; identical events are skipped.
+        Title rows above the header and summary rows (JUMLAH) are skipped; the result's
+        ``summary_rows`` counts the latter.
 
         ``sheet`` names the worksheet of an .xlsx file (default: the first).
         ``progress(rows_read)`` is called every 10,000 rows when given.
@@ -147,9 +149,12 @@ class Ledger:
         if progress is not None:
             items = _reporting(items, progress)
         try:
-            return self.append(items)
+            result = self.append(items)
         finally:
             source.close()  # a failed import closes its file now, not at GC
+        import attrs
+
+        return attrs.evolve(result, summary_rows=source.summary_rows)
 
     def append(self, items):
         """Append ``(row, Event, recorded_at or None)`` items as one all-or-nothing batch."""
@@ -341,10 +346,12 @@ class Ledger:
             return export.export_fiscal_data_package(self, target, as_of, force=force)
         raise UsageError(f"--to must be beancount, hledger or fiscal-data-package, not '{to}'")
 
-    def close_year(self, year):
-        """``anggaran close``: seal a fiscal year (close.close_year); permanent."""
+    def close_year(self, year, statement=None):
+        """``anggaran close``: seal a fiscal year (close.close_year); permanent. With
+        ``statement`` (a treasury statement file), refuse unless it reconciles as of
+        31 December."""
         from . import close
 
-        return close.close_year(self, year)
+        return close.close_year(self, year, statement=statement)
 
 

@@ -31,10 +31,12 @@ def reference_names():
 
 
 def names_known(conn, max_seq):
-    """code -> name: reference names overridden by the latest ``name`` in the log."""
+    """code -> name: reference names overridden by the latest ``name`` in the log (one
+    voided by ``max_seq`` counts as never given)."""
     names = dict(reference_names())
     for code, name in conn.execute(
-            "SELECT code, name FROM events WHERE name IS NOT NULL AND seq <= ? ORDER BY seq",
-            (max_seq,)):
+            "SELECT code, name FROM events WHERE name IS NOT NULL AND seq <= ? AND NOT EXISTS "
+            "(SELECT 1 FROM events v WHERE v.voids = events.seq AND v.seq <= ?) ORDER BY seq",
+            (max_seq, max_seq)):
         names[code] = name
     return names

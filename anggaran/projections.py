@@ -81,6 +81,23 @@ def postings_of(seq, values, year, recorded_at, state, line_akun):
 _NO_LINES = frozenset(k for k, spec in kinds.KINDS.items() if not spec.effects) | {kinds.CLOSE}
 
 
+def void_postings(conn, seq, target_seq, target, year, recorded_at):
+    """The postings of void ``seq``: the stored postings of the event it voids
+    (``target_seq``, ``target`` its Event) negated, on the same lines and dates, with the
+    void's seq and recording time — so that the voided event counts nowhere from then on,
+    and still counts for a ``--known-at`` before the void. Read through the line index, per
+    line the event names (each stored code-level or per akun), in stored order."""
+    found = {}
+    for code, akun in dict.fromkeys((s.code, s.akun or "") for s in target.sides()):
+        for row in conn.execute(
+                "SELECT rowid, date, code, akun, jenis, ceiling, locked, realised, kind, ref "
+                "FROM postings WHERE year = ? AND code = ? AND akun IN ('', ?) AND date = ? "
+                "AND seq = ?", (year, code, akun, target.date, target_seq)):
+            found[row[0]] = row[1:]
+    return [(seq, year, date, code, la, jenis, -c, -l, -r, kind, ref, recorded_at)
+            for date, code, la, jenis, c, l, r, kind, ref in (found[k] for k in sorted(found))]
+
+
 def daily_deltas(conn, after_rowid=0):
     """The day's deltas ``(year, bucket, date, dc, dl, dr)`` of the postings stored after
     ``after_rowid`` (a batch's: postings are appended in seq order; 0 for all of them),
@@ -120,10 +137,11 @@ def cumulative(rows):
 def merge_daily(conn, changes, check):
     """Fold a batch's ``daily_deltas`` into the daily table, one bucket at a time, and
     recompute each touched bucket's cumulative figures from its earliest changed date on.
-    ``check(year, bucket, date, c, l, r)`` is called for every line-bucket row from there
-    on; it may raise to refuse the batch."""
+    ``check(year, bucket, date, c, l, r)`` is called for every row from there on (line and
+    jenis buckets); it may raise to refuse the batch. Returns the years touched."""
     import itertools
 
+    years = set()
     for (year, bucket), days in itertools.groupby(changes, key=lambda row: row[:2]):
         rows = {r[0]: [r[1], r[2], r[3]] for r in conn.execute(
             "SELECT date, d_ceiling, d_locked, d_realised FROM daily WHERE year = ? AND bucket = ?",
@@ -139,10 +157,24 @@ def merge_daily(conn, changes, check):
         for row in cumulative((year, bucket, date, *rows[date]) for date in sorted(rows)):
             if row[2] >= first:
                 out.append(row)
-                if not bucket.startswith("#"):
-                    check(*row[:3], *row[6:])
+                check(*row[:3], *row[6:])
         conn.executemany("INSERT OR REPLACE INTO daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
         conn.execute("INSERT OR IGNORE INTO buckets VALUES (?, ?)", (year, bucket))
+        years.add(year)
+    return years
+
+
+def totals(conn, year):
+    """``(date, ceiling, locked, realised)`` of the whole satker at the end of every day of
+    ``year`` on which a figure changed: the sum of its jenis buckets (a few per day)."""
+    latest, out = {}, []
+    rows = conn.execute("SELECT date, bucket, ceiling, locked, realised FROM daily WHERE "
+                        "year = ? AND bucket LIKE '#%' ORDER BY date", (year,)).fetchall()
+    for i, (date, bucket, c, l, r) in enumerate(rows):
+        latest[bucket] = (c, l, r)
+        if i + 1 == len(rows) or rows[i + 1][0] != date:
+            out.append((date, *(sum(f) for f in zip(*latest.values()))))
+    return out
 
 
 LATEST = """

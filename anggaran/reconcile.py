@@ -324,7 +324,8 @@ def reconcile_sp2d(ledger, path, as_of=None, known_at=None):
     for y in years:
         for r in ledger.conn.execute(
                 "SELECT year, ref, date, code, akun, amount FROM events WHERE kind = 'sp2d' "
-                "AND year = ? AND seq <= ? AND date <= ?", (y, max_seq, as_of or "9999")):
+                "AND year = ? AND seq <= ? AND date <= ? AND NOT EXISTS (SELECT 1 FROM events v "
+                "WHERE v.voids = events.seq AND v.seq <= ?)", (y, max_seq, as_of or "9999", max_seq)):
             mine[(r[0], r[1])] = {"date": r[2], "code": r[3], "akun": r[4], "amount": r[5]}
     fields = ("date", "code", "akun", "amount") if with_akun else ("date", "code", "amount")
     diffs = []

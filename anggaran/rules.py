@@ -1,4 +1,4 @@
-"""The budget rules that need the ledger's state: 3, 4, 5, 6, 7 and 9. Each is a function
+"""The budget rules that need the ledger's state: 3, 4, 5, 6, 7, 9 and 10. Each is a function
 of a *state* and an event (or a line's figures) that returns normally or raises the
 ``RuleError`` the contract words; none reads or writes the database itself.
 
@@ -15,8 +15,8 @@ once a ceiling event on it names an akun, *code-level* otherwise.
 
 from . import codes, kinds, store
 from .errors import RuleError
-from .events import CEILING, CREATE, Event
-from .money import rupiah
+from .events import CEILING, CREATE, FIELDS, Event
+from .money import MAX_AMOUNT, rupiah
 
 
 class State:
@@ -29,6 +29,7 @@ class State:
         once); any other code is looked up."""
         self.conn = conn
         self.upto = None  # verify: the seq being judged (corrections count up to it)
+        self.strict = True  # the v2.0 rules (verify: False for events appended before them)
         self._levels = dict(levels or {})
         self._created = {}
 
@@ -49,10 +50,20 @@ class State:
             self._created[key] = store.has_ceiling(self.conn, year, code, line_akun)
         return self._created[key]
 
+    def voided(self, seq):
+        """Whether event ``seq`` is voided."""
+        return self.conn.execute("SELECT 1 FROM events WHERE voids = ?", (seq,)).fetchone() is not None
+
     def sp2d(self, year, ref):
         """The SP2D of ``year`` numbered ``ref`` as an Event, or None."""
         row = store.sp2d_record(self.conn, year, ref)
         return Event.from_record(row) if row else None
+
+    def event(self, seq):
+        """The recorded event number ``seq`` as an Event, or None."""
+        row = self.conn.execute(f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?",
+                                (seq,)).fetchone()
+        return Event(*row) if row else None
 
     def corrected_away(self, year, sp2d):
         """Corrected away from SP2D ``sp2d`` so far: by the whole batch in an append, up to
@@ -60,10 +71,15 @@ class State:
         return store.corrected_away(self.conn, year, sp2d, self.upto)
 
 
-def refuse_closed_year(event, closed):
-    """Rule 9: ``closed`` maps a sealed year to its seal's seq."""
-    if event.year in closed:
-        raise RuleError(9, f"{event.year} is closed (sealed at seq {closed[event.year]}); "
+def refuse_closed_year(event, closed, year=None):
+    """Rule 9: ``closed`` maps a sealed year to its seal's seq; ``year`` is the event's
+    (a void's is the year of the event it voids)."""
+    year = event.year if year is None else year
+    if year in closed:
+        if event.kind == "void":
+            raise RuleError(9, f"seq {event.voids} is in {year}, which is closed (sealed at seq "
+                               f"{closed[year]}); a closed year's events cannot be voided")
+        raise RuleError(9, f"{year} is closed (sealed at seq {closed[year]}); "
                            f"{event.describe()} dated {event.date} cannot be recorded. "
                            "Record it in an open year")
 
@@ -76,11 +92,60 @@ def refuse_second_pagu(event, existing):
                            "cut or grant")
 
 
-def refuse_second_sp2d(event, existing):
-    """Rule 6: an SP2D number is unique per year (identical events were skipped before)."""
-    if existing is not None:
-        raise RuleError(6, f"SP2D {event.ref} is already recorded for {event.year} with different "
-                           f"content ({existing}); record a correction or refund instead")
+def refuse_same_key(event, year, existing):
+    """Rule 6: an event whose key (kinds.key_of) is taken by a recorded, not voided event
+    with other content; ``existing`` points at it (``seq 17``). Identical ones were skipped."""
+    if existing is None:
+        return
+    if event.kind == "sp2d":
+        raise RuleError(6, f"SP2D {event.ref} is already recorded for {year} with different "
+                           f"content ({existing}); record a correction or refund, or void "
+                           f"{existing} first if it was recorded in error")
+    if event.kind == "void":
+        raise RuleError(6, f"seq {event.voids} is already voided ({existing}) with a different "
+                           "note; a void cannot be voided or repeated")
+    line = codes.line_key(event.code, event.akun)
+    raise RuleError(6, f"{event.describe()} on {line} is already recorded for {year} with "
+                       f"different content ({existing}); void {existing} first if it was "
+                       "recorded in error")
+
+
+def judge_void(state, void, year):
+    """Rule 10, the part that needs the ledger without the voided event (the store's
+    reads leave voided events out): no correction or refund still names a voided SP2D, and
+    every event on a line whose ceiling the voided event gave still has one (rule 4).
+    Rule 5 on the voided event's lines is judged with the projections."""
+    target = state.event(void.voids)
+    if target.kind == "sp2d":
+        row = state.conn.execute(
+            "SELECT seq, kind FROM events WHERE year = ? AND sp2d = ? AND kind IN "
+            f"('correction', 'refund') AND {store.NOT_VOIDED} LIMIT 1", (year, target.ref)).fetchone()
+        if row:
+            raise RuleError(10, f"SP2D {target.ref} (seq {void.voids}) cannot be voided: the "
+                                f"{row[1]} at seq {row[0]} names it; void that first")
+    codes_created = {s.code for s in target.sides() if s.role == CREATE}
+    for code in sorted(codes_created):
+        for (seq,) in state.conn.execute(
+                "SELECT DISTINCT seq FROM postings WHERE year = ? AND code = ? ORDER BY seq",
+                (year, code)).fetchall():
+            other = state.event(seq)
+            if other is None or other.kind == "void" or seq == void.voids or state.voided(seq):
+                continue
+            try:
+                check_lines(state, other)
+            except RuleError as e:
+                if e.rule != 4:
+                    raise
+                raise RuleError(10, f"seq {void.voids} ({target.describe()}) cannot be voided: "
+                                    f"seq {seq} ({other.describe()}) would be left on a line with "
+                                    f"no ceiling in {year}; void or move that first") from None
+
+
+def void_breaks_message(void, target, bucket, date, figures):
+    """Rule 10's words when the ledger without the voided event breaks rule 5."""
+    c, l, r = figures
+    return (f"seq {void.voids} ({target.describe()}) cannot be voided: without it {bucket} on "
+            f"{date} would hold ceiling {rupiah(c)}, locked {rupiah(l)}, realised {rupiah(r)}")
 
 
 def judge(state, values, year, judged):
@@ -154,6 +219,7 @@ def _named_sp2d(state, event, who, verb, line, elsewhere):
     event's year, not dated after the event, and was paid on ``line`` (code, akun); else
     ``elsewhere(line, paid_on)`` words the refusal. Returns the SP2D and its line."""
     y = event.year
+    line_of, line_akun = line, line[1]
     original = state.sp2d(y, event.sp2d)
     if original is None:
         raise RuleError(7, f"{who} names SP2D {event.sp2d}, which is not recorded for {y}")
@@ -164,6 +230,9 @@ def _named_sp2d(state, event, who, verb, line, elsewhere):
                            f"({original.date}) that it {verb}, {line}")
     if line != paid:
         raise RuleError(7, elsewhere(line, paid))
+    if state.strict and original.akun != line_akun:  # v2.0: the akun too, on a code-level line
+        raise RuleError(7, elsewhere(codes.line_key(line_of[0], line_akun),
+                                     codes.line_key(original.code, original.akun)))
     return original, paid
 
 
@@ -193,10 +262,24 @@ def rule5_message(event, side, line, date, before):
     return f"{what} {verb} {where}: available {rupiah(available)}, asked {rupiah(asked)}"
 
 
+def too_large(*figures):
+    """Rule 2 on figures: a line's, a jenis' or the total's beyond what anggaran keeps."""
+    return any(abs(f) > MAX_AMOUNT for f in figures)
+
+
+def too_large_message(what, date, figures):
+    names = ("ceiling", "locked", "realised")
+    name, value = next((n, f) for n, f in zip(names, figures) if abs(f) > MAX_AMOUNT)
+    return (f"the {name} of {what} would reach {rupiah(value)} on {date}, above the limit of "
+            f"{rupiah(MAX_AMOUNT)}; check the amounts")
+
+
 def breaks(ceiling, locked, realised):
     """True when figures break rule 5 at one date."""
     return ceiling < 0 or locked < 0 or realised < 0 or realised + locked > ceiling
 
 
-__all__ = ["State", "judge", "refuse_closed_year", "refuse_second_pagu", "refuse_second_sp2d", "check_lines", "rule5_message", "breaks",
+__all__ = ["State", "judge", "judge_void", "refuse_closed_year", "refuse_second_pagu",
+           "refuse_same_key", "check_lines", "rule5_message", "void_breaks_message", "breaks",
+           "too_large", "too_large_message",
            "CEILING", "CREATE"]

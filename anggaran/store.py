@@ -19,7 +19,7 @@ import sqlite3
 from . import kinds
 from .errors import LedgerError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x414E4747  # "ANGG"
 DEFAULT_BUSY_TIMEOUT = 30.0
 
@@ -45,7 +45,9 @@ CREATES_CEILING = (f"(kind IN ({', '.join(repr(k) for k in kinds.CREATING_KINDS)
                                  if any(e.role == kinds.CREATE_IF_POSITIVE for e in spec.effects))
                    + ")")
 
-SCHEMA = """
+# The first schema (version 1), frozen: a new file is laid down as version 1 and then
+# migrated (``MIGRATIONS``), exactly as an old file is, so both hold the same text.
+SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
@@ -85,8 +87,9 @@ CREATE TABLE buckets (
   year INTEGER NOT NULL, bucket TEXT NOT NULL, PRIMARY KEY (year, bucket)
 ) WITHOUT ROWID;
 """.replace("{ceiling}", CEILING_KINDS_SQL)
+SCHEMA = SCHEMA_V1
 
-TRIGGERS = {
+TRIGGERS_V1 = {
     "events_no_update": """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'anggaran: the event log is append-only: UPDATE refused'); END""",
     "events_no_delete": """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
@@ -103,6 +106,48 @@ WHEN EXISTS (SELECT 1 FROM events WHERE ident = NEW.ident)
 BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number or pagu refused'); END""",
 }
 
+# Not voided: the event at ``events.seq`` has no void naming it (through events_void).
+NOT_VOIDED = "NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = events.seq)"
+
+# Version 2 (contract v2.0): ``void`` events and the keys of rule 6. Applied in order,
+# in one write transaction, to a version-1 file (and to every new file).
+UNIQUE_V2 = f"""CREATE TRIGGER events_unique BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE ident = NEW.ident)
+  OR (NEW.kind = 'sp2d' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND kind = 'sp2d' AND ref = NEW.ref AND {NOT_VOIDED}))
+  OR (NEW.kind = 'pagu' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND code = NEW.code AND akun IS NEW.akun AND kind = 'pagu' AND {IS_CEILING} AND {NOT_VOIDED}))
+  OR (NEW.kind = 'void' AND EXISTS (SELECT 1 FROM events WHERE voids = NEW.voids))
+BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number, pagu or void refused'); END"""
+MIGRATIONS = {
+    2: ("ALTER TABLE events ADD COLUMN voids INTEGER",
+        "CREATE INDEX events_void ON events(voids) WHERE voids IS NOT NULL",
+        "CREATE INDEX events_key ON events(year, ref) WHERE ref IS NOT NULL AND kind <> 'sp2d'",
+        "DROP TRIGGER events_unique",
+        UNIQUE_V2),
+}
+TRIGGERS = {**TRIGGERS_V1, "events_unique": UNIQUE_V2}
+# Events from this seq on follow the v2.0 rules (every money event has its ref; rule 6
+# keys every kind; rule 7 ties akun); earlier ones keep the rules they were appended under.
+RULES_FROM = "rules_v2_from"
+
+
+def migrate(conn, version):
+    """Bring a version-``version`` file to SCHEMA_VERSION inside the caller's write
+    transaction (schema objects only: no event is changed, so every hash stays). Returns
+    the version reached."""
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        for sql in MIGRATIONS[target]:
+            conn.execute(sql)
+    if version < SCHEMA_VERSION:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return SCHEMA_VERSION
+
+
+def rules_from(conn):
+    """The seq from which the ledger's events follow the v2.0 rules (1 for a ledger made
+    by v2.0; for an older one, the first event appended after it was upgraded)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (RULES_FROM,)).fetchone()
+    return int(row[0]) if row else 1
+
 
 def code_levels(conn, year, code):
     """The ceiling styles used on a code in a year: {"akun"} (its ceilings name an akun),
@@ -110,8 +155,8 @@ def code_levels(conn, year, code):
     small partial index of ceiling events."""
     rows = conn.execute(
         f"SELECT DISTINCT akun IS NOT NULL FROM events WHERE year = ? AND code = ? AND {IS_CEILING} "
-        "UNION SELECT DISTINCT from_akun IS NOT NULL FROM events "
-        "WHERE year = ? AND from_code = ? AND kind = 'shift'",
+        f"AND {NOT_VOIDED} UNION SELECT DISTINCT from_akun IS NOT NULL FROM events "
+        f"WHERE year = ? AND from_code = ? AND kind = 'shift' AND {NOT_VOIDED}",
         (year, code, year, code),
     ).fetchall()
     return {"akun" if r[0] else "code" for r in rows}
@@ -122,22 +167,23 @@ def has_ceiling(conn, year, code, line_akun):
     in ``year`` (through the partial index of ceiling events)."""
     return conn.execute(
         f"SELECT 1 FROM events WHERE year = ? AND code = ? AND akun IS ? AND {IS_CEILING} "
-        f"AND {CREATES_CEILING} LIMIT 1", (year, code, line_akun or None)).fetchone() is not None
+        f"AND {CREATES_CEILING} AND {NOT_VOIDED} LIMIT 1", (year, code, line_akun or None)).fetchone() is not None
 
 
 def sp2d_record(conn, year, ref):
-    """The stored SP2D of ``year`` numbered ``ref``, as a row mapping, or None."""
-    cursor = conn.execute("SELECT * FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ?",
-                          (year, ref))
+    """The stored, not voided SP2D of ``year`` numbered ``ref``, as a row mapping, or None."""
+    cursor = conn.execute("SELECT * FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ? "
+                          f"AND {NOT_VOIDED}", (year, ref))
     cursor.row_factory = sqlite3.Row
     return cursor.fetchone()
 
 
 def corrected_away(conn, year, sp2d, upto=None):
-    """The sum of the corrections of ``year`` that move money away from SP2D ``sp2d``
-    (with ``upto``, those up to that seq)."""
+    """The sum of the not voided corrections of ``year`` that move money away from SP2D
+    ``sp2d`` (with ``upto``, those up to that seq)."""
     return conn.execute("SELECT SUM(amount) FROM events WHERE year = ? AND kind = 'correction' "
-                        "AND sp2d = ? AND seq <= ?", (year, sp2d, upto or 2**62)).fetchone()[0] or 0
+                        f"AND sp2d = ? AND seq <= ? AND {NOT_VOIDED}",
+                        (year, sp2d, upto or 2**62)).fetchone()[0] or 0
 
 
 def last_year(conn, include_seals=True):
@@ -169,7 +215,7 @@ def connect(path, create=False):
         raise LedgerError(f"ledger {path} already exists; use another --db path or remove it")
     if not create and not exists:
         raise LedgerError(f"no ledger at {path}; create one with: anggaran --db {path} init "
-                          "--satker 657757 --name \"KPU KABUPATEN LUMAJANG\"")
+                          "--satker KODE --name \"NAMA SATKER\"")
     folder = os.path.dirname(os.path.abspath(path))
     if create and not os.path.isdir(folder):
         raise LedgerError(f"folder {folder} does not exist; create it first or choose another --db path")
@@ -188,6 +234,7 @@ def connect(path, create=False):
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal" and _writable(path):
                 conn.execute("PRAGMA journal_mode = WAL")
+            upgrade(conn, path)
     except sqlite3.DatabaseError as e:
         raise LedgerError(_db_message(e, path)) from e
     return conn
@@ -310,14 +357,16 @@ def _writable(path):
 
 def create_schema(conn, satker, name):
     """Lay down tables, triggers and metadata in one transaction."""
-    script = ("BEGIN IMMEDIATE;" + SCHEMA + ";\n".join(TRIGGERS.values()) + ";"
-              f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};")
+    script = ("BEGIN IMMEDIATE;" + SCHEMA_V1 + ";\n".join(TRIGGERS_V1.values()) + ";"
+              f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1;")
     try:
         conn.executescript(script)
+        migrate(conn, 1)
         created_at = now_utc()
         meta = database(conn)["meta"]
         meta.insert_all([{"key": "satker", "value": satker}, {"key": "name", "value": name},
                          {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                         {"key": RULES_FROM, "value": "1"},
                          {"key": "created_at", "value": created_at},
                          {"key": "genesis", "value": genesis(satker, name, created_at)}])
         conn.execute("COMMIT")
@@ -336,8 +385,38 @@ def _check_is_ledger(conn, path):
     if version > SCHEMA_VERSION:
         raise LedgerError(f"{path} has schema version {version}, newer than this anggaran "
                           f"understands ({SCHEMA_VERSION}); upgrade anggaran to open it")
-    if version < SCHEMA_VERSION:
+    if version < 1:
         raise LedgerError(f"{path} has an unknown old schema version {version}")
+
+
+def upgrade(conn, path):
+    """Bring a ledger made before v2.0 (schema version 1) to the current schema when it is
+    opened where it can be written: new columns, indexes and the rule-6 trigger, and the
+    seq from which its events follow the v2.0 rules. Its events and hashes are untouched.
+    The schema is checked against version 1 first: a tampered file is not upgraded."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return
+    if not _writable(path):
+        raise LedgerError(f"{path} was made by an earlier anggaran (schema version {version}) "
+                          "and must be upgraded once where it can be written; copy it to "
+                          "writable storage and run any command there (its events and hashes "
+                          "stay as they are)")
+    if schema_problems(conn, version):
+        return  # the caller refuses it, naming what differs
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        head = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            migrate(conn, version)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                         (str(SCHEMA_VERSION),))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (RULES_FROM, str(head + 1)))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 # Trigger texts of ledgers made by earlier versions of this schema, still accepted as intact.
@@ -375,27 +454,34 @@ LEGACY_INDEXES = {
     "postings_seq": "CREATE INDEX postings_seq ON postings(seq)",
 }
 @functools.cache
-def expected_schema():
-    """``{(type, name): {accepted SQL texts}}`` of every schema object anggaran creates,
-    read off a fresh in-memory copy of the schema (so it cannot drift from ``SCHEMA``)."""
-    mem = sqlite3.connect(":memory:")
-    mem.executescript(SCHEMA + ";\n".join(TRIGGERS.values()) + ";")
+def expected_schema(version=SCHEMA_VERSION):
+    """``{(type, name): {accepted SQL texts}}`` of every schema object anggaran creates
+    in a file of schema ``version``, read off a fresh in-memory copy made the way
+    ``create_schema`` makes one (so it cannot drift from ``SCHEMA_V1`` and ``MIGRATIONS``)."""
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    mem.executescript(SCHEMA_V1 + ";\n".join(TRIGGERS_V1.values()) + ";")
+    for target in range(2, version + 1):
+        for sql in MIGRATIONS[target]:
+            mem.execute(sql)
     objects = {(t, n): {normalise_sql(sql)}
                for t, n, sql in mem.execute("SELECT type, name, sql FROM sqlite_master")}
     mem.close()
-    for name, sql in LEGACY_TRIGGERS.items():
-        objects[("trigger", name)].add(normalise_sql(sql))
+    if version == 1:
+        for name, sql in LEGACY_TRIGGERS.items():
+            objects[("trigger", name)].add(normalise_sql(sql))
     return objects
 
 
-def schema_problems(conn):
+def schema_problems(conn, version=None):
     """What differs between the file's schema objects (tables, indexes, triggers, views)
     and what anggaran creates: ``[(type, name, "missing" | "altered" | "unexpected")]``,
     empty when intact. A trigger or view added by someone else could silently drop or
     change what a write stores, so any addition counts; the first release's indexes and
     the indexes a write adds to old files are tolerated, and so are the statistics tables
     SQLite's ``ANALYZE`` makes (they change no row and no query's result)."""
-    expected = expected_schema()
+    if version is None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    expected = expected_schema(min(max(version, 1), SCHEMA_VERSION))
     present = {(t, n): sql for t, n, sql in
                conn.execute("SELECT type, name, sql FROM sqlite_master")}
     added = {sql.split()[5] for sql in ADDED_INDEXES}

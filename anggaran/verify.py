@@ -98,13 +98,26 @@ def _integrity(conn):
 
 
 def _check_keys(conn):
-    """Rules 3 and 6 over the whole log (the triggers enforce them on insert; a file
-    rewritten without them is caught here): no repeated content, SP2D number or pagu."""
+    """Rules 1 (a ref on every money event), 3, 6 and 10 over the whole log (the triggers
+    and the append enforce them; a file rewritten without them is caught here): no repeated
+    content, no second not-voided SP2D number, pagu or void of one event, and from the
+    v2.0 rules on, no two not-voided events with one key (kinds.key_of)."""
+    from . import kinds
+
+    live = store.NOT_VOIDED
+    strict = int(store.rules_from(conn))
+    money = ", ".join(repr(k) for k, spec in kinds.KINDS.items() if "ref" in spec.required)
+    other = ", ".join(repr(k) for k, spec in kinds.KINDS.items()
+                      if "ref" in spec.required and spec.key is None or spec.key == "line")
     checks = (  # (what, the key's columns, the events it applies to)
         ("repeats an event already recorded (rule 6)", ("ident",), "1"),
-        ("reuses an SP2D number of its year (rule 6)", ("year", "ref"), "kind = 'sp2d'"),
+        ("reuses an SP2D number of its year (rule 6)", ("year", "ref"), f"kind = 'sp2d' AND {live}"),
         ("is a second pagu for its line and year (rule 3)", ("year", "code", "akun"),
-         f"kind = 'pagu' AND {store.IS_CEILING}"),
+         f"kind = 'pagu' AND {store.IS_CEILING} AND {live}"),
+        ("voids an event voided already (rule 6)", ("voids",), "voids IS NOT NULL"),
+        ("repeats the key of another event with other content (rule 6)",
+         ("kind", "year", "ref", "code", "akun", "from_code", "from_akun"),
+         f"seq >= {strict} AND kind IN ({other}) AND {live}"),
     )
     found = []
     for what, key, where in checks:
@@ -115,6 +128,11 @@ def _check_keys(conn):
             second = conn.execute(f"SELECT seq FROM events WHERE {where} AND {match} ORDER BY seq "
                                   "LIMIT 1 OFFSET 1", tuple(group)).fetchone()[0]
             found.append((second, what))
+    missing = conn.execute(f"SELECT min(seq) FROM events WHERE seq >= {strict} AND ref IS NULL "
+                           f"AND kind IN ({money})").fetchone()[0]
+    if missing is not None:
+        found.append((missing, "has no ref (document number), which every money event needs "
+                               "(rule 1)"))
     if found:
         seq, what = min(found)
         return VerifyError(f"seq {seq} {what}: the log was altered", seq)
@@ -163,8 +181,9 @@ def _levels(conn):
     levels = defaultdict(set)
     for year, code, has_akun in conn.execute(
             f"SELECT year, code, akun IS NOT NULL FROM events WHERE {store.IS_CEILING} "
-            "GROUP BY 1, 2, 3 UNION SELECT year, from_code, from_akun IS NOT NULL FROM events "
-            "WHERE kind = 'shift' AND from_code IS NOT NULL GROUP BY 1, 2, 3"):
+            f"AND {store.NOT_VOIDED} GROUP BY 1, 2, 3 UNION SELECT year, from_code, "
+            "from_akun IS NOT NULL FROM events WHERE kind = 'shift' AND from_code IS NOT NULL "
+            f"AND {store.NOT_VOIDED} GROUP BY 1, 2, 3"):
         levels[(year, code)].add("akun" if has_akun else "code")
     return levels
 
@@ -191,7 +210,9 @@ def _replay_all(ledger, head, start, levels):
     conn = ledger.conn
     last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
     closed = dict(conn.execute("SELECT year, min(seq) FROM events WHERE kind = 'close' GROUP BY year"))
-    job = {"levels": levels, "closed": closed, "head": head}
+    voided = dict(conn.execute("SELECT voids, seq FROM events WHERE voids IS NOT NULL"))
+    job = {"levels": levels, "closed": closed, "head": head, "voided": voided,
+           "strict_from": store.rules_from(conn)}
     if (last < PARALLEL_FROM or not sys.executable
             or os.environ.get("ANGGARAN_VERIFY_PROCESSES", "2") == "1"):
         parts = [_integrity(conn) or _replay(conn, start, 1, last, None, **job)]
@@ -230,7 +251,7 @@ def _replay_all(ledger, head, start, levels):
         if _postings_off(conn, parts, last):
             # Postings are written in seq order, and the fast comparison above streams them
             # in physical order; rows rewritten in another order are compared again by seq.
-            altered = _postings_by_seq(conn, levels, last)
+            altered = _postings_by_seq(conn, levels, last, voided)
     except TypeError:  # a value of the wrong type where a seq belongs
         altered = VerifyError("the postings table holds a value of the wrong type: the "
                               "projection tables were altered")
@@ -252,7 +273,7 @@ _POSTING_COLUMNS = ("seq, year, date, code, akun, jenis, ceiling, locked, realis
                     "recorded_at")
 
 
-def _postings_by_seq(conn, levels, last):
+def _postings_by_seq(conn, levels, last, voided):
     """The stored postings against those the log implies, event by event in seq order
     whatever the rows' physical order; the first difference as a VerifyError, or None."""
     import itertools
@@ -266,17 +287,55 @@ def _postings_by_seq(conn, levels, last):
     group = next(stored, None)
     for rec in _events(conn, ("year", "recorded_at"), 1, last):
         seq = rec[0]
-        expected = sorted(projections.postings_of(seq, rec[1:n + 1], rec[n + 1], rec[n + 2], state,
-                                                  line_akun), key=order)
         got = []
         if group is not None and group[0] < seq:  # postings of a seq with no event
             return _altered_postings(group[0])
         if group is not None and group[0] == seq:
             got = sorted(group[1], key=order)
             group = next(stored, None)
-        if [tuple(p) for p in got] != expected:
+        try:
+            expected = _expected_postings(conn, state, seq, rec[1:n + 1], rec[n + 1], rec[n + 2],
+                                          line_akun, voided)
+        except (TypeError, ValueError, AttributeError, KeyError):
+            return _altered_postings(seq)
+        if not _same_postings(sorted(expected, key=order), [tuple(p) for p in got],
+                              seq in voided):
             return _altered_postings(seq)
     return None if group is None else _altered_postings(group[0])
+
+
+def _expected_postings(conn, state, seq, values, year, recorded_at, line_akun, voided):
+    """The postings event ``seq`` implies: ``projections.postings_of``, or for a void the
+    negation of the stored postings of the event it voids (on whatever line each was
+    stored: see ``_same_postings``)."""
+    if values[0] == "void":
+        target = state.event(values[-1])
+        if target is None or values[-1] >= seq or target.kind in ("void", "close"):
+            raise ValueError("a void that names no event it may void")
+        return projections.void_postings(conn, seq, values[-1], target, year, recorded_at)
+    return projections.postings_of(seq, values, year, recorded_at, state, line_akun)
+
+
+def _same_postings(expected, got, voided):
+    """Postings equal; for a voided event, the stored line may be the code-level line or
+    the akun's where the ledger now resolves the other: a code's ceiling style can change
+    once its ceilings are voided (a pagu recorded without its akun, voided and recorded
+    again per akun), and a void's negation sits on the line its event was stored on."""
+    if expected == got:
+        return True
+    if not voided or len(expected) != len(got):
+        return False
+    return all(g is not None and len(g) == len(e) and e[:4] == g[:4] and e[5:] == g[5:]
+               and "" in (g[4], e[4]) for e, g in zip(expected, got))
+
+
+def _void_year(conn, seq, voids):
+    """A void's year: its voided event's, which must be recorded before it."""
+    row = conn.execute("SELECT year FROM events WHERE seq = ? AND seq < ?", (voids, seq)).fetchone()
+    if row is None:
+        raise VerifyError(f"seq {seq} voids seq {voids}, which is not an earlier event: the log "
+                          "was altered", seq)
+    return row[0]
 
 
 def _altered_postings(seq):
@@ -284,7 +343,7 @@ def _altered_postings(seq):
                        "tables were altered", seq)
 
 
-def _replay_child(db, levels, closed, first_seq, last_seq, head):
+def _replay_child(db, levels, closed, first_seq, last_seq, head, voided, strict_from):
     conn = store.read_only(db)
     try:
         conn.execute("BEGIN")
@@ -295,7 +354,8 @@ def _replay_child(db, levels, closed, first_seq, last_seq, head):
         if start is None:
             return VerifyError(f"seq {first_seq - 1} is missing: the event was deleted", first_seq - 1)
         rowid = _first_posting_at(conn, first_seq)
-        return _replay(conn, start[0], first_seq, last_seq, rowid, levels, closed, head)
+        return _replay(conn, start[0], first_seq, last_seq, rowid, levels, closed, head, voided,
+                       strict_from)
     finally:
         conn.close()
 
@@ -356,14 +416,15 @@ def _child_main(job):
     sys.stdout.buffer.flush()
 
 
-def _replay(conn, start, first_seq, last_seq, first_rowid, levels, closed, head):
+def _replay(conn, start, first_seq, last_seq, first_rowid, levels, closed, head, voided,
+            strict_from):
     """``_walk_range``, with its first chain fault returned rather than raised; a text
     value SQLite cannot decode (bytes written behind the library's back) is such a fault,
     an edit, not a database failure."""
     progress = [first_seq]
     try:
         return _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, head,
-                           progress)
+                           progress, voided, strict_from)
     except VerifyError as e:
         return e
     except sqlite3.OperationalError as e:
@@ -373,7 +434,8 @@ def _replay(conn, start, first_seq, last_seq, first_rowid, levels, closed, head)
                            "it was edited", progress[0])
 
 
-def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, head, progress):
+def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, head, progress,
+                voided, strict_from):
     """One pass over the events ``first_seq..last_seq``: sequence, chain, identity, year
     and recording order of every event (a chain fault is raised at once); rules 4, 7 and
     9 judged as an append judges them, against the whole log; the postings each event
@@ -421,6 +483,8 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
                               "(or events were swapped)", seq)
         if identity(canonical, seal) != ident:
             raise VerifyError(f"seq {seq}: its identity does not match its content", seq)
+        if kind == "void":
+            event_year = _void_year(conn, seq, values[-1])
         if year != event_year:
             raise VerifyError(f"seq {seq}: its year column does not match its date", seq)
         if recorded_at < last_time:
@@ -440,21 +504,25 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
                       "(rule 9): the log was altered", seq)
         if kind == "name" or kind == "close":
             continue
+        is_voided = seq in voided
         try:
-            if broken is None:
+            if broken is None and not is_voided and kind != "void":  # a voided one never happened
                 state.upto = seq
+                state.strict = seq >= strict_from
                 try:
                     rules.judge(state, values, year, judged)
                 except RuleError as e:
                     broken = (f"seq {seq} breaks rule {e.rule}: {e.what}", seq)
-            expected = projections.postings_of(seq, values, year, recorded_at, state, line_akun)
+            expected = _expected_postings(conn, state, seq, values, year, recorded_at, line_akun,
+                                          voided)
         except (TypeError, ValueError, AttributeError, KeyError):
             raise VerifyError(f"seq {seq} cannot be read (a field has the wrong type): it was "
                               "edited", seq) from None
         for posting in expected:
             if bad_posting:
                 break
-            if next(stored, None) == posting:
+            got = next(stored, None)
+            if got == posting or (is_voided and _same_postings([posting], [got], True)):
                 compared += 1
             else:
                 bad_posting = True
@@ -482,8 +550,9 @@ def _check_daily(conn):
     for expected in projections.cumulative(projections.daily_deltas(conn)):
         year, bucket, date, *_d, c, l, r = expected
         buckets.add((year, bucket))
-        if bucket[0] != "#" and rules.breaks(c, l, r):
-            raise VerifyError(f"rule 5 is broken on {bucket} on {date}: ceiling {c}, "
+        if bucket[0] != "#" and rules.breaks(c, l, r) or rules.too_large(c, l, r):
+            rule = 2 if rules.too_large(c, l, r) else 5
+            raise VerifyError(f"rule {rule} is broken on {bucket} on {date}: ceiling {c}, "
                               f"locked {l}, realised {r}")
         got = next(stored, None)
         if got == expected:

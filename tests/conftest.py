@@ -63,6 +63,16 @@ def log_rows(path):
         conn.close()
 
 
+def head_hash(path):
+    """The chain head: the hash of the last event (the genesis-less empty log: None)."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
 def write(path, text, encoding="utf-8"):
     path.write_bytes(text.encode(encoding))
     return path

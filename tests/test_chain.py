@@ -13,7 +13,7 @@ from anggaran.ledger import Ledger
 from conftest import log_rows, write
 
 EVENTS = ("kind,date,code,akun,amount,ref\n"
-          "pagu,2024-01-02,CQ.6639,521211,1000,\n"
+          "pagu,2024-01-02,CQ.6639,521211,1000,DIPA-01\n"
           "sp2d,2024-03-01,CQ.6639,521211,100,S1\n"
           "sp2d,2024-03-02,CQ.6639,521211,200,S2\n"
           "sp2d,2024-03-03,CQ.6639,521211,300,S3\n")
@@ -66,7 +66,9 @@ def test_database_refuses_changes(filled, statement, recursive):
 def test_verify_intact(filled):
     result = filled("verify")
     assert result.exit_code == 0
-    head = log_rows(filled.db)[-1][-1]
+    conn = sqlite3.connect(filled.db)
+    head = conn.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    conn.close()
     assert result.stdout == f"OK: 4 events, chain intact; head seq 4 hash {head}\n"
 
 
@@ -81,7 +83,8 @@ def test_verify_intact(filled):
       "UPDATE events SET seq = 3 WHERE seq = 100"],
      "seq 2 does not chain to seq 1: an event was inserted, deleted or reordered here"),
     (["INSERT INTO events SELECT 5, kind, date, year, code, akun, from_code, from_akun, 1, ref, "
-      "sp2d, to_year, grantor, name, note, seal, recorded_at, 'x', hash, hash FROM events WHERE seq = 4"],
+      "sp2d, to_year, grantor, name, note, seal, recorded_at, 'x', hash, hash, voids FROM events "
+      "WHERE seq = 4"],
      "seq 5 does not match its hash: its content was edited (or events were swapped)"),
 ])
 def test_verify_names_the_first_bad_seq(filled, statements, message):
@@ -144,7 +147,7 @@ def test_newer_schema_is_refused(run):
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     assert run("log").stderr == (f"Error: {run.db} has schema version 99, newer than this anggaran "
-                                 "understands (1); upgrade anggaran to open it\n")
+                                 "understands (2); upgrade anggaran to open it\n")
 
 
 def test_init_twice_and_missing_ledger(run, tmp_path):
@@ -222,29 +225,109 @@ def test_extra_posting_rows_are_found(filled, statements):
 def test_an_event_below_seq_1_is_found(filled):
     tamper(filled.db, "INSERT INTO events SELECT 0, kind, date, year, code, akun, from_code, "
                       "from_akun, amount, 'S0', sp2d, to_year, grantor, name, note, seal, "
-                      "'2000-01-01T00:00:00Z', ident, prev_hash, hash FROM events WHERE seq = 2")
+                      "'2000-01-01T00:00:00Z', ident, prev_hash, hash, voids FROM events "
+                      "WHERE seq = 2")
     assert filled("verify").stderr == "Error: verify failed: seq 0 appears out of order\n"
 
 
-def test_a_ledger_made_before_the_index_changes_still_opens_verifies_and_records(filled):
-    """Ledgers made by the first release have the first events_unique trigger text and
-    other indexes: they stay intact, and the first write adds the new indexes."""
-    conn = sqlite3.connect(filled.db, isolation_level=None)
-    conn.execute("DROP TRIGGER events_unique")
-    conn.execute(store.LEGACY_TRIGGERS["events_unique"])
-    for name in ("events_ceiling", "events_sp2d_ref", "events_close"):
-        conn.execute(f"DROP INDEX {name}")
-    conn.execute("CREATE INDEX events_code ON events(year, code, kind)")
-    conn.execute("CREATE INDEX events_ref ON events(year, kind, ref)")
+def first_release_copy(src, dest, first_release=True, without_ref=(1,)):
+    """A genuine schema-version-1 ledger (as anggaran wrote before contract v2.0) holding
+    the events of ``src``, the events of seqs ``without_ref`` with no ref (v1.1 needed none
+    on a pagu): its chain and identities computed afresh the way v1 computed them, its
+    projections copied. ``first_release``: the first release's events_unique trigger text
+    and indexes; else the last version-1 schema."""
+    from anggaran.chain import chain_hash, identity
+
+    conn = sqlite3.connect(dest, isolation_level=None)
+    conn.executescript(store.SCHEMA_V1 + ";\n".join(store.TRIGGERS_V1.values()) + ";"
+                       f"PRAGMA application_id = {store.APPLICATION_ID}; PRAGMA user_version = 1;")
+    if first_release:
+        conn.execute("DROP TRIGGER events_unique")
+        conn.execute(store.LEGACY_TRIGGERS["events_unique"])
+        for name in ("events_ceiling", "events_sp2d_ref", "events_close"):
+            conn.execute(f"DROP INDEX {name}")
+        conn.execute("CREATE INDEX events_code ON events(year, code, kind)")
+        conn.execute("CREATE INDEX events_ref ON events(year, kind, ref)")
+    conn.execute("ATTACH DATABASE ? AS src", (str(src),))
+    meta = dict(conn.execute("SELECT key, value FROM src.meta"))
+    assert meta.pop(store.RULES_FROM) == "1"
+    meta["schema_version"] = "1"
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    v1_fields = FIELDS[:FIELDS.index("voids")]
+    assert FIELDS[len(v1_fields):] == ("voids",)
+    prev = meta["genesis"]
+    for seq, *rest in conn.execute(f"SELECT seq, {', '.join(v1_fields)}, year, recorded_at "
+                                   "FROM src.events ORDER BY seq").fetchall():
+        values, (year, recorded_at) = rest[:-2], rest[-2:]
+        assert rest[0] != "close"
+        if seq in without_ref:
+            values[v1_fields.index("ref")] = None
+        canonical = canonical_of((*values, None))
+        digest = chain_hash(prev, canonical, seq, recorded_at)
+        conn.execute(f"INSERT INTO events (seq, {', '.join(v1_fields)}, year, recorded_at, ident, "
+                     f"prev_hash, hash) VALUES ({', '.join('?' * (len(v1_fields) + 6))})",
+                     (seq, *values, year, recorded_at, identity(canonical), prev, digest))
+        prev = digest
+    conn.execute("INSERT INTO postings SELECT * FROM src.postings ORDER BY rowid")
+    conn.execute(f"UPDATE postings SET ref = NULL WHERE seq IN ({', '.join(map(str, without_ref))})")
+    conn.execute("INSERT INTO daily SELECT * FROM src.daily")
+    conn.execute("INSERT INTO buckets SELECT * FROM src.buckets")
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE src")
     conn.close()
-    assert filled("verify").exit_code == 0
-    assert filled("record", "sp2d", "--date", "2024-03-04", "--code", "CQ.6639", "--akun",
-                  "521211", "--amount", "1", "--ref", "S9").exit_code == 0
-    conn = sqlite3.connect(filled.db)
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    conn.close()
+    return dest
+
+
+def _raw(path, sql):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("first_release", [True, False], ids=["first release", "last v1"])
+def test_a_ledger_made_before_the_index_changes_still_opens_verifies_and_records(
+        filled, tmp_path, first_release):
+    """Ledgers made before contract v2.0 (schema version 1; the first release also has the
+    first events_unique trigger text and other indexes) stay intact: opened where they can
+    be written they are upgraded — their events and hashes untouched, and their events,
+    a pagu without ref among them, still verify — and the first write adds the new
+    indexes. Events appended after the upgrade follow v2.0 (a ref is required)."""
+    old = first_release_copy(filled.db, tmp_path / "v1.db", first_release)
+    run = filled.__class__(old)
+    assert _raw(old, "PRAGMA user_version") == [(1,)]
+    assert "voids" not in {r[1] for r in _raw(old, "PRAGMA table_info(events)")}
+    events = _raw(old, "SELECT seq, ref, ident, prev_hash, hash FROM events ORDER BY seq")
+    assert events[0][:2] == (1, None)  # a pagu recorded without its DIPA number
+    head = events[-1][-1]
+
+    result = run("verify")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"OK: 4 events, chain intact; head seq 4 hash {head}\n"
+    # upgraded on open: version 2, events and hashes as they were, v2.0 rules from seq 5
+    assert _raw(old, "PRAGMA user_version") == [(store.SCHEMA_VERSION,)] == [(2,)]
+    assert _raw(old, "SELECT seq, ref, ident, prev_hash, hash FROM events ORDER BY seq") == events
+    meta = dict(_raw(old, "SELECT key, value FROM meta"))
+    assert meta[store.RULES_FROM] == "5"
+    assert meta["schema_version"] == "2"
+    assert run("log").exit_code == 0
+
+    assert run("record", "sp2d", "--date", "2024-03-04", "--code", "CQ.6639", "--akun",
+               "521211", "--amount", "1", "--ref", "S9").exit_code == 0
+    names = {r[0] for r in _raw(old, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"events_ceiling", "events_sp2d_ref", "events_close"} <= names
-    assert filled("verify").exit_code == 0
+    # after the upgrade a money event needs its document number
+    no_ref = run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6640", "--akun",
+                 "521211", "--amount", "5")
+    assert no_ref.exit_code == 1
+    assert "rule 1" in no_ref.stderr and "ref" in no_ref.stderr
+    result = run("verify")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("OK: 5 events, chain intact; head seq 5 hash ")
+    assert _raw(old, "SELECT seq, ref, ident, prev_hash, hash FROM events WHERE seq <= 4 "
+                     "ORDER BY seq") == events
 
 
 def test_last_year_equals_max_year(filled):

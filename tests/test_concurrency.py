@@ -9,7 +9,7 @@ from conftest import ANGGARAN, NEUTRAL_CWD
 
 def test_processes_race_for_the_last_rupiah(db):
     with Ledger.open(db) as led:
-        led.record("pagu", date="2024-01-02", code="CQ.6870", akun="521211", amount=1000)
+        led.record("pagu", date="2024-01-02", code="CQ.6870", akun="521211", amount=1000, ref="DIPA-01")
     # 24 SP2Ds of 100 from 24 processes started together; the ceiling allows exactly 10.
     procs = [
         subprocess.Popen(

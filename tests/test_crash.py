@@ -15,7 +15,7 @@ ROWS = 6000
 
 def make_file(path):
     lines = [json.dumps({"kind": "pagu", "date": "2024-01-02", "code": f"CQ.{6000 + i}",
-                         "akun": "521211", "amount": 10**12}) for i in range(20)]
+                         "akun": "521211", "amount": 10**12, "ref": "DIPA-01"}) for i in range(20)]
     for n in range(ROWS):
         lines.append(json.dumps({"kind": "sp2d", "date": f"2024-{1 + n % 12:02d}-15",
                                  "code": f"CQ.{6000 + n % 20}", "akun": "521211",

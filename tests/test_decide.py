@@ -11,6 +11,8 @@ from anggaran.events import Event
 class TinyState:
     """What ``rules.State`` answers, from a list of events held in memory."""
 
+    strict = True  # the v2.0 rules (verify judges events appended before them by v1.1's)
+
     def __init__(self, *events):
         self.events = [Event.parse(e) for e in events]
 
@@ -37,7 +39,8 @@ class TinyState:
                    if e.kind == "correction" and e.year == year and e.sp2d == sp2d)
 
 
-PAGU = {"kind": "pagu", "date": "2024-01-02", "code": "CQ.6639", "akun": "521211", "amount": 1000}
+PAGU = {"kind": "pagu", "date": "2024-01-02", "code": "CQ.6639", "akun": "521211", "amount": 1000,
+        "ref": "DIPA-01"}
 SP2D = {"kind": "sp2d", "date": "2024-03-04", "code": "CQ.6639", "akun": "521211", "amount": 600,
         "ref": "S1"}
 
@@ -79,14 +82,43 @@ def test_rule_5_at_one_date():
 
 
 def test_rule_6_an_sp2d_number_once_a_year():
-    assert "SP2D S1 is already recorded for 2024" in refused(
-        6, rules.refuse_second_sp2d, Event.parse(SP2D), "seq 2")
+    rules.refuse_same_key(Event.parse(SP2D), 2024, None)
+    what = refused(6, rules.refuse_same_key, Event.parse(SP2D), 2024, "seq 2")
+    assert what.startswith("SP2D S1 is already recorded for 2024 with different content (seq 2)")
+    assert "void seq 2 first" in what
+
+
+def test_rule_6_keys_every_kind():
+    """An SP2D number per year; a void by the seq it voids; any other kind by kind, year,
+    ref and the lines it names; ``name`` has no key."""
+    from anggaran import kinds
+
+    def key(e):
+        event = Event.parse(e)
+        return kinds.key_of(event.kind, event.year, event.to_dict())
+
+    cut = {"kind": "cut", "date": "2024-05-01", "code": "CQ.6639", "akun": "521211", "amount": 5,
+           "ref": "PHM-1"}
+    assert key(SP2D) == key({**SP2D, "amount": 1, "code": "CQ.6870", "date": "2024-12-01"})
+    assert key(SP2D) != key({**SP2D, "date": "2025-03-04"})
+    assert key(cut) == key({**cut, "amount": 6, "date": "2024-06-01", "note": "x"})
+    assert len({key(cut), key({**cut, "ref": "PHM-2"}), key({**cut, "akun": "521219"}),
+                key({**cut, "code": "CQ.6870"}), key({**cut, "date": "2025-05-01"}),
+                key({**cut, "kind": "carry_over"}), key({**cut, "kind": "lock"})}) == 7
+    void = {"kind": "void", "date": "2024-06-01", "voids": 7, "note": "salah input"}
+    assert key(void) == key({**void, "note": "other", "date": "2024-07-01"}) != key({**void, "voids": 8})
+    assert key({"kind": "name", "date": "2024-01-02", "code": "CQ", "name": "Teknis"}) is None
+    what = refused(6, rules.refuse_same_key, Event.parse({**cut, "amount": 6}), 2024, "seq 3")
+    assert what.startswith("cut PHM-1 on CQ.6639/521211 is already recorded for 2024 with "
+                           "different content (seq 3)")
+    assert "seq 7 is already voided (seq 9)" in refused(6, rules.refuse_same_key,
+                                                        Event.parse(void), 2024, "seq 9")
 
 
 def test_rule_7_a_correction_follows_its_sp2d():
     state = TinyState(PAGU, {**PAGU, "akun": "521219"}, SP2D)
     fix = {"kind": "correction", "date": "2024-03-05", "from_code": "CQ.6639", "from_akun": "521211",
-           "code": "CQ.6639", "akun": "521219", "amount": 600, "sp2d": "S1"}
+           "code": "CQ.6639", "akun": "521219", "amount": 600, "sp2d": "S1", "ref": "KOR-1"}
     rules.check_lines(state, Event.parse(fix))
     assert "names SP2D S9, which is not recorded for 2024" in refused(
         7, rules.check_lines, state, Event.parse({**fix, "sp2d": "S9"}))
@@ -104,6 +136,29 @@ def test_rule_7_a_refund_is_on_its_sp2d_line():
     rules.check_lines(state, Event.parse(refund))
     assert "but SP2D S1 was paid on CQ.6639/521211" in refused(
         7, rules.check_lines, state, Event.parse({**refund, "akun": "521219"}))
+
+
+def test_rule_7_ties_the_akun_on_a_code_level_line():
+    """v2.0: a refund's akun and a correction's from_akun are its SP2D's, also on a
+    code-level line (where the akun counts only for the jenis report); events appended
+    before v2.0 keep v1.1's rule 7, which compared the line only."""
+    code_level = {**PAGU, "akun": None}
+    state = TinyState(code_level, SP2D)  # the SP2D names akun 521211 on CQ.6639/
+    refund = {"kind": "refund", "date": "2024-04-01", "code": "CQ.6639", "akun": "521211",
+              "amount": 10, "ref": "SSPB-1", "sp2d": "S1"}
+    rules.check_lines(state, Event.parse(refund))
+    assert refused(7, rules.check_lines, state, Event.parse({**refund, "akun": "521219"})) == (
+        "refund SSPB-1 is on CQ.6639/521219, but SP2D S1 was paid on CQ.6639/521211")
+    fix = {"kind": "correction", "date": "2024-03-05", "from_code": "CQ.6639",
+           "from_akun": "521211", "code": "CQ.6639", "akun": "521219", "amount": 100,
+           "sp2d": "S1", "ref": "KOR-1"}
+    rules.check_lines(state, Event.parse(fix))
+    assert refused(7, rules.check_lines, state, Event.parse({**fix, "from_akun": "524111"})) == (
+        "SP2D koreksi moves SP2D S1 away from CQ.6639/524111, but that SP2D was paid on "
+        "CQ.6639/521211")
+    state.strict = False
+    rules.check_lines(state, Event.parse({**refund, "akun": "521219"}))
+    rules.check_lines(state, Event.parse({**fix, "from_akun": "524111"}))
 
 
 def test_rule_9_a_closed_year_takes_no_event():

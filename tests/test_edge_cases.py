@@ -6,10 +6,10 @@ import sqlite3
 import pytest
 
 from anggaran import Ledger
-from conftest import Run, log_rows, write
+from conftest import Run, head_hash, log_rows, write
 
 PAGU = ["record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun", "521211",
-        "--amount", "1000"]
+        "--amount", "1000", "--ref", "DIPA-01"]
 
 
 @pytest.fixture
@@ -25,22 +25,25 @@ def test_package_exports_ledger(db):
 
 def test_shift_without_from_akun_says_which_field(funded):
     result = funded("record", "shift", "--date", "2024-02-01", "--from-code", "CQ.6639", "--code",
-                    "CQ.6639", "--akun", "521219", "--amount", "5")
-    assert result.stderr == ("Error: rule 4: shift on CQ.6639: its ceilings are per akun in 2024, so "
+                    "CQ.6639", "--akun", "521219", "--amount", "5", "--ref", "PGS-1")
+    assert result.stderr == ("Error: rule 4: shift PGS-1 on CQ.6639: its ceilings are per akun in 2024, so "
                              "the event must name the akun (from_akun)\n")
 
 
 def test_shift_to_the_same_line_moves_nothing(funded):
     result = funded("record", "shift", "--date", "2024-02-01", "--from-code", "CQ.6639", "--from-akun",
-                    "521211", "--code", "CQ.6639", "--akun", "521211", "--amount", "5")
+                    "521211", "--code", "CQ.6639", "--akun", "521211", "--amount", "5",
+                    "--ref", "PGS-1")
     assert result.stderr == ("Error: rule 1: shift from CQ.6639/521211 to the same line moves nothing; "
                              "name another line in code/akun\n")
 
 
 def test_lines_come_in_code_order(run, tmp_path):
-    f = write(tmp_path / "o.csv", "kind,date,code,akun,amount\n"
-              "pagu,2024-01-02,CQ.6639.QMA.001,521211,100\npagu,2024-01-02,CQ.6639,521211,100\n"
-              "pagu,2024-01-02,CQ.6639.QMA,521211,100\npagu,2024-01-02,CQ.6639.AB,521211,100\n")
+    f = write(tmp_path / "o.csv", "kind,date,code,akun,amount,ref\n"
+              "pagu,2024-01-02,CQ.6639.QMA.001,521211,100,DIPA-01\n"
+              "pagu,2024-01-02,CQ.6639,521211,100,DIPA-01\n"
+              "pagu,2024-01-02,CQ.6639.QMA,521211,100,DIPA-01\n"
+              "pagu,2024-01-02,CQ.6639.AB,521211,100,DIPA-01\n")
     assert run("import", f).exit_code == 0
     rep = json.loads(run("report", "--as-of", "2024-12-31", "--by", "akun", "--format", "json").stdout)
     assert [r["code"] for r in rep["rows"]] == [
@@ -49,11 +52,12 @@ def test_lines_come_in_code_order(run, tmp_path):
 
 
 def test_identical_event_in_a_closed_year_is_skipped(funded, tmp_path):
-    assert funded("close", "2024").exit_code == 0
+    assert funded("close", "2024", "--yes").exit_code == 0
     again = funded(*PAGU)
     assert again.exit_code == 0 and again.stdout.startswith("Already recorded")
-    f = write(tmp_path / "mixed.csv", "kind,date,code,akun,amount\npagu,2024-01-02,CQ.6639,521211,1000\n"
-              "pagu,2025-01-02,CQ.6639,521211,700\n")
+    f = write(tmp_path / "mixed.csv", "kind,date,code,akun,amount,ref\n"
+              "pagu,2024-01-02,CQ.6639,521211,1000,DIPA-01\n"
+              "pagu,2025-01-02,CQ.6639,521211,700,DIPA-2025-01\n")
     assert funded("import", f).stdout == "1 new, 1 already recorded (head seq 3)\n"
 
 
@@ -80,7 +84,7 @@ def test_dropped_trigger_and_edit_names_the_seq(funded):
 
 
 def test_verify_head_prefix_and_malformed(funded):
-    head = log_rows(funded.db)[-1][-1]
+    head = head_hash(funded.db)
     assert funded("verify", "--head", head[:16] + "…").exit_code == 0
     bad = funded("verify", "--head", "xyz")
     assert bad.exit_code == 2 and bad.stderr.startswith("Error: --head takes a chain head hash")
@@ -88,7 +92,8 @@ def test_verify_head_prefix_and_malformed(funded):
 
 @pytest.mark.parametrize("date", ["0001-01-01", "1899-12-31", "3000-01-01"])
 def test_years_outside_the_sane_range(funded, date):
-    result = funded("record", "pagu", "--date", date, "--code", "CQ.6640", "--amount", "5")
+    result = funded("record", "pagu", "--date", date, "--code", "CQ.6640", "--amount", "5",
+                    "--ref", "DIPA-01")
     assert result.exit_code == 1
     assert result.stderr == (f"Error: rule 1: date {date} is outside the fiscal years anggaran keeps "
                              "(1900-2999)\n")
@@ -116,7 +121,8 @@ def test_json_duplicate_keys_and_bidi_text(funded, tmp_path):
 
 
 def test_report_csv_by_jenis_reconciles_with_tanpa_akun(run, tmp_path):
-    assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6709", "--amount", "1000").exit_code == 0
+    assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6709", "--amount", "1000",
+               "--ref", "DIPA-01").exit_code == 0
     csv = run("report", "--as-of", "2024-12-31", "--by", "jenis", "--format", "csv").stdout
     assert "\n-,jenis,TANPA AKUN," in csv
     result = run("reconcile", write(tmp_path / "j.csv", csv), "--as-of", "2024-12-31")
@@ -169,7 +175,7 @@ def test_seal_is_checked_against_the_whole_log(db):
     from anggaran.events import Event
 
     with Ledger.open(db) as led:
-        led.record("pagu", date="2023-01-02", code="CQ.6639", amount=1000)
+        led.record("pagu", date="2023-01-02", code="CQ.6639", amount=1000, ref="DIPA-01")
         led.record("sp2d", date="2023-03-01", code="CQ.6639", amount=800, ref="S1")
         led.close_year(2023)
 
@@ -203,9 +209,10 @@ def test_non_text_kind(funded, tmp_path, kind):
 
 
 def test_iso_week_dates_are_not_dates(funded):
-    result = funded("record", "pagu", "--date", "2024-W01-1", "--code", "CQ.6640", "--amount", "5")
+    result = funded("record", "pagu", "--date", "2024-W01-1", "--code", "CQ.6640", "--amount", "5",
+                    "--ref", "DIPA-01")
     assert result.stderr == ("Error: rule 1: date '2024-W01-1' is not a real calendar day in the form "
-                             "YYYY-MM-DD\n")
+                             "YYYY-MM-DD (or DD/MM/YYYY)\n")
 
 
 def test_damaged_xlsx(funded, tmp_path):
@@ -229,14 +236,14 @@ def test_damaged_xlsx(funded, tmp_path):
 def test_targets_must_be_percentages(funded, tmp_path):
     t = write(tmp_path / "t.csv", "jenis,tw1,tw2,tw3,tw4\n52,NaN,1,1,1\n")
     result = funded("absorption", "--year", "2024", "--targets", t)
-    assert result.exit_code == 2
-    assert result.stderr == ("Error: targets row 1: tw1..tw4 must be percentages from 0 to 100, like "
-                             "50 or 72.5\n")
+    assert result.exit_code == 1  # refused input (the file's row 2: its line)
+    assert result.stderr == ("Error: targets row 2, column tw1: 'NaN' is not a percentage from 0 to "
+                             "100 (write 20, 20.5, 20,5 or 20%)\n")
 
 
 def test_reconcile_nests_akun_lines_under_a_deeper_code(run, tmp_path):
     assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639.QMA", "--akun", "521211",
-               "--amount", "1").exit_code == 0
+               "--amount", "1", "--ref", "DIPA-01").exit_code == 0
     st = write(tmp_path / "s.csv", "code;ceiling;realised;akun\nCQ.6639.QMA;1;0;\n"
                "CQ.6639.QMA;1;0;521211\nCQ.6639;1;0;\n")
     result = run("reconcile", st, "--as-of", "2024-12-31")
@@ -247,7 +254,8 @@ def test_reconcile_nests_akun_lines_under_a_deeper_code(run, tmp_path):
 
 
 def test_history_akun_on_a_code_level_code(run):
-    assert run("record", "pagu", "--date", "2024-01-02", "--code", "WA.3360", "--amount", "9").exit_code == 0
+    assert run("record", "pagu", "--date", "2024-01-02", "--code", "WA.3360", "--amount", "9",
+               "--ref", "DIPA-01").exit_code == 0
     result = run("history", "WA.3360", "--akun", "521211", "--as-of", "2024-12-31")
     assert result.exit_code == 2
     assert result.stderr == ("Error: WA.3360 keeps one code-level line in 2024 (WA.3360/): omit --akun "

@@ -39,7 +39,7 @@ name,2024-01-02,CQ.6639,,,,,Teknis Penyelenggaraan Pemilu,,2024-01-02T01:00:00Z
 pagu,2024-01-02,CQ.6639,521211,1000000,DIPA-1,,,,2024-01-02T01:00:00Z
 pagu,2024-01-02,CQ.6870,,500000,DIPA-1,,,,2024-01-02T01:00:00Z
 sp2d,2024-01-10,CQ.6639,521211,250000,240100000001,,,"honor ""PPK""",2024-01-10T03:00:00Z
-lock,2024-01-15,CQ.6870,,100000,,,,revisi POK,2024-01-15T03:00:00Z
+lock,2024-01-15,CQ.6870,,100000,LOCK-1,,,revisi POK,2024-01-15T03:00:00Z
 refund,2024-01-20,CQ.6639,521211,50000,SSPB-1,240100000001,,,2024-01-20T03:00:00Z
 '''
 
@@ -151,6 +151,7 @@ option "operating_currency" "IDR"
 
 2024-01-15 * "lock CQ.6870: revisi POK"
   seq: 5
+  ref: "LOCK-1"
   Assets:Sisa:2024:CQ:6870:Kode:Lock         100000 IDR
   Assets:Sisa:2024:CQ:6870:Kode:Tersedia    -100000 IDR
 
@@ -197,7 +198,7 @@ account Expenses:Realisasi:2024:CQ:6639:521211
     Expenses:Realisasi:2024:CQ:6639:521211     250000 IDR
     Assets:Sisa:2024:CQ:6639:521211:Tersedia  -250000 IDR
 
-2024-01-15 * lock CQ.6870: revisi POK
+2024-01-15 * (LOCK-1) lock CQ.6870: revisi POK
     ; seq: 5
     Assets:Sisa:2024:CQ:6870:Kode:Lock         100000 IDR
     Assets:Sisa:2024:CQ:6870:Kode:Tersedia    -100000 IDR
@@ -570,8 +571,8 @@ def test_package_refuses_a_non_empty_folder_or_a_file(tiny, tmp_path):
         export_fiscal_data_package(tiny, tmp_path / "afile")
     with pytest.raises(AnggaranError, match="does not exist"):
         export_fiscal_data_package(tiny, tmp_path / "no" / "such")
-    with pytest.raises(UsageError, match="not a date"):
-        export_fiscal_data_package(tiny, tmp_path / "bad-date", as_of="31-12-2024")
+    with pytest.raises(UsageError, match="not a date"):  # 31-12-2024 is a date since v2.0
+        export_fiscal_data_package(tiny, tmp_path / "bad-date", as_of="31-02-2024")
     assert not (tmp_path / "bad-date").exists()
     (tmp_path / "empty").mkdir()
     assert export_fiscal_data_package(tiny, tmp_path / "empty") == 2
@@ -627,7 +628,8 @@ def test_export_never_replaces_the_ledger_even_with_force(tmp_path, to):
 
 
 def test_cli_export_onto_the_ledger_with_force_is_refused(run):
-    assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--amount", "1000").exit_code == 0
+    assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--amount", "1000",
+               "--ref", "DIPA-01").exit_code == 0
     for to in ("hledger", "fiscal-data-package"):
         result = run("export", "--to", to, run.db, "--force")
         assert result.exit_code == 1

@@ -17,7 +17,7 @@ RECORD = ["record", "sp2d", "--date", "2024-03-01", "--code", "CQ.6639", "--akun
 @pytest.fixture
 def funded(run):
     assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun", "521211",
-               "--amount", "1000").exit_code == 0
+               "--amount", "1000", "--ref", "DIPA-01").exit_code == 0
     return run
 
 

@@ -22,7 +22,7 @@ SETTINGS = settings(max_examples=150, deadline=None,
 
 # A pagu already in the log, so that random events can hit every rule, not just rule 4.
 SEED = ["record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun", "521211",
-        "--amount", "1000000"]
+        "--amount", "1000000", "--ref", "DIPA-01"]
 
 cell = st.one_of(
     st.text(max_size=30),
@@ -159,8 +159,9 @@ def _hostile_ledger(folder, note, grantor, ref, name):
 
     line = {"code": "CQ.6639", "akun": "521211", "date": "2024-01-02"}
     record("name", {"name": "N", "note": None}, code="CQ.6639", date="2024-01-02", name=name, note=note)
-    record("pagu", {"ref": None, "note": None}, **line, amount=1_000_000, ref=ref, note=note)
-    record("grant", {"grantor": "G", "note": None}, **line, amount=1000, grantor=grantor, note=note)
+    record("pagu", {"ref": "DIPA-1", "note": None}, **line, amount=1_000_000, ref=ref, note=note)
+    record("grant", {"grantor": "G", "ref": "HIBAH-1", "note": None}, **line, amount=1000,
+           ref=ref, grantor=grantor, note=note)
     record("sp2d", {"ref": "R1", "note": None}, **line, amount=5000, ref=ref, note=note)
     sp2d = ledger.log()[-1]["ref"]
     record("refund", {"note": None}, **line, amount=100, ref="SSPB 1", sp2d=sp2d, note=note)

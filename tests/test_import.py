@@ -8,7 +8,7 @@ from anggaran.ledger import Ledger
 from conftest import log_rows, write
 
 HEAD = "kind,date,code,akun,amount,ref\n"
-PAGU = "pagu,2024-01-02,CQ.6639,521211,100.000.000,\n"
+PAGU = "pagu,2024-01-02,CQ.6639,521211,100.000.000,DIPA-01\n"
 
 
 @pytest.mark.parametrize("cell", ["1500000", "1.500.000", "1,500,000", "Rp 1.500.000,-",
@@ -29,13 +29,14 @@ def test_bad_amounts_are_refused_with_the_row(run, tmp_path, cell, why):
     f = write(tmp_path / "a.csv", HEAD + PAGU + f'sp2d,2024-03-01,CQ.6639,521211,"{cell}",S1\n')
     result = run("import", f)
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: row 2: rule 1: amount '")
+    assert result.stderr.startswith("Error: row 3: rule 1: amount '")  # the file's line 3
     assert log_rows(run.db) == []
 
 
 def test_jsonl_import_and_json_types(run, tmp_path):
     lines = [
-        {"kind": "pagu", "date": "2024-01-02", "code": "CQ.6639", "akun": "521211", "amount": 100},
+        {"kind": "pagu", "date": "2024-01-02", "code": "CQ.6639", "akun": "521211", "amount": 100,
+         "ref": "DIPA-01"},
         {"kind": "sp2d", "date": "2024-03-01", "code": "CQ.6639", "akun": "521211", "amount": "Rp 40",
          "ref": 240122300000123, "note": None},
     ]
@@ -50,7 +51,8 @@ def test_jsonl_import_and_json_types(run, tmp_path):
 @pytest.mark.parametrize("value", ["1500000.0", "1.5", "true", "NaN", "1e3"])
 def test_json_non_integers_are_refused(run, tmp_path, value):
     f = write(tmp_path / "a.jsonl",
-              '{"kind":"pagu","date":"2024-01-02","code":"CQ.6639","amount":' + value + "}\n")
+              '{"kind":"pagu","date":"2024-01-02","code":"CQ.6639","ref":"DIPA-01","amount":'
+              + value + "}\n")
     result = run("import", f)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: row 1: rule 1: ")
@@ -74,11 +76,11 @@ def test_row_order_inside_a_file_does_not_matter(run, tmp_path):
     """A correction before its SP2D, an SP2D before the grant that funds it (rule 8)."""
     f = write(tmp_path / "a.csv",
               "kind,date,from_code,from_akun,code,akun,amount,ref,sp2d\n"
-              "correction,2024-08-02,CQ.6639,521211,CQ.6639,521213,30,,S1\n"
+              "correction,2024-08-02,CQ.6639,521211,CQ.6639,521213,30,KOR-1,S1\n"
               "sp2d,2024-08-01,,,CQ.6639,521211,150,S1,\n"
               "grant,2024-07-16,,,CQ.6639,521211,100,H1,\n"
-              "pagu,2024-01-02,,,CQ.6639,521211,100,,\n"
-              "pagu,2024-01-02,,,CQ.6639,521213,100,,\n")
+              "pagu,2024-01-02,,,CQ.6639,521211,100,DIPA-01,\n"
+              "pagu,2024-01-02,,,CQ.6639,521213,100,DIPA-01,\n")
     result = run("import", f)
     assert result.exit_code == 0, result.stderr
     rep = json.loads(run("report", "--as-of", "2024-12-31", "--by", "akun", "--format", "json").stdout)
@@ -91,7 +93,7 @@ def test_all_or_nothing(run, tmp_path):
               "sp2d,2024-03-01,CQ.6639,999999,5,S2\n")
     result = run("import", f)
     assert result.exit_code == 1
-    assert result.stderr == ("Error: row 3: rule 4: SP2D S2 on CQ.6639/999999: akun 999999 is not "
+    assert result.stderr == ("Error: row 4: rule 4: SP2D S2 on CQ.6639/999999: akun 999999 is not "
                              "in the DIPA of CQ.6639 for 2024\n")
     assert log_rows(run.db) == []
 
@@ -112,10 +114,14 @@ def test_bom_and_crlf_are_fine(run, tmp_path):
     assert run("import", f).stdout == "1 new, 0 already recorded (head seq 1)\n"
 
 
-@pytest.mark.parametrize("text", ["", HEAD])
+@pytest.mark.parametrize("text", ["", HEAD, HEAD + "\n\n"])
 def test_empty_and_header_only_files(run, tmp_path, text):
+    """v2.0: a file with no data rows is refused (rule 1), as the wrong file usually is."""
     f = write(tmp_path / "a.csv", text)
-    assert run("import", f).stdout == "0 new, 0 already recorded (head seq 0)\n"
+    result = run("import", f)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: rule 1: {f} has no data rows\n"
+    assert log_rows(run.db) == []
 
 
 def test_unknown_extension_and_missing_file(run, tmp_path):
@@ -128,25 +134,25 @@ def test_unknown_extension_and_missing_file(run, tmp_path):
 
 
 def test_recorded_at_on_import(run, tmp_path):
-    f = write(tmp_path / "a.csv", "kind,date,code,amount,recorded_at\n"
-              "pagu,2024-01-02,CQ.6639,100,2024-01-02T09:00:00+07:00\n")
+    f = write(tmp_path / "a.csv", "kind,date,code,amount,ref,recorded_at\n"
+              "pagu,2024-01-02,CQ.6639,100,DIPA-01,2024-01-02T09:00:00+07:00\n")
     assert run("import", f).exit_code == 0
     with Ledger.open(run.db) as led:
         assert led.log()[0]["recorded_at"] == "2024-01-02T02:00:00Z"
     back = write(tmp_path / "b.csv", "kind,date,code,amount,ref,recorded_at\n"
                  "sp2d,2024-01-03,CQ.6639,1,S1,2024-01-01T00:00:00Z\n")
-    assert run("import", back).stderr == ("Error: row 1: rule 1: recorded_at 2024-01-01T00:00:00Z goes "
+    assert run("import", back).stderr == ("Error: row 2: rule 1: recorded_at 2024-01-01T00:00:00Z goes "
                                           "backwards (the ledger is at 2024-01-02T02:00:00Z); keep "
                                           "migrated rows in recording order\n")
     future = write(tmp_path / "c.csv", "kind,date,code,amount,ref,recorded_at\n"
                    "sp2d,2024-01-03,CQ.6639,1,S1,2999-01-01T00:00:00Z\n")
-    assert run("import", future).stderr == ("Error: row 1: rule 1: recorded_at 2999-01-01T00:00:00Z "
+    assert run("import", future).stderr == ("Error: row 2: rule 1: recorded_at 2999-01-01T00:00:00Z "
                                             "is in the future\n")
 
 
 def test_code_level_sp2d_keeps_its_akun_for_jenis(run, tmp_path):
     f = write(tmp_path / "a.csv", "kind,date,code,akun,amount,ref\n"
-              "pagu,2024-01-02,WA.3360,,1000,\n"
+              "pagu,2024-01-02,WA.3360,,1000,DIPA-01\n"
               "sp2d,2024-03-01,WA.3360,532111,300,S1\n"
               "sp2d,2024-03-02,WA.3360,521111,100,S2\n")
     assert run("import", f).exit_code == 0

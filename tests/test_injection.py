@@ -210,8 +210,10 @@ def test_text_is_never_a_formula_in_xlsx(run, tmp_path):
     run = run.__class__(db)
     for args in (("name", "--code", "CQ.6639", "--name", evil),
                  ("name", "--code", "CQ", "--name", "+cmd|' /C calc'!A0"),
-                 ("pagu", "--code", "CQ.6639", "--akun", "521211", "--amount", "1000000"),
-                 ("pagu", "--code", "CQ.6639", "--akun", "524111", "--amount", "1000")):
+                 ("pagu", "--code", "CQ.6639", "--akun", "521211", "--amount", "1000000",
+                  "--ref", "DIPA-01"),
+                 ("pagu", "--code", "CQ.6639", "--akun", "524111", "--amount", "1000",
+                  "--ref", "DIPA-01")):
         assert run("record", args[0], "--date", "2024-01-01", *args[1:]).exit_code == 0
     written = []
     for name, command in (("report", ("report", "--as-of", "2024-12-31")),

@@ -7,9 +7,9 @@ import pytest
 from conftest import write
 
 LEDGER = ("kind,date,code,akun,amount,ref\n"
-          "pagu,2024-01-02,CQ.6639,521211,1000000,\n"
-          "pagu,2024-01-02,CQ.6709,521211,500000,\n"
-          "pagu,2024-01-02,WA.3355,511111,300000,\n"
+          "pagu,2024-01-02,CQ.6639,521211,1000000,DIPA-01\n"
+          "pagu,2024-01-02,CQ.6709,521211,500000,DIPA-01\n"
+          "pagu,2024-01-02,WA.3355,511111,300000,DIPA-01\n"
           "sp2d,2024-03-15,CQ.6639,521211,100000,S1\n"
           "sp2d,2024-06-15,CQ.6709,521211,200000,S2\n"
           "sp2d,2024-11-29,WA.3355,511111,150000,S3\n")
@@ -126,4 +126,4 @@ def test_fix_by_appending_then_reconcile_to_zero(filled, tmp_path):
     result = filled("reconcile", "--sp2d", lst)
     assert result.exit_code == 0
     assert result.stdout == "No differences: every SP2D of 2024 matches the list.\n"
-    assert filled("close", "2024").exit_code == 0
+    assert filled("close", "2024", "--yes").exit_code == 0

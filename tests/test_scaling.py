@@ -36,7 +36,7 @@ def write_events(path, n_lines):
         for i, (code, akun) in enumerate(line_codes(n_lines)):
             line = {"code": code, **({"akun": akun} if akun else {})}
             f.write(json.dumps({"kind": "pagu", "date": "2024-01-02", "amount": 10_000_000 + i,
-                                **line}) + "\n")
+                                "ref": "SP DIPA-076.01.2.657757/2024", **line}) + "\n")
             f.write(json.dumps({"kind": "sp2d", "date": "2024-03-04", "amount": 1_000 + i,
                                 "ref": f"24{i:013d}", **line}) + "\n")
 
