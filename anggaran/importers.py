@@ -1,11 +1,17 @@
 """Reading import files as a stream of ``(row number, raw mapping)``.
 
-CSV and Excel (.xlsx): the header row names the fields; data rows count from 1. Headers
-may be the contract's field names or the Indonesian names of SAKTI/OMSPAN exports, in any
-case and spacing (``HEADER_ALIASES``); a file of SP2Ds with no ``kind`` column is a file of
-``sp2d`` events. JSONL: one object per line with the contract's field names; the row
-number is the line number; blank lines are skipped. Text files are UTF-8; a BOM (as Excel
-writes) is allowed; anything else is refused under rule 1.
+CSV and Excel (.xlsx): the header row is the first row in which the date column and at
+least one other cell are known column names (``COLUMN_NAMES``: the contract's field names
+and the Indonesian names of officers' spreadsheets and SAKTI/OMSPAN exports, in any case
+and spacing); title rows above it are skipped. A column headed ``No``, ``No.`` or ``Nomor
+Urut`` is ignored. Blank rows and summary rows (``Jumlah``, ``Total`` with no date) are
+skipped. A file of SP2Ds with no kind column is a file of ``sp2d`` events. JSONL: one
+object per line with the contract's field names; blank lines are skipped.
+
+Row numbers are the ones the user sees: the spreadsheet's row in .xlsx, the line of the
+record's first line in CSV (every line counted), the line in JSONL. Text files are UTF-8;
+a BOM (as Excel writes) is allowed; anything else is refused under rule 1, as is a file
+with no data rows.
 """
 
 import csv
@@ -14,165 +20,365 @@ import json
 import os
 import re
 
+from . import kinds
 from .dates import parse_time
-from .tabular import csv_reader, header_key
 from .errors import LedgerError, RuleError
 from .events import FIELDS
+from .tabular import column_letter, csv_reader, header_key, is_blank, summary_word_at
 
 csv.field_size_limit(1 << 20)
 
-# Indonesian column names as SAKTI / OMSPAN exports spell them -> contract fields.
+# The contract's field names (v2.0). ``events.FIELDS`` is what the event model knows
+# today; ``Event.parse`` refuses the others as unknown fields until it knows them.
+FIELD_NAMES = tuple(dict.fromkeys((
+    *FIELDS, "revision", "payment", "contract", "tup", "bast_date", "signed", "supplier",
+    "end", "month", "jenis", "voids", "recorded_at")))
+
+# Every other column name a CSV or .xlsx header may use, by the field it fills: how
+# officers' spreadsheets and SAKTI/OMSPAN exports head their columns. Matched as
+# ``tabular.header_key`` does (case, spacing and punctuation aside). This is the one list
+# of names; the reference in the README lists it and ``COLUMN_NAMES`` is its flat form.
 HEADER_ALIASES = {
-    "ref": ("Nomor SP2D", "No SP2D", "No. SP2D", "Nomor", "No Dokumen"),
+    "kind": ("Peristiwa", "Jenis Transaksi", "Jenis SPM"),  # Jenis SPM: UP, TUP, LS, GUP, …
     "date": ("Tanggal SP2D", "Tgl SP2D", "Tanggal", "Tgl"),
-    "amount": ("Nilai SP2D", "Nilai", "Jumlah", "Nominal"),
     "code": ("Kode Kegiatan", "Kegiatan", "Kode"),
     "akun": ("Akun", "Kode Akun"),
-    "note": ("Uraian", "Keterangan"),
+    "from_code": ("Kode Asal", "Kode Kegiatan Asal"),
+    "from_akun": ("Akun Asal", "Kode Akun Asal"),
+    "amount": ("Nilai SP2D", "Nilai", "Jumlah", "Nominal", "Nilai Kontrak"),
+    "ref": ("Nomor SP2D", "No SP2D", "No. SP2D", "Nomor", "No Dokumen", "Nomor Dokumen", "NTPN"),
     "sp2d": ("SP2D Asal", "Nomor SP2D Asal"),
+    "contract": ("Nomor Kontrak", "No Kontrak"),  # ref on a contract row: see BY_KIND
+    "signed": ("Tanggal Kontrak", "Tgl Kontrak"),
+    "end": ("Tanggal Berakhir",),
+    "supplier": ("Penyedia", "Nama Penyedia", "Supplier"),
+    "bast_date": ("Tanggal BAST", "Tgl BAST"),
+    "tup": ("SP2D TUP", "Nomor SP2D TUP"),
+    "month": ("Bulan",),
+    "jenis": ("Jenis", "Jenis Belanja"),  # jenis belanja (51, 52, …), not the kind
+    "grantor": ("Pemberi Hibah",),
+    "name": ("Nama", "Uraian Kode"),
+    "note": ("Uraian", "Keterangan"),
 }
 
+# Columns whose field depends on the row's kind: {name: {kind: field on such a row}}.
+BY_KIND = {"Nomor Kontrak": {"contract": "ref"}, "No Kontrak": {"contract": "ref"}}
 
-_ACCEPTED = {header_key(f): f for f in (*FIELDS, "recorded_at")}
-for _field, _names in HEADER_ALIASES.items():
-    for _name in _names:
-        _ACCEPTED.setdefault(header_key(_name), _field)
+# Row-number columns (``No``, ``No.``, ``Nomor Urut``): ignored, header and cells.
+IGNORED_COLUMNS = ("No", "Nomor Urut")
+
+# The fields whose Excel date cells stay dates; elsewhere a date cell is its text.
+DATE_FIELDS = ("date", "signed", "end", "bast_date", "month")
+
+
+def _column_names():
+    """{header key: field} for every accepted column name; a name given twice is a bug."""
+    names = {header_key(f): f for f in FIELD_NAMES}
+    for field, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            key = header_key(alias)
+            assert names.get(key, field) == field, f"column name {alias!r} means two fields"
+            names[key] = field
+    return names
+
+
+COLUMN_NAMES = _column_names()
+_BY_KIND = {header_key(name): by_kind for name, by_kind in BY_KIND.items()}
+_IGNORED = {header_key(name) for name in IGNORED_COLUMNS}
+
+
+# ------------------------------------------------------------------ headers
+
+def is_header(cells):
+    """Whether a row is the header: it names the date column and at least one other."""
+    known = [COLUMN_NAMES.get(header_key(c)) for c in cells if isinstance(c, str)]
+    return "date" in known and sum(f is not None for f in known) >= 2
 
 
 def map_header(header):
-    """The field of each column, or a rule 1 refusal naming the unknown column."""
-    fields, names = [], {}
+    """The field of each column of the header row (None for a ``No`` column or one without
+    a name), or a rule 1 refusal naming an unknown column or two of the same field."""
+    fields, seen = [], {}
     for raw in header:
-        key = header_key(raw) if raw is not None else ""
-        if not key:
-            raise RuleError(1, "the header has an empty column name; name every column")
-        if key not in _ACCEPTED:
-            names = ", ".join((*FIELDS, "recorded_at"))
-            sakti = ", ".join(n for ns in HEADER_ALIASES.values() for n in ns)
+        key = "" if is_blank(raw) else header_key(raw)
+        if not key or key in _IGNORED:
+            fields.append(None)
+            continue
+        if key not in COLUMN_NAMES:
             raise RuleError(1, f"unknown column '{str(raw).strip()[:40]}' in the header; use the "
-                               f"field names ({names}) or the SAKTI names ({sakti})")
-        field = _ACCEPTED[key]
-        if field in names:
-            raise RuleError(1, f"the header columns '{names[field]}' and '{str(raw).strip()}' both "
+                               f"field names ({', '.join(FIELD_NAMES)}) or the Indonesian names "
+                               f"({', '.join(n for ns in HEADER_ALIASES.values() for n in ns)})")
+        field = COLUMN_NAMES[key]
+        if field in seen:
+            raise RuleError(1, f"the header columns '{seen[field]}' and '{str(raw).strip()}' both "
                                f"mean the field '{field}'; keep one of them")
-        names[field] = str(raw).strip()
+        seen[field] = str(raw).strip()
         fields.append(field)
     return fields
 
 
-def read_rows(path, sheet=None):
-    """Yield ``(row, raw)`` for every data row of a .csv, .xlsx or .jsonl file."""
+def _no_header(where):
+    return (f"no header row found in {where}: expected a row with 'date' (or "
+            f"{', '.join(HEADER_ALIASES['date'])}) and other columns such as kind, code, akun, "
+            "amount, ref, note, Nomor SP2D, Kode Kegiatan, Akun, Nilai SP2D, Uraian")
+
+
+# ------------------------------------------------------------------ tables
+
+def _tabular(records, where, on_summary, hint=lambda: ""):
+    """Numbered rows of cells -> ``(row, raw)`` for the data rows under the header.
+
+    Rows above the header are skipped; so are blank rows (or rows with only a ``No``) and
+    summary rows, for which ``on_summary(row)`` is called. ``hint()`` ends a refusal of a
+    table with no header (a workbook names its other sheets there)."""
+    content = False
+    for _n, cells in records:
+        if is_header(cells):
+            break
+        content = content or not all(is_blank(c) for c in cells)
+    else:
+        if content:
+            raise RuleError(1, _no_header(where) + hint())
+        return
+    fields = map_header(cells)
+    date = fields.index("date")
+    unnamed = [i for i, (f, c) in enumerate(zip(fields, cells)) if f is None and is_blank(c)]
+    by_kind = [(f, str(c).strip(), _BY_KIND[header_key(c)]) for f, c in zip(fields, cells)
+               if f is not None and header_key(c) in _BY_KIND]
+    default_kind = None if "kind" in fields else "sp2d"
+    for n, cells in records:
+        if _is_summary(cells, date):
+            on_summary(n)
+            continue
+        _check_unnamed(n, cells, fields, unnamed)
+        raw = dict(zip(fields, cells))
+        raw.pop(None, None)  # the No column and nameless ones
+        if all(is_blank(v) for v in raw.values()):
+            continue
+        if default_kind:
+            raw["kind"] = default_kind
+        if by_kind:
+            _switch_by_kind(n, raw, by_kind)
+        yield n, raw
+
+
+def _is_summary(cells, date):
+    """A summary row: it starts with ``Jumlah``/``Total`` and has no date (its word may
+    stand in the date column itself)."""
+    word = summary_word_at(cells)
+    return word is not None and (word == date or date >= len(cells) or is_blank(cells[date]))
+
+
+def _check_unnamed(n, cells, fields, unnamed):
+    """A value in a column with no header name (or beyond the header) is refused."""
+    if not unnamed and len(cells) <= len(fields):
+        return
+    for i in [*unnamed, *range(len(fields), len(cells))]:
+        if i < len(cells) and not is_blank(cells[i]):
+            raise RuleError(1, f"column {column_letter(i)} holds a value but has no name in the "
+                               "header; name the column or clear it", row=n)
+
+
+def _switch_by_kind(n, raw, by_kind):
+    """Columns whose field depends on the kind (``Nomor Kontrak``: ``ref`` of a contract)."""
+    kind = raw.get("kind")
+    kind = kinds.kind_name(kind) if isinstance(kind, str) else None
+    for field, name, fields in by_kind:
+        target = fields.get(kind)
+        if target and not is_blank(raw.get(field)):
+            if not is_blank(raw.get(target)):
+                raise RuleError(1, f"a {kind} row takes its {target} from the column '{name}'; "
+                                   f"leave its other {target} cell empty", row=n)
+            raw[target] = raw.pop(field)
+
+
+def _at_least_one(rows, refusal):
+    """Pass rows through; when there are none, raise ``refusal()`` (rule 1: no data rows)."""
+    empty = True
+    for item in rows:
+        empty = False
+        yield item
+    if empty:
+        raise refusal()
+
+
+# ------------------------------------------------------------------ files
+
+def read_rows(path, sheet=None, on_summary=None):
+    """Yield ``(row, raw)`` for every data row of a .csv, .xlsx or .jsonl file.
+
+    ``on_summary(row)`` is called for each summary row skipped (``Jumlah``, ``Total``)."""
+    on_summary = on_summary or (lambda row: None)
     ext = os.path.splitext(os.fspath(path))[1].lower()
     if sheet is not None and ext != ".xlsx":
         raise RuleError(1, "--sheet applies to .xlsx files only")
     if ext == ".csv":
-        yield from _guard(_tabular(_csv_cells(path)))
+        yield from _utf8_only(_csv_rows(path, on_summary), path)
     elif ext == ".xlsx":
-        yield from _guard(_tabular(_xlsx_cells(path, sheet)))
+        yield from _xlsx_rows(path, sheet, on_summary)
     elif ext in (".jsonl", ".ndjson"):
-        yield from _guard(_jsonl_rows(path))
+        rows = _at_least_one(_jsonl_rows(path), lambda: _no_rows(os.fspath(path)))
+        yield from _utf8_only(rows, path)
     else:
         raise RuleError(1, f"{os.fspath(path)}: unknown file type '{ext or 'none'}'; import reads "
                            ".csv, .xlsx or .jsonl")
 
 
-def _guard(rows):
-    """Turn decoding failures into rule 1 naming the row they occurred in."""
-    last = 0
+def _no_rows(where, hint=""):
+    return RuleError(1, f"{where} has no data rows{hint}")
+
+
+def _utf8_only(rows, path):
+    """Turn a decoding failure into rule 1 naming the line that is not UTF-8."""
     try:
-        for row, raw in rows:
-            last = row
-            yield row, raw
+        yield from rows
     except UnicodeDecodeError:
         raise RuleError(1, "the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in Excel)",
-                        row=last + 1) from None
-    except csv.Error as e:
-        raise RuleError(1, f"the CSV cannot be read: {e}", row=last + 1) from None
+                        row=_first_bad_line(path)) from None
 
 
-def _tabular(rows):
-    """Rows of cells (the first one the header) -> ``(row, raw)`` with mapped fields."""
-    header = next(rows, None)
-    if header is None:
-        return
-    fields = map_header(header)
-    sp2d_only = "kind" not in fields
-    for n, cells in enumerate(rows, start=1):
-        if not cells or all(_blank(c) for c in cells):
-            continue
-        if len(cells) > len(fields) and not all(_blank(c) for c in cells[len(fields):]):
-            raise RuleError(1, f"the row has {len(cells)} cells but the header only "
-                               f"{len(fields)}", row=n)
-        raw = dict(zip(fields, cells))
-        if sp2d_only:
-            raw["kind"] = "sp2d"
-        yield n, raw
-
-
-def _blank(cell):
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _csv_cells(path):
-    """CSV cells; a file whose header has more ``;`` than ``,`` is read as ``;``-separated
-    (Excel with Indonesian regional settings saves CSV that way)."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        yield from csv_reader(f)
-
-
-def _xlsx_cells(path, sheet):
-    """Cells of one sheet (the first, or ``sheet``) through openpyxl, as import values:
-    whole numbers as int, dates as YYYY-MM-DD, text as is."""
-    import zipfile
-
-    import openpyxl
-
-    def unreadable(e):
-        return RuleError(1, f"{os.fspath(path)} is not a readable .xlsx workbook "
-                            f"({type(e).__name__}: {str(e)[:60]}); save it again from Excel")
-
-    if not os.path.exists(path):
-        raise FileNotFoundError(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError) as e:
-        if isinstance(e, (FileNotFoundError, PermissionError, IsADirectoryError)):
-            raise
-        raise unreadable(e) from None
-    except Exception as e:  # openpyxl raises many kinds on a damaged file
-        raise unreadable(e) from None
-    try:
-        if not book.worksheets:
-            raise RuleError(1, f"{os.fspath(path)} has no worksheet: no data rows to import")
-        if sheet is None:
-            ws = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
-        else:
-            raise RuleError(1, f"no sheet '{sheet}' in {os.fspath(path)}; it has: "
-                               + ", ".join(book.sheetnames))
-        rows = ws.iter_rows(values_only=True)
-        while True:
+def _first_bad_line(path):
+    """The number of the first line of ``path`` that is not UTF-8 (a line of bytes up to a
+    newline: a UTF-8 character never holds a newline byte)."""
+    with open(path, "rb") as f:
+        for n, line in enumerate(f, start=1):
             try:
-                values = next(rows)
-            except StopIteration:
-                break
-            except Exception as e:  # a damaged sheet part shows only while reading it
-                raise unreadable(e) from None
-            yield [_xlsx_value(v) for v in values]
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return n
+    return None
+
+
+def _csv_rows(path, on_summary):
+    """The data rows of a CSV file, numbered by the line each record starts on."""
+    where = os.fspath(path)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = _tabular(_csv_records(csv_reader(f, is_header)), where, on_summary)
+        yield from _at_least_one(rows, lambda: _no_rows(where))
+
+
+def _csv_records(reader):
+    """``(line, cells)`` for each record: the number of its first line, every line of the
+    file counted from 1 (a blank line is a record with no cells)."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise RuleError(1, f"the CSV cannot be read: {e}", row=line) from None
+        yield line, cells
+
+
+def _xlsx_rows(path, sheet, on_summary):
+    """The data rows of one sheet (the first, or ``sheet``), numbered as Excel numbers them."""
+    book = _open_workbook(path)
+    try:
+        ws = _pick_sheet(book, sheet, os.fspath(path))
+        where = f"sheet '{ws.title}' of {os.fspath(path)}"
+
+        def hint():
+            others = [s.title for s in book.worksheets if s is not ws and _holds_rows(s)]
+            return f"; sheets with rows: {', '.join(others)}" if others else ""
+
+        rows = _tabular(_xlsx_records(ws, path), where, on_summary, hint)
+        for n, raw in _at_least_one(rows, lambda: _no_rows(where, hint())):
+            yield n, _excel_dates(raw)
     finally:
         book.close()
 
 
+def _unreadable(path, e):
+    return RuleError(1, f"{os.fspath(path)} is not a readable .xlsx workbook "
+                        f"({type(e).__name__}: {str(e)[:60]}); save it again from Excel")
+
+
+def _open_workbook(path):
+    import zipfile
+
+    import openpyxl
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(path)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError) as e:
+        if isinstance(e, (FileNotFoundError, PermissionError, IsADirectoryError)):
+            raise
+        raise _unreadable(path, e) from None
+    except Exception as e:  # openpyxl raises many kinds on a damaged file
+        raise _unreadable(path, e) from None
+
+
+def _pick_sheet(book, sheet, where):
+    """The first worksheet, or the one named ``sheet`` (an exact name, else any case)."""
+    sheets = book.worksheets
+    if not sheets:
+        raise RuleError(1, f"{where} has no worksheet: no data rows to import")
+    if sheet is None:
+        return sheets[0]
+    same = [ws for ws in sheets if ws.title.strip().casefold() == sheet.strip().casefold()]
+    exact = [ws for ws in same if ws.title == sheet]
+    if exact or len(same) == 1:
+        return (exact or same)[0]
+    names = ", ".join(ws.title for ws in (same or sheets))
+    if same:
+        raise RuleError(1, f"--sheet '{sheet}' matches several sheets of {where} ({names}); "
+                           "give the name exactly")
+    raise RuleError(1, f"no sheet '{sheet}' in {where}; it has: {names}")
+
+
+def _xlsx_records(ws, path):
+    """``(row, cells)`` for every row of a sheet, numbered from 1 as Excel shows them."""
+    ws.reset_dimensions()  # read every row, whatever size the file claims the sheet has
+    rows = ws.iter_rows(values_only=True)
+    n = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:  # a damaged sheet part shows only while reading it
+            raise _unreadable(path, e) from None
+        n += 1
+        yield n, [_xlsx_value(v) for v in values]
+
+
+def _holds_rows(ws):
+    """Whether a sheet has any non-empty cell (for naming the sheets that hold rows)."""
+    try:
+        ws.reset_dimensions()
+        return any(not is_blank(v) for row in ws.iter_rows(values_only=True) for v in row)
+    except Exception:  # a damaged sheet holds nothing we can import
+        return False
+
+
 def _xlsx_value(value):
+    """A cell as an import value: a whole number stored as float (152174066.0) is an int;
+    a time of day is its text; text, numbers and dates stay as they are."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return str(value)
     return value
 
+
+def _excel_dates(raw):
+    """Excel date cells as the fields take them: a date in a date field (the day of a
+    date-time), ISO text elsewhere (a date typed into a note, a ``recorded_at`` time)."""
+    for field, value in raw.items():
+        if isinstance(value, dt.date):
+            if field in DATE_FIELDS:
+                raw[field] = value.date() if isinstance(value, dt.datetime) else value
+            elif isinstance(value, dt.datetime) and value.time() == dt.time():
+                raw[field] = value.date().isoformat()
+            else:
+                raw[field] = value.isoformat()
+    return raw
+
+
+# ------------------------------------------------------------------ JSONL
 
 def _jsonl_rows(path):
     with open(path, encoding="utf-8-sig") as f:
@@ -216,32 +422,62 @@ def _no_constant(name):
     raise ValueError(f"{name} is not a number")
 
 
-def parsed_rows(path, sheet=None):
-    """Yield ``(row, Event, recorded_at or None)`` for each row of an import file; a row
-    that breaks rule 1, 2 or 7 is yielded as ``(row, RuleError, None)`` and ends it."""
-    from .events import Event
+# ------------------------------------------------------------------ events
 
-    try:
-        rows = read_rows(path, sheet)
-        for n, raw in rows:
-            raw = dict(raw)
-            recorded_at = raw.pop("recorded_at", None)
-            try:
-                if isinstance(recorded_at, str) and not recorded_at.strip():
-                    recorded_at = None
-                if recorded_at is not None:
-                    try:
-                        recorded_at = parse_time(recorded_at, "recorded_at")
-                    except ValueError as e:
-                        raise RuleError(1, str(e)) from None
-                event = Event.parse(raw)
-            except RuleError as e:
-                yield n, e.at_row(n), None
-                return
-            yield n, event, recorded_at
-    except FileNotFoundError:
-        raise LedgerError(f"no file {path}; check the path") from None
-    except IsADirectoryError:
-        raise LedgerError(f"{path} is a folder, not a file to import") from None
-    except PermissionError:
-        raise LedgerError(f"cannot read {path}: permission denied") from None
+class ImportRows:
+    """The rows of an import file as ``(row, Event, recorded_at or None)``, read lazily; a
+    row that breaks rule 1, 2 or 7 comes as ``(row, RuleError, None)`` and ends them.
+
+    Attributes:
+      summary_rows: how many summary rows (``Jumlah``, ``Total``, ``Jumlah Seluruhnya``)
+        were skipped so far; the file's count once the rows are consumed.
+    """
+
+    def __init__(self, path, sheet=None):
+        self.summary_rows = 0
+        self._rows = self._parse(path, sheet)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._rows)
+
+    def close(self):
+        """Close the file now (a failed import does not wait for the garbage collector)."""
+        self._rows.close()
+
+    def _count_summary(self, row):
+        self.summary_rows += 1
+
+    def _parse(self, path, sheet):
+        from .events import Event
+
+        try:
+            for n, raw in read_rows(path, sheet, self._count_summary):
+                recorded_at = raw.pop("recorded_at", None)
+                try:
+                    if isinstance(recorded_at, str) and not recorded_at.strip():
+                        recorded_at = None
+                    if recorded_at is not None:
+                        try:
+                            recorded_at = parse_time(recorded_at, "recorded_at")
+                        except ValueError as e:
+                            raise RuleError(1, str(e)) from None
+                    event = Event.parse(raw)
+                except RuleError as e:
+                    yield n, e.at_row(n), None
+                    return
+                yield n, event, recorded_at
+        except FileNotFoundError:
+            raise LedgerError(f"no file {path}; check the path") from None
+        except IsADirectoryError:
+            raise LedgerError(f"{path} is a folder, not a file to import") from None
+        except PermissionError:
+            raise LedgerError(f"cannot read {path}: permission denied") from None
+
+
+def parsed_rows(path, sheet=None):
+    """The rows of an import file as ``(row, Event, recorded_at or None)``: an
+    ``ImportRows``, whose ``summary_rows`` counts the summary rows skipped once consumed."""
+    return ImportRows(path, sheet)

@@ -9,7 +9,7 @@ import pytest
 from conftest import log_rows, write
 
 PAGU = ["record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun", "521211",
-        "--amount", "1.000.000.000"]
+        "--amount", "1.000.000.000", "--ref", "DIPA-1"]
 
 
 @pytest.fixture
@@ -60,8 +60,11 @@ def test_xlsx_sheet_option(funded, tmp_path):
     f = workbook(tmp_path / "omspan.xlsx", SAKTI, sheet="SP2D", extra_first=True)
     first = funded("import", f)
     assert first.exit_code == 1
-    assert first.stderr.startswith("Error: rule 1: unknown column 'bukan data' in the header")
+    assert first.stderr.startswith(f"Error: rule 1: no header row found in sheet 'Ringkasan' of {f}: "
+                                   "expected a row with 'date' (or Tanggal SP2D, ")
+    assert first.stderr.endswith("; sheets with rows: SP2D\n")
     assert funded("import", f, "--sheet", "SP2D").exit_code == 0
+    assert funded("import", f, "--sheet", "sp2d").stdout == "0 new, 2 already recorded (head seq 3)\n"
     missing = funded("import", f, "--sheet", "Juli")
     assert missing.stderr == f"Error: rule 1: no sheet 'Juli' in {f}; it has: Ringkasan, SP2D\n"
 
@@ -70,11 +73,11 @@ def test_xlsx_rows_are_judged_like_csv(funded, tmp_path):
     rows = SAKTI + [["241242120009999", dt.date(2024, 12, 18), "CQ.6639", "521211", 1500.5, ""]]
     result = funded("import", workbook(tmp_path / "bad.xlsx", rows))
     assert result.exit_code == 1
-    assert result.stderr == ("Error: row 3: rule 1: amount 1500.5 is not a whole-rupiah amount "
+    assert result.stderr == ("Error: row 4: rule 1: amount 1500.5 is not a whole-rupiah amount "
                              "(write 1500000, 1.500.000 or Rp 1.500.000,-)\n")
     over = SAKTI + [["241242120009999", dt.date(2024, 12, 18), "CQ.6639", "521211", 10**9, ""]]
     result = funded("import", workbook(tmp_path / "over.xlsx", over))
-    assert result.stderr.startswith("Error: row 3: rule 5: SP2D 241242120009999 would overspend "
+    assert result.stderr.startswith("Error: row 4: rule 5: SP2D 241242120009999 would overspend "
                                     "CQ.6639/521211 on 2024-12-18: available ")
     assert len(log_rows(funded.db)) == 1
 
