@@ -4,13 +4,16 @@ The seal is one appended event of kind ``close`` dated 31 December of the year. 
 ``seal`` holds every line's final ceiling, locked and realised figures and the chain head
 hash before it. Afterwards any event dated in that year is refused (rule 9), and
 ``verify`` checks that the sealed figures still equal a replay of the log.
+
+Closing is permanent. The library seals when asked (``Ledger.close_year``); asking the
+person first is the command line's job, which shows ``year_totals`` — the same checks
+and figures the seal would record — before it asks.
 """
 
 import datetime as dt
 
 from .errors import AnggaranError, UsageError
-from .chain import identity
-from .events import Event, canonical_json
+from .money import rupiah
 from .projections import fold
 
 
@@ -22,41 +25,101 @@ def seal_figures(conn, year, before_seq):
             for code, akun, c, l, r, _rb, _initial in fold(conn, year, max_seq=max_seq)}
 
 
-def close_year(ledger, year, today=None):
-    """Append the seal of ``year``; refuse a closed year, an open lock or an unfinished year."""
+def parse_year(year):
+    """``YEAR`` as an int, or UsageError (exit 2)."""
     try:
-        year = int(str(year).strip())
-        if not 1900 <= year <= 2999:
+        number = int(str(year).strip())
+        if not 1900 <= number <= 2999:
             raise ValueError
     except (TypeError, ValueError):
         raise UsageError(f"YEAR '{year}' must be a fiscal year like 2024") from None
+    return number
+
+
+def _ended(year, today):
     today = today or dt.date.today()
     if year >= today.year:
         raise AnggaranError(f"{year} has not ended yet (today is {today.isoformat()}); close a "
                             "year after 31 December, once it is reconciled")
+
+
+def _closable_lines(ledger, year):
+    """The year's lines as the seal would record them, after the refusals: a closed year,
+    a year with no events, a lock still standing. Reads inside the caller's transaction."""
     conn = ledger.conn
+    closed = conn.execute("SELECT seq FROM events WHERE kind = 'close' AND year = ?",
+                          (year,)).fetchone()
+    if closed:
+        raise AnggaranError(f"{year} is already closed (seal at seq {closed[0]})")
+    lines = seal_figures(conn, year, float("inf"))
+    if not lines:
+        raise AnggaranError(f"there are no budget events dated in {year}: nothing to close")
+    locked = {line: f[1] for line, f in lines.items() if f[1] != 0}
+    if locked:
+        line, amount = next(iter(sorted(locked.items())))
+        raise AnggaranError(f"{year} cannot be closed: lock pagu of {rupiah(amount)} still "
+                            f"stands on {line}" + (f" and {len(locked) - 1} more line(s)"
+                                                   if len(locked) > 1 else "")
+                            + "; record the unlock (or the revision's outcome) first")
+    return lines
+
+
+def _reconciled(ledger, year, statement):
+    """Refuse unless ``statement`` equals the ledger as of 31 December of ``year``."""
+    as_of = f"{year}-12-31"
+    differences = ledger.reconcile(statement, as_of=as_of)["differences"]
+    if differences:
+        n = len(differences)
+        raise AnggaranError(
+            f"{year} is not closed: the statement {statement} differs from the ledger as of "
+            f"{as_of} ({n} difference{'s' if n != 1 else ''}); see {'them' if n != 1 else 'it'} "
+            f"with: anggaran reconcile {statement} --as-of {as_of}")
+
+
+def year_totals(ledger, year, today=None, statement=None):
+    """What closing ``year`` would seal, after the same refusals ``close_year`` makes (and,
+    with ``statement``, the same reconciliation), writing nothing: ``{"year", "ceiling",
+    "locked", "realised", "balance", "lines", "head_seq"}`` summed over the year's lines."""
+    year = parse_year(year)
+    _ended(year, today)
+    if statement is not None:
+        _reconciled(ledger, year, statement)
+    conn = ledger.conn
+    conn.execute("BEGIN")
+    try:
+        lines = _closable_lines(ledger, year)
+        head_seq = ledger.head()[0]
+    finally:
+        conn.execute("ROLLBACK")
+    ceiling, locked, realised = (sum(f[i] for f in lines.values()) for i in range(3))
+    return {"year": year, "ceiling": ceiling, "locked": locked, "realised": realised,
+            "balance": ceiling - realised, "lines": len(lines), "head_seq": head_seq}
+
+
+def close_year(ledger, year, today=None, statement=None):
+    """Append the seal of ``year``; refuse a closed year, an open lock, an unfinished year,
+    and, with ``statement`` (a treasury statement file, as for ``reconcile``), a year whose
+    figures as of 31 December differ from it. The seal is appended only if nothing was
+    recorded between the reconciliation and the seal."""
+    from .chain import identity
+    from .events import Event, canonical_json
+
+    year = parse_year(year)
+    _ended(year, today)
+    reconciled_at = None
+    if statement is not None:
+        reconciled_at = ledger.head()[0]
+        _reconciled(ledger, year, statement)
 
     def seal_it():
-        closed = conn.execute("SELECT seq FROM events WHERE kind = 'close' AND year = ?",
-                              (year,)).fetchone()
-        if closed:
-            raise AnggaranError(f"{year} is already closed (seal at seq {closed[0]})")
+        lines = _closable_lines(ledger, year)
         head_seq, head_hash = ledger.head()
-        lines = seal_figures(conn, year, head_seq + 1)
-        if not lines:
-            raise AnggaranError(f"there are no budget events dated in {year}: nothing to close")
-        locked = {line: f[1] for line, f in lines.items() if f[1] != 0}
-        if locked:
-            line, amount = next(iter(sorted(locked.items())))
-            from .money import rupiah
-            raise AnggaranError(f"{year} cannot be closed: lock pagu of {rupiah(amount)} still "
-                                f"stands on {line}" + (f" and {len(locked) - 1} more line(s)"
-                                                       if len(locked) > 1 else "")
-                                + "; record the unlock (or the revision's outcome) first")
+        if reconciled_at is not None and head_seq != reconciled_at:
+            raise AnggaranError(f"{year} is not closed: events were recorded while the statement "
+                                f"was compared (now up to seq {head_seq}); run close again")
         seal = canonical_json({"year": year, "head_hash": head_hash, "lines": lines})
         event = Event(kind="close", date=f"{year}-12-31")
         ident = identity(event.canonical(), seal)
         return event, ident, seal
 
     return ledger.append_seal(seal_it)
-

@@ -13,8 +13,8 @@ import io
 import operator
 
 from . import codes, projections, store
-from .dates import DATE_RE, FIRST_YEAR, LAST_YEAR
-from .errors import UsageError
+from .dates import iso_day
+from .errors import AnggaranError, UsageError
 from .money import percent
 from .names import names_known, shipped
 
@@ -24,16 +24,16 @@ FIGURES = ("ceiling", "locked", "realised_before", "realised_in_period", "realis
 
 
 def parse_date(text, what):
-    """A date option (``--as-of``, ``--from``) as ``YYYY-MM-DD``; UsageError otherwise."""
+    """A date option (``--as-of``, ``--from``) as ``YYYY-MM-DD`` (typed that way or day
+    first, ``31/12/2024``, ``31-12-2024``); UsageError otherwise."""
     if isinstance(text, dt.date):
         text = text.isoformat()
     raw = str(text).strip()
     try:
-        if not DATE_RE.match(raw) or not FIRST_YEAR <= int(raw[:4]) <= LAST_YEAR:
-            raise ValueError
-        return dt.date.fromisoformat(raw).isoformat()
+        return iso_day(raw)
     except ValueError:
-        raise UsageError(f"{what} '{raw[:40]}' is not a date like 2024-12-31") from None
+        raise UsageError(f"{what} '{raw[:40]}' is not a date like 2024-12-31 or "
+                         "31/12/2024") from None
 
 
 def resolve_dates(ledger, as_of=None, period_start=None, today=None):
@@ -88,10 +88,29 @@ def last_seq_recorded_by(conn, moment, head_seq):
 
 
 def figures(ledger, year, as_of, period_start, max_seq, jenis=False):
-    """bucket -> Figures, from the daily projection when nothing is hidden by known-at."""
+    """bucket -> Figures, from the daily projection when nothing is hidden by known-at.
+    A line (or jenis) whose every event up to the date was voided has no row: a voided
+    event counts nowhere."""
     if max_seq >= ledger.head()[0]:
-        return projections.figures_as_of(ledger.conn, year, as_of, period_start, jenis)
-    return projections.figures_known_at(ledger.conn, year, as_of, period_start, max_seq, jenis)
+        found = projections.figures_as_of(ledger.conn, year, as_of, period_start, jenis)
+    else:
+        found = projections.figures_known_at(ledger.conn, year, as_of, period_start, max_seq, jenis)
+    for bucket in [b for b, f in found.items() if not any(f)]:
+        if not _live(ledger.conn, year, bucket, as_of, max_seq, jenis):
+            del found[bucket]
+    return found
+
+
+def _live(conn, year, bucket, as_of, max_seq, jenis):
+    """Whether the bucket holds a posting up to ``as_of`` of an event that is neither a void
+    nor voided by ``max_seq`` (asked only of the rare rows whose figures are all zero)."""
+    where = "jenis = ?" if jenis else "code = ? AND akun = ?"
+    keys = (bucket,) if jenis else tuple(bucket.split("/"))
+    return conn.execute(
+        f"SELECT 1 FROM postings p WHERE year = ? AND {where} AND date <= ? AND seq <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = p.seq AND v.seq <= ?) AND "
+        "(SELECT e.kind FROM events e WHERE e.seq = p.seq) <> 'void' LIMIT 1",
+        (year, *keys, as_of, max_seq, max_seq)).fetchone() is not None
 
 
 def row(code, level, name, f):
@@ -125,6 +144,19 @@ def report(ledger, as_of=None, period_start=None, known_at=None, by="kegiatan", 
         rows += _tree(lines, names, by)
     return {"satker": ledger.satker, "year": year, "as_of": as_of, "from": period_start,
             "known_at": known, "by": by, "rows": rows}
+
+
+def first_dates(ledger, known_at=None):
+    """``{year: date of its first budget event}`` over the events recorded by ``known_at``
+    (all when None): what the ledger holds, for saying why a report has no rows."""
+    conn = ledger.conn
+    conn.execute("BEGIN")
+    try:
+        _, max_seq = resolve_known_at(ledger, known_at)
+        return dict(conn.execute("SELECT year, min(date) FROM postings WHERE seq <= ? "
+                                 "GROUP BY year ORDER BY year", (max_seq,)).fetchall())
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def _tree(lines, names, by):
@@ -164,7 +196,9 @@ def _total(figures):
 
 def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     """Every event that touched a code's lines (or one line with ``akun``) in the as-of
-    year up to the as-of date, in effective-date order, with running figures."""
+    year up to the as-of date, in effective-date order, with running figures. A voided
+    event keeps its row with zero deltas and ``voided_by`` (the void's seq); as known at a
+    time before its void, it counts and ``voided_by`` is null."""
     if "/" in code:
         c, _, a = code.partition("/")
         raise UsageError(f"write one line as CODE --akun AKUN: history {c}" + (f" --akun {a}" if a else ""))
@@ -178,10 +212,13 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         as_of, _ = resolve_dates(ledger, as_of, None, today)
         _, max_seq = resolve_known_at(ledger, known_at)
         year = int(as_of[:4])
+        # Per posting: the void that cancels its event, if recorded by max_seq; and whether
+        # it is a void's own (negating) posting, which the voided event's row stands for.
         sql = ("SELECT p.seq, p.date, p.recorded_at, p.kind, p.ref, p.ceiling, p.locked, "
-               "p.realised FROM postings p "
+               "p.realised, (SELECT v.seq FROM events v WHERE v.voids = p.seq AND v.seq <= ?), "
+               "(SELECT e.kind FROM events e WHERE e.seq = p.seq) = 'void' FROM postings p "
                "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
-        args = [year, code, as_of, max_seq]
+        args = [max_seq, year, code, as_of, max_seq]
         if akun is not None:
             if store.code_levels(conn, year, code) == {"code"}:
                 raise UsageError(f"{code} keeps one code-level line in {year} ({code}/): omit --akun "
@@ -192,8 +229,14 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         records = conn.execute(sql, args).fetchall()
     finally:
         conn.execute("ROLLBACK")
-    events = []  # one per event: both sides of a shift inside the code are one row
+    events, voided_by = [], {}  # one per event: both sides of a shift inside the code are one row
     for record in records:
+        *record, by, is_void = record
+        if is_void:
+            continue  # a void shows as its voided event's row, with zero deltas
+        if by is not None:  # a voided event keeps its row, moving nothing
+            voided_by[record[0]] = by
+            record[5:] = (0, 0, 0)
         if events and events[-1][0] == record[0]:
             events[-1] = (*events[-1][:5], *(a + b for a, b in zip(events[-1][5:], record[5:])))
         else:
@@ -201,7 +244,7 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     rows = [{"seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,
              "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,
              "ceiling": c, "locked": l, "realised": r, "balance": c - r,
-             "absorption_pct": percent(r, c)}
+             "absorption_pct": percent(r, c), "voided_by": voided_by.get(seq)}
             for (seq, date, recorded_at, kind, ref, dc, dl, dr), (c, l, r)
             in zip(events, projections.running(e[5:] for e in events))]
     return {"code": code, "akun": akun, "year": year, "as_of": as_of, "rows": rows}
@@ -213,38 +256,77 @@ MONTH_ENDS = ("01-31", "02-29", "03-31", "04-30", "05-31", "06-30",
               "07-31", "08-31", "09-30", "10-31", "11-30", "12-31")
 
 
-def default_targets():
-    text = shipped("targets_2024.csv")
+def shipped_targets(year):
+    """The quarterly targets shipped for ``year`` (``ledger_data/targets_YEAR.csv``), or
+    None when none are shipped for it: another year's targets are never used instead."""
+    try:
+        text = shipped(f"targets_{int(year)}.csv")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
     return read_targets(io.StringIO(text))
 
 
 def read_targets(stream):
-    """Quarterly absorption targets: CSV ``jenis,tw1,tw2,tw3,tw4`` (percent, whole or decimal)."""
+    """Quarterly absorption targets: CSV ``jenis,tw1,tw2,tw3,tw4``, ``,`` or ``;``
+    separated, each target a percentage from 0 to 100 written ``20``, ``20.5``, ``20,5``
+    (Indonesian decimal comma, in a ``;`` file or a quoted cell) or ``20%``. ``{jenis:
+    (tw1, tw2, tw3, tw4)}`` as Decimals; a bad cell is refused naming its row (the line of
+    the file) and column."""
+    text = stream.read()
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    need = {"jenis", "tw1", "tw2", "tw3", "tw4"}
+    if not reader.fieldnames or not need <= {(f or "").strip().lower() for f in reader.fieldnames}:
+        raise AnggaranError("a targets file needs the header jenis,tw1,tw2,tw3,tw4 "
+                            "(e.g. 52,15,50,70,90)")
+    targets, first_row = {}, {}
+    for rec in reader:
+        n = reader.line_num
+        if None in rec:  # restkey: more cells than the header names
+            raise AnggaranError(f"targets row {n} has more cells than the header; a decimal "
+                                "comma in a ,-separated file needs quotes (\"20,5\"), or "
+                                "separate the file with ;")
+        rec = {k.strip().lower(): (v or "").strip() for k, v in rec.items() if k}
+        if not any(rec.values()):
+            continue
+        jenis = rec["jenis"]
+        if not (len(jenis) == 2 and jenis.isascii() and jenis.isdigit()):
+            raise AnggaranError(f"targets row {n}, column jenis: '{jenis[:20]}' is not a jenis "
+                                "belanja like 52")
+        if jenis in first_row:
+            raise AnggaranError(f"targets row {n}, column jenis: jenis {jenis} is already given "
+                                f"in row {first_row[jenis]}")
+        first_row[jenis] = n
+        targets[jenis] = tuple(_target(rec[f"tw{q}"], n, f"tw{q}") for q in range(1, 5))
+    if not targets:
+        raise AnggaranError("the targets file has a header but no rows (e.g. 52,15,50,70,90)")
+    return targets
+
+
+def _target(text, row, column):
+    """One target cell as a Decimal percentage (``20``, ``20.5``, ``20,5``, ``20%``)."""
     from decimal import Decimal, InvalidOperation
 
-    targets = {}
-    reader = csv.DictReader(stream)
-    need = {"jenis", "tw1", "tw2", "tw3", "tw4"}
-    if not reader.fieldnames or not need <= {f.strip() for f in reader.fieldnames}:
-        raise UsageError("a targets file needs the header jenis,tw1,tw2,tw3,tw4 "
-                         "(e.g. 52,15,50,70,90)")
-    for n, rec in enumerate(reader, start=1):
-        rec = {k.strip(): (v or "").strip() for k, v in rec.items() if k}
-        try:
-            values = tuple(Decimal(rec[f"tw{q}"]) for q in range(1, 5))
-            if not all(v.is_finite() and 0 <= v <= 100 for v in values):
-                raise InvalidOperation
-            targets[rec["jenis"]] = values
-        except InvalidOperation:
-            raise UsageError(f"targets row {n}: tw1..tw4 must be percentages from 0 to 100, "
-                             "like 50 or 72.5") from None
-    return targets
+    number = text.removesuffix("%").strip().replace(",", ".")
+    try:
+        if not number or not all(c.isdigit() or c == "." for c in number) or not number.isascii():
+            raise InvalidOperation
+        value = Decimal(number)
+        if not 0 <= value <= 100:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise AnggaranError(f"targets row {row}, column {column}: '{text[:20]}' is not a "
+                            "percentage from 0 to 100 (write 20, 20.5, 20,5 or 20%)") from None
+    return value
 
 
 def absorption(ledger, year=None, targets=None, known_at=None, today=None):
     """Cumulative absorption at each month end per jenis belanja (realised over ceiling −
-    lock), with the quarterly targets and whether each quarter end is below target."""
-    targets = default_targets() if targets is None else targets
+    lock), with the quarterly targets and whether each quarter end is below target.
+
+    ``targets`` (``read_targets``) default to those shipped for the year; when none are
+    shipped the target cells are None and ``note`` says so (otherwise ``note`` is None)."""
     conn = ledger.conn
     conn.execute("BEGIN")
     try:
@@ -260,6 +342,13 @@ def absorption(ledger, year=None, targets=None, known_at=None, today=None):
             months.append(figures(ledger, year, day, f"{year}-01-01", max_seq, jenis=True))
     finally:
         conn.execute("ROLLBACK")
+    note = None
+    if targets is None:
+        targets = shipped_targets(year)
+        if targets is None:
+            targets = {}
+            note = (f"no absorption targets are shipped for {year}; the target columns are "
+                    "empty (give them with --targets FILE)")
     kinds = sorted({j for month in months for j in month}, key=lambda j: (j == codes.NO_JENIS, j))
     rows = []
     for jenis in [""] + kinds:
@@ -278,7 +367,7 @@ def absorption(ledger, year=None, targets=None, known_at=None, today=None):
                           "below_target": target is not None and pct < target})
         rows.append({"jenis": jenis or "", "name": codes.jenis_name(jenis) if jenis else "TOTAL SATKER",
                      "months": cells})
-    return {"satker": ledger.satker, "year": year, "rows": rows}
+    return {"satker": ledger.satker, "year": year, "note": note, "rows": rows}
 
 
 def _leap(year):

@@ -34,9 +34,18 @@ class Group(click.Group):
                 raise
             raise OneLineUsage(e) from None
 
+    def parse_args(self, ctx, args):
+        ctx.meta["anggaran.args"] = list(args)  # for group_option_after
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as e:
+            group_option = next((p for p in self.params if e.option_name in p.opts), None)
+            if group_option is None:
+                raise OneLineUsage(e) from None
+            _fail(group_option_after(group_option, e.option_name, ctx), 2)
         except click.UsageError as e:
             where = f"{ctx.command_path} {ctx.invoked_subcommand or ''}".strip()
             raise OneLineUsage(e, where) from None
@@ -69,6 +78,15 @@ class OneLineUsage(click.ClickException):
 
     def show(self, file=None):
         click.echo(f"Error: {one_line(self.format_message())}", err=True)
+
+
+def group_option_after(param, option, ctx):
+    """The message for a group option (``--db``) given after the command: where it goes."""
+    given = ctx.meta.get("anggaran.args", [])
+    at = given.index(option) if option in given else -1
+    value = given[at + 1] if 0 <= at < len(given) - 1 else param.metavar
+    return (f"{option} is an option of anggaran itself: give it before the command, as in: "
+            f"anggaran {option} {value} {ctx.invoked_subcommand or 'COMMAND'}")
 
 
 def _fail(message, status):
@@ -149,32 +167,78 @@ def init(ctx, satker, name):
     click.echo(f"Created ledger {path} for satker {satker} {name}")
 
 
-@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+class RecordCommand(click.Command):
+    """``record``, whose help lists every kind (``anggaran.kinds.KINDS``) with what it does,
+    the Indonesian names it may be typed as, and the options it needs and takes."""
+
+    def format_help_text(self, ctx, formatter):
+        import textwrap
+
+        super().format_help_text(ctx, formatter)
+        with formatter.section("Kinds (KIND, or its Indonesian name in brackets)"):
+            pad = " " * formatter.current_indent
+            for term, text in kind_help(self):
+                # Never break an option such as --from-akun at its hyphen.
+                formatter.write(textwrap.fill(f"{term}: {text}", max(formatter.width, 40),
+                                              initial_indent=pad, subsequent_indent=pad + "    ",
+                                              break_on_hyphens=False, break_long_words=False)
+                                + "\n")
+
+
+def kind_help(command):
+    """``[(term, description)]`` per kind: its name and Indonesian names, its doc line,
+    and its required and optional fields as this command's options, in their order."""
+    from anggaran.kinds import ALIASES, KINDS
+
+    order = [p.name for p in command.params]
+
+    def options(fields):
+        place = {f: order.index(f) if f in order else len(order) for f in fields}
+        return " ".join("--" + f.replace("_", "-") for f in sorted(fields, key=lambda f: (place[f], f)))
+
+    rows = []
+    for kind, spec in KINDS.items():
+        names = [a.replace("_", " ") for a, k in ALIASES.items() if k == kind]
+        term = kind + (f" ({', '.join(names)})" if names else "")
+        text = f"{spec.doc}. Needs {options(spec.required)}"
+        if spec.optional:
+            text += f"; may have {options(spec.optional)}"
+        rows.append((term, text + "."))
+    return rows
+
+
+@cli.command(cls=RecordCommand,
+             context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("kind", metavar="KIND")
-@click.option("--date", help="Effective date YYYY-MM-DD.")
+@click.option("--date", help="Effective date YYYY-MM-DD (also DD/MM/YYYY or DD-MM-YYYY).")
 @click.option("--code", help="Budget code, e.g. CQ.6639.")
-@click.option("--amount", help="Whole rupiah: 1500000, 1.500.000 or 'Rp 1.500.000,-'.")
 @click.option("--akun", help="Six-digit account, e.g. 521211.")
-@click.option("--ref", help="Document number (the SP2D number for sp2d).")
-@click.option("--from-code", help="Source code of a shift or correction.")
-@click.option("--from-akun", help="Source akun of a shift or correction.")
-@click.option("--sp2d", help="The original SP2D number (correction, refund).")
+@click.option("--amount", help="Whole rupiah: 1500000, 1.500.000 or 'Rp 1.500.000,-'.")
+@click.option("--ref", help="Document number: the SP2D number for sp2d, the DIPA or revision "
+              "number for a ceiling change, the NTPN or SSPB number for a refund.")
+@click.option("--from-code", help="shift, correction: the code the money moves from.")
+@click.option("--from-akun", help="shift, correction: the akun the money moves from.")
+@click.option("--sp2d", help="correction, refund: the number of the original SP2D.")
 @click.option("--to-year", help="carry_over: the year the money goes to (default: next year).")
 @click.option("--grantor", help="grant: who gives the hibah.")
+@click.option("--voids", metavar="SEQ", help="void: the seq of the event recorded in error.")
 @click.option("--name", help="Uraian to show for the code.")
-@click.option("--note", help="Free text.")
+@click.option("--note", help="Free text (void: why the event is cancelled).")
 @click.pass_context
 def record(ctx, kind, **fields):
     """Record one event (checked against every rule; nothing written if refused).
 
-    KIND is one of: pagu, revise, shift, cut, grant, carry_over, lock, unlock, sp2d,
-    correction, refund, name.
+    KIND is one of the kinds below (any case; '-', '_' and spaces are the same); the
+    options are the event's fields. An event identical to one already recorded is
+    skipped.
 
     \b
     Examples:
-      anggaran record pagu --date 2024-01-02 --code CQ.6639 --akun 521211 --amount 1.000.000.000
+      anggaran record pagu --date 2024-01-02 --code CQ.6639 --akun 521211 \\
+          --amount 1.000.000.000 --ref DIPA-076.01.2.657757/2024
       anggaran record sp2d --date 2024-12-04 --code CQ.6639 --akun 521211 \\
           --amount "Rp 5.000.000" --ref 240122300000123
+      anggaran record void --date 2024-12-05 --voids 12 --note "entered twice"
     """
     if ctx.args:  # an option that is no field of any event: rule 1, like a bad CSV column
         from anggaran.errors import RuleError
@@ -187,10 +251,26 @@ def record(ctx, kind, **fields):
                          "e.g. --amount 1.500.000")
     with open_ledger(ctx) as ledger:
         result = ledger.record(kind, **fields)
-    if result.new:
-        click.echo(f"Recorded {kind} as seq {result.head_seq} (head {result.head_hash[:16]}…)")
-    else:
+    if not result.new:
         click.echo("Already recorded: an identical event is in the ledger; nothing written")
+        return
+    from anggaran.kinds import kind_name
+    name = kind_name(kind)
+    line = f"Recorded {name} as seq {result.head_seq} (head {result.head_hash[:16]}…)"
+    if name == "carry_over":
+        line += ": " + carried(kind, fields)
+    click.echo(line)
+
+
+def carried(kind, fields):
+    """What a recorded carry-over moved: ``50.000.000 from CQ.6639/521211 to 2025``."""
+    from anggaran.events import Event
+    from anggaran.money import rupiah
+
+    event = Event.parse({"kind": kind, **{k: v for k, v in fields.items() if v is not None}})
+    to_year = event.to_year or int(event.date[:4]) + 1
+    line = event.code + (f"/{event.akun}" if event.akun else "")
+    return f"{rupiah(event.amount)} from {line} to {to_year}"
 
 
 @cli.command("import")
@@ -216,7 +296,11 @@ def import_(ctx, file, sheet):
         finally:
             if progress:
                 click.echo("", err=True)
-    click.echo(f"{result.new} new, {result.skipped} already recorded (head seq {result.head_seq})")
+    line = f"{result.new} new, {result.skipped} already recorded (head seq {result.head_seq})"
+    summary_rows = getattr(result, "summary_rows", 0)
+    if summary_rows:
+        line += f", {summary_rows} summary row{'s' if summary_rows != 1 else ''} skipped"
+    click.echo(line)
 
 
 def _progress(file):
@@ -232,7 +316,7 @@ def _progress(file):
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              help="Output format.")
+              show_default=True, help="Output format; json and csv carry every field.")
 @output_options
 @click.pass_context
 def log(ctx, fmt, output, force):
@@ -313,9 +397,14 @@ def emit(ctx, text_or_writer, fmt, output, force=False):
 
 def report_options(f):
     f = output_options(f)
-    f = click.option("--locale", type=LOCALES, default="id", help="Number style for table/markdown/xlsx.")(f)
-    f = click.option("--format", "fmt", type=OUT_FORMATS, default="table", help="Output format.")(f)
-    f = click.option("--by", type=BY, default="kegiatan", help="Row level.")(f)
+    f = click.option("--locale", type=LOCALES, default="id", show_default=True,
+                     help="Number style for table/markdown/xlsx: id 1.500.000 and 99,42; "
+                     "en 1,500,000 and 99.42.")(f)
+    f = click.option("--format", "fmt", type=OUT_FORMATS, default="table", show_default=True,
+                     help="Output format (xlsx needs --output FILE.xlsx).")(f)
+    f = click.option("--by", type=BY, default="kegiatan", show_default=True,
+                     help="Row level: programs, kegiatan, kegiatan with their akun lines, or "
+                     "jenis belanja.")(f)
     f = click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")(f)
     return f
 
@@ -328,6 +417,10 @@ def report_options(f):
 def report(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
     """The SP2D realisation report (Laporan Realisasi SP2D) as of a date.
 
+    When no budget event of the year is dated up to the as-of date, table and markdown
+    say so in one line instead of a table of zeros (exit status 0); csv, json and xlsx
+    keep their shape, with the total row of zeros.
+
     \b
     Example:
       anggaran report --as-of 2024-12-31 --from 2024-12-01
@@ -336,6 +429,10 @@ def report(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
     """
     with open_ledger(ctx) as ledger:
         rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
+        if fmt in ("table", "markdown") and render.is_empty(rep):
+            from anggaran.reports import first_dates
+            held = first_dates(ledger, rep["known_at"])
+            return emit(ctx, render.nothing_to_report(rep, held), fmt, output, force)
     emit_report(ctx, rep, fmt, locale, output, force)
 
 
@@ -351,9 +448,11 @@ def emit_report(ctx, rep, fmt, locale, output, force):
 @click.argument("code")
 @click.option("--akun", help="One line of an akun-level code.")
 @click.option("--as-of", metavar="D", help="Up to this date (default as for report).")
-@click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
-@click.option("--format", "fmt", type=FORMATS, default="table", help="Output format.")
-@click.option("--locale", type=LOCALES, default="id", help="Number style for table/markdown.")
+@click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="Output format.")
+@click.option("--locale", type=LOCALES, default="id", show_default=True,
+              help="Number style for table/markdown.")
 @output_options
 @click.pass_context
 def history(ctx, code, akun, as_of, known_at, fmt, locale, output, force):
@@ -370,16 +469,23 @@ def history(ctx, code, akun, as_of, known_at, fmt, locale, output, force):
 
 @cli.command()
 @click.option("--year", type=int, help="Fiscal year (default: the as-of year).")
-@click.option("--targets", type=click.Path(dir_okay=False), help="CSV jenis,tw1,tw2,tw3,tw4 (default: 2024 targets).")
-@click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
-@click.option("--format", "fmt", type=OUT_FORMATS, default="table")
-@click.option("--locale", type=LOCALES, default="id")
+@click.option("--targets", type=click.Path(dir_okay=False),
+              help="CSV jenis,tw1,tw2,tw3,tw4 of quarterly targets in percent (20, 20.5, "
+              "20,5 or 20%) (default: the targets shipped for the year, if any).")
+@click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")
+@click.option("--format", "fmt", type=OUT_FORMATS, default="table", show_default=True,
+              help="Output format (xlsx needs --output FILE.xlsx).")
+@click.option("--locale", type=LOCALES, default="id", show_default=True,
+              help="Number style for table/markdown/xlsx.")
 @output_options
 @click.option("--plot", metavar="FILE.png", help="Also draw the absorption curves (needs anggaran[plot]); "
               "--force replaces an existing one.")
 @click.pass_context
 def absorption(ctx, year, targets, known_at, fmt, locale, output, force, plot):
     """Cumulative absorption by month per jenis belanja against quarterly targets.
+
+    Without --targets it uses the targets shipped for the year; for a year with none
+    shipped (only 2024 is) it says so in one line on stderr and leaves the targets empty.
 
     \b
     Example:
@@ -396,6 +502,8 @@ def absorption(ctx, year, targets, known_at, fmt, locale, output, force, plot):
             raise AnggaranError(f"cannot read targets file {targets}: {e}") from None
     with open_ledger(ctx) as ledger:
         result = ledger.absorption(year=year, targets=table, known_at=known_at)
+    if result["note"]:
+        click.echo(f"Note: {result['note']}", err=True)
     if plot:
         from . import plot as plotting
         plotting.absorption(result, plot, locale, force, protect_of(ctx))
@@ -413,9 +521,11 @@ def absorption(ctx, year, targets, known_at, fmt, locale, output, force, plot):
 @click.option("--sp2d", "sp2d_list", metavar="LIST", type=click.Path(dir_okay=False),
               help="Treasury SP2D list (ref,date,code,amount[,akun]) to match by number.")
 @click.option("--as-of", metavar="D", help="Compare as of this date (default as for report).")
-@click.option("--known-at", metavar="T", help="Only events recorded at or before T.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-@click.option("--locale", type=LOCALES, default="id")
+@click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format of the differences.")
+@click.option("--locale", type=LOCALES, default="id", show_default=True,
+              help="Number style for the table.")
 @click.pass_context
 def reconcile(ctx, statement, sp2d_list, as_of, known_at, fmt, locale):
     """Compare the ledger with the treasury's statement or SP2D list; exit 1 on any difference.
@@ -449,7 +559,8 @@ def reconcile(ctx, statement, sp2d_list, as_of, known_at, fmt, locale):
 def export(ctx, to, target, as_of, force):
     """Export the ledger as a plain-text accounting journal or a Fiscal Data Package.
 
-    See docs/export.md for the account model and how to open it in Fava.
+    The account model, and how to open the journal in Fava, are described in
+    docs/export.md in the source repository.
 
     \b
     Example:
@@ -462,35 +573,84 @@ def export(ctx, to, target, as_of, force):
     click.echo(f"Wrote {n} {what} to {target}")
 
 
+def stdin_is_terminal():
+    """Whether a person can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
 @cli.command()
 @click.argument("year")
+@click.option("--statement", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Reconcile with this treasury statement as of 31 December first, and close "
+              "only if nothing differs (as for 'reconcile').")
+@click.option("--yes", is_flag=True, help="Close without asking (needed when not run on a "
+              "terminal, e.g. in a script).")
 @click.pass_context
-def close(ctx, year):
+def close(ctx, year, statement, yes):
     """Seal a fiscal year after reconciliation; its events are then refused (rule 9).
+
+    Closing is permanent. On a terminal it first shows the year's totals and asks;
+    answering no closes nothing (exit status 1). Elsewhere it needs --yes, else it
+    closes nothing (exit status 2). Every refusal (a closed year, a standing lock, with
+    --statement a difference) comes before the question.
 
     \b
     Example:
-      anggaran close 2024
+      anggaran close 2024 --statement kppn_2024.csv
+      anggaran close 2024 --yes   # in a script
     """
+    from anggaran.close import year_totals
+
     with open_ledger(ctx) as ledger:
-        result = ledger.close_year(year)
+        totals = year_totals(ledger, year, statement=statement)
+        year = totals["year"]
+        if not yes:
+            if not stdin_is_terminal():
+                raise UsageError(f"closing {year} is permanent; run it on a terminal to "
+                                 "confirm, or add --yes")
+            click.echo(render.close_totals(totals), err=True)
+            if not click.confirm(f"Close {year}? This cannot be undone", default=False, err=True):
+                click.echo(f"Not closed: {year} stays open; nothing was written", err=True)
+                sys.exit(1)
+        result = ledger.close_year(year, statement=statement)
     click.echo(f"Closed {year}: seal recorded as seq {result.head_seq} (head {result.head_hash})")
 
 
 @cli.command()
-@click.option("--as-of", metavar="D", default="2024-12-31", show_default=True)
-@click.option("--from", "period_start", metavar="F", default="2024-12-01", show_default=True)
+@click.argument("number", metavar="[K]", required=False)
+@click.option("--locale", type=LOCALES, default="id", show_default=True,
+              help="Language: id (Bahasa Indonesia) or en (English).")
+def rules(number, locale):
+    """Print the budget rules a refusal names (rule K), or one of them.
+
+    \b
+    Example:
+      anggaran rules
+      anggaran rules 5 --locale en
+    """
+    from anggaran.reference import rules_text
+
+    click.echo(rules_text(number, locale))
+
+
+@cli.command()
+@click.option("--as-of", metavar="D", default="2024-12-31", show_default=True,
+              help="As-of date of the report.")
+@click.option("--from", "period_start", metavar="F", default="2024-12-01", show_default=True,
+              help="Period start.")
 @report_options
 @click.pass_context
 def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
     """Build the shipped Lumajang 2024 ledger and print its year-end report.
 
-    The ledger is built in a temporary file, or in --db when given explicitly.
+    The ledger is built in a temporary file, or in FILE when the group option --db FILE
+    is given before the command (never in $ANGGARAN_DB or ./anggaran.db).
 
     \b
     Example:
       anggaran demo
       anggaran demo --by jenis --format json
+      anggaran --db FILE demo   # keep the ledger in FILE
     """
     from anggaran.demo import build_demo
     explicit = ctx.obj.get("db")

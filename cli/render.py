@@ -187,7 +187,7 @@ def _report_split(rep, h, locale, width):
 # ------------------------------------------------------------------ history
 
 HISTORY_KEYS = ("seq", "date", "recorded_at", "kind", "ref", "delta_ceiling", "delta_locked",
-                "delta_realised", "ceiling", "locked", "realised", "balance", "absorption_pct")
+                "delta_realised", "ceiling", "locked", "realised", "balance", "absorption_pct", "voided_by")
 
 
 def history(hist, fmt="table", locale="id"):
@@ -205,6 +205,8 @@ def history(hist, fmt="table", locale="id"):
                                                             "delta_realised") if r[k]), "0")
         if r["delta_ceiling"] > 0 or r["delta_locked"] > 0 or r["delta_realised"] > 0:
             delta = "+" + delta
+        if r.get("voided_by") is not None:  # a voided event: its row stays, moving nothing
+            delta = f"batal (seq {r['voided_by']})"
         rows.append([r["seq"], r["date"], r["kind"], r["ref"] or "", delta,
                      *(format_money(r[k], locale) for k in ("ceiling", "locked", "realised", "balance")),
                      format_percent(r["absorption_pct"], locale)])
@@ -219,7 +221,8 @@ def history(hist, fmt="table", locale="id"):
 # ------------------------------------------------------------------ log
 
 LOG_FIELDS = ("seq", "recorded_at", "kind", "date", "code", "akun", "from_code", "from_akun",
-              "amount", "ref", "sp2d", "to_year", "grantor", "name", "note", "prev_hash", "hash")
+              "amount", "ref", "sp2d", "to_year", "grantor", "name", "note", "voids", "prev_hash",
+              "hash")
 
 
 def log(events, fmt="table", locale="id"):
@@ -321,3 +324,39 @@ def sp2d_differences(result, fmt="table", locale="id"):
     return (f"{len(flat)} difference(s):\n\n"
             + tabulate(rows, ["SP2D", "kind", "fields", "ledger", "treasury list"],
                        tablefmt="simple", disable_numparse=True))
+
+
+# ------------------------------------------------------------------ empty report
+
+def is_empty(rep):
+    """A report with no line: no budget event of its year dated up to its as-of date
+    (only the total row, of zeros)."""
+    return len(rep["rows"]) == 1
+
+
+def nothing_to_report(rep, first_dates):
+    """The one line that replaces a table of zeros: which year and date were asked for, and
+    what the ledger does hold (``first_dates``: ``reports.first_dates``)."""
+    year, as_of = rep["year"], rep["as_of"]
+    known = f" recorded by {rep['known_at']}" if rep["known_at"] else ""
+    if year in first_dates:
+        held = f"its first in {year} is dated {first_dates[year]}"
+    elif first_dates:
+        held = "the ledger holds " + ", ".join(map(str, first_dates))
+    else:
+        held = "the ledger holds none yet"
+    return f"No budget events dated in {year} up to {as_of}{known} ({held})."
+
+
+# ------------------------------------------------------------------ close
+
+def close_totals(totals, locale="id"):
+    """What ``close`` shows before it asks: the totals the seal of the year will record."""
+    figures = [("Pagu Revisi (ceiling)", totals["ceiling"]), ("Lock Pagu (locked)", totals["locked"]),
+               ("Realisasi (realised)", totals["realised"]), ("Sisa Anggaran (balance)", totals["balance"])]
+    width = max(len(format_money(v, locale)) for _, v in figures)
+    lines = [f"Closing {totals['year']} is permanent: afterwards nothing dated in {totals['year']} "
+             f"can be recorded. The seal will record {totals['lines']} line(s) as of "
+             f"{totals['year']}-12-31:"]
+    lines += [f"  {label:<25}{format_money(v, locale):>{width}}" for label, v in figures]
+    return "\n".join(lines)

@@ -12,18 +12,20 @@ from conftest import log_rows
 @pytest.fixture
 def year(run):
     for args in (
-        ("pagu", "--date", "2024-01-02", "--code", "CQ.6870", "--akun", "521211", "--amount", "1000"),
+        ("pagu", "--date", "2024-01-02", "--code", "CQ.6870", "--akun", "521211", "--amount", "1000",
+         "--ref", "DIPA-2024"),
         ("sp2d", "--date", "2024-05-02", "--code", "CQ.6870", "--akun", "521211", "--amount", "400",
          "--ref", "S1"),
-        ("pagu", "--date", "2025-01-02", "--code", "CQ.6870", "--akun", "521211", "--amount", "900"),
+        ("pagu", "--date", "2025-01-02", "--code", "CQ.6870", "--akun", "521211", "--amount", "900",
+         "--ref", "DIPA-2025"),
     ):
         assert run("record", *args).exit_code == 0
     return run
 
 
 def test_close_seals_figures_and_head(year):
-    head_before = log_rows(year.db)[-1][-1]
-    result = year("close", "2024")
+    head_before = json.loads(year("log", "--format", "json").stdout)[-1]["hash"]
+    result = year("close", "2024", "--yes")
     assert result.exit_code == 0
     assert result.stdout.startswith("Closed 2024: seal recorded as seq 4 (head ")
     seal = json.loads(year("log", "--format", "json").stdout)[-1]
@@ -34,7 +36,7 @@ def test_close_seals_figures_and_head(year):
 
 
 def test_closed_year_refuses_back_dated_sp2d_but_not_the_next_year(year):
-    year("close", "2024")
+    year("close", "2024", "--yes")
     before = log_rows(year.db)
     refused = year("record", "sp2d", "--date", "2024-12-30", "--code", "CQ.6870", "--akun", "521211",
                    "--amount", "1", "--ref", "S2")
@@ -49,15 +51,15 @@ def test_closed_year_refuses_back_dated_sp2d_but_not_the_next_year(year):
 
 def test_close_twice_and_with_a_lock(year):
     assert year("record", "lock", "--date", "2024-11-01", "--code", "CQ.6870", "--akun", "521211",
-                "--amount", "10").exit_code == 0
-    locked = year("close", "2024")
+                "--amount", "10", "--ref", "REV-1").exit_code == 0
+    locked = year("close", "2024", "--yes")
     assert locked.exit_code == 1
     assert locked.stderr == ("Error: 2024 cannot be closed: lock pagu of 10 still stands on "
                              "CQ.6870/521211; record the unlock (or the revision's outcome) first\n")
     assert year("record", "unlock", "--date", "2024-12-20", "--code", "CQ.6870", "--akun", "521211",
-                "--amount", "10").exit_code == 0
-    assert year("close", "2024").exit_code == 0
-    again = year("close", "2024")
+                "--amount", "10", "--ref", "REV-1").exit_code == 0
+    assert year("close", "2024", "--yes").exit_code == 0
+    again = year("close", "2024", "--yes")
     assert again.exit_code == 1 and again.stderr == "Error: 2024 is already closed (seal at seq 6)\n"
 
 
@@ -68,12 +70,12 @@ def test_close_twice_and_with_a_lock(year):
     ("1", 2, "Error: YEAR '1' must be a fiscal year like 2024\n"),
 ])
 def test_close_refusals(year, arg, status, message):
-    result = year("close", arg)
+    result = year("close", arg, "--yes")
     assert result.exit_code == status and result.stderr.startswith(message)
 
 
 def test_verify_finds_a_seal_that_no_longer_matches(year):
-    year("close", "2024")
+    year("close", "2024", "--yes")
     conn = sqlite3.connect(year.db, isolation_level=None)
     for name in store.TRIGGERS:
         conn.execute(f"DROP TRIGGER {name}")

@@ -11,16 +11,16 @@ from anggaran.money import percent
 from conftest import write
 
 LEDGER = """kind,date,code,akun,from_code,from_akun,amount,ref,sp2d,name,recorded_at
-pagu,2024-01-02,CQ.6639,521211,,,1.000.000,,,Teknis Penyelenggaraan Pemilu/Pemilihan,2024-01-02T09:00:00Z
-pagu,2024-01-02,CQ.6639,532111,,,500.000,,,,2024-01-02T09:01:00Z
-pagu,2024-01-02,WA.3355,511111,,,300.000,,,,2024-01-02T09:02:00Z
+pagu,2024-01-02,CQ.6639,521211,,,1.000.000,DIPA-2024,,Teknis Penyelenggaraan Pemilu/Pemilihan,2024-01-02T09:00:00Z
+pagu,2024-01-02,CQ.6639,532111,,,500.000,DIPA-2024,,,2024-01-02T09:01:00Z
+pagu,2024-01-02,WA.3355,511111,,,300.000,DIPA-2024,,,2024-01-02T09:02:00Z
 cut,2024-02-12,CQ.6639,521211,,,200.000,KPU-RI/123,,,2024-02-12T10:00:00Z
 sp2d,2024-03-15,CQ.6639,521211,,,100.000,S1,,,2024-03-16T08:00:00Z
 sp2d,2024-11-29,WA.3355,511111,,,150.000,S2,,,2024-11-29T08:00:00Z
-lock,2024-11-30,CQ.6639,532111,,,50.000,,,,2024-11-30T08:00:00Z
+lock,2024-11-30,CQ.6639,532111,,,50.000,REV-05,,,2024-11-30T08:00:00Z
 sp2d,2024-12-04,CQ.6639,532111,,,250.000,S3,,,2024-12-04T08:00:00Z
 refund,2024-12-06,CQ.6639,521211,,,10.000,SSPB1,S1,,2024-12-06T08:00:00Z
-shift,2024-12-10,CQ.6639,532111,CQ.6639,521211,100.000,,,,2024-12-10T08:00:00Z
+shift,2024-12-10,CQ.6639,532111,CQ.6639,521211,100.000,POK-07,,,2024-12-10T08:00:00Z
 """
 
 
@@ -92,13 +92,13 @@ def test_default_as_of_is_capped_at_the_last_year(filled):
      "Error: --from 2023-12-01 must be in the as-of year 2024 and not after --as-of 2024-12-31\n"),
     (["--as-of", "2024-06-30", "--from", "2024-07-01"],
      "Error: --from 2024-07-01 must be in the as-of year 2024 and not after --as-of 2024-06-30\n"),
-    (["--as-of", "2024-13-01"], "Error: --as-of '2024-13-01' is not a date like 2024-12-31\n"),
+    (["--as-of", "2024-13-01"], "Error: --as-of '2024-13-01' is not a date like 2024-12-31 or 31/12/2024\n"),
     (["--known-at", "yesterday"], "Error: --known-at 'yesterday' is not an ISO 8601 time like "
                                   "2024-12-05T09:00:00Z or a date like 2024-12-05 (years 1900-2999)\n"),
     (["--known-at", "0001-01-01T00:00:00+01:00"], "Error: --known-at '0001-01-01T00:00:00+01:00' is not "
      "an ISO 8601 time like 2024-12-05T09:00:00Z or a date like 2024-12-05 (years 1900-2999)\n"),
-    (["--as-of", "2024-W01-1"], "Error: --as-of '2024-W01-1' is not a date like 2024-12-31\n"),
-    (["--as-of", "0001-01-01"], "Error: --as-of '0001-01-01' is not a date like 2024-12-31\n"),
+    (["--as-of", "2024-W01-1"], "Error: --as-of '2024-W01-1' is not a date like 2024-12-31 or 31/12/2024\n"),
+    (["--as-of", "0001-01-01"], "Error: --as-of '0001-01-01' is not a date like 2024-12-31 or 31/12/2024\n"),
 ])
 def test_bad_dates_are_usage_errors(filled, args, message):
     result = filled("report", *args)
@@ -181,3 +181,106 @@ def test_absorption_by_month(filled):
     assert (dec53["absorption_pct"], dec53["target_pct"], dec53["below_target"]) == (45.45, 90, True)
     assert jenis["53"]["months"][2]["target_pct"] == 10 and jenis["53"]["months"][1]["target_pct"] is None
     assert jenis[""]["months"][11]["realised"] == 490_000
+
+
+# ------------------------------------------------------------------ a year with no events
+
+def test_report_of_a_year_without_events_says_so_in_one_line(filled):
+    result = filled("report", "--as-of", "2025-06-30")
+    assert result.exit_code == 0
+    assert result.stdout == ("No budget events dated in 2025 up to 2025-06-30 (the ledger holds "
+                             "2024).\n")
+    md = filled("report", "--as-of", "2025-06-30", "--format", "markdown")
+    assert md.stdout == result.stdout
+    early = filled("report", "--as-of", "2024-01-01", "--by", "jenis")
+    assert early.stdout == ("No budget events dated in 2024 up to 2024-01-01 (its first in 2024 "
+                            "is dated 2024-01-02).\n")
+
+
+def test_report_of_a_year_without_events_keeps_the_shape_of_json_and_csv(filled):
+    rep = json.loads(filled("report", "--as-of", "2025-06-30", "--format", "json").stdout)
+    assert rep["year"] == 2025 and [r["level"] for r in rep["rows"]] == ["total"]
+    assert rep["rows"][0]["ceiling"] == 0 and rep["rows"][0]["realised"] == 0
+    csv_out = filled("report", "--as-of", "2025-06-30", "--format", "csv").stdout.splitlines()
+    assert len(csv_out) == 2 and csv_out[1].startswith(",total,JUMLAH SELURUHNYA,0,0,")
+
+
+def test_report_of_an_empty_ledger_and_before_anything_was_recorded(run, filled):
+    empty = run.__class__(run.db.parent / "empty.db")
+    from anggaran.ledger import Ledger
+    Ledger.init(empty.db, "657757", "KPU KABUPATEN LUMAJANG").close()
+    assert empty("report", "--as-of", "2024-12-31").stdout == (
+        "No budget events dated in 2024 up to 2024-12-31 (the ledger holds none yet).\n")
+    then = filled("report", "--as-of", "2024-12-31", "--known-at", "2024-01-01")
+    assert then.stdout == ("No budget events dated in 2024 up to 2024-12-31 recorded by "
+                           "2024-01-01T23:59:59Z (the ledger holds none yet).\n")
+
+
+# ------------------------------------------------------------------ absorption targets
+
+def test_absorption_of_a_year_without_shipped_targets_says_so(filled):
+    assert filled("record", "pagu", "--date", "2025-01-02", "--code", "CQ.6639", "--akun",
+                  "521211", "--amount", "1.000", "--ref", "DIPA-2025").exit_code == 0
+    result = filled("absorption", "--year", "2025", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == ("Note: no absorption targets are shipped for 2025; the target "
+                             "columns are empty (give them with --targets FILE)\n")
+    out = json.loads(result.stdout)
+    assert out["note"].startswith("no absorption targets are shipped for 2025")
+    assert all(m["target_pct"] is None and not m["below_target"]
+               for r in out["rows"] for m in r["months"])
+    shipped = filled("absorption", "--year", "2024", "--format", "json")
+    assert shipped.stderr == "" and json.loads(shipped.stdout)["note"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "jenis,tw1,tw2,tw3,tw4\n53,20%,\"40,5\",70.25,90\n",
+    "jenis;tw1;tw2;tw3;tw4\n53;20 %;40,5;70,25;90\n",
+    "Jenis,TW1,TW2,TW3,TW4\n\n53,20,40.5,70.250,90\n",
+])
+def test_targets_in_percent_with_a_decimal_comma_or_point(filled, tmp_path, text):
+    from decimal import Decimal
+
+    from anggaran.reports import read_targets
+    import io
+
+    assert read_targets(io.StringIO(text)) == {
+        "53": (Decimal(20), Decimal("40.5"), Decimal("70.25"), Decimal(90))}
+    result = filled("absorption", "--year", "2024", "--format", "json", "--targets",
+                    write(tmp_path / "t.csv", text))
+    assert result.exit_code == 0 and result.stderr == ""
+    jenis = {r["jenis"]: r for r in json.loads(result.stdout)["rows"]}
+    assert jenis["53"]["months"][5]["target_pct"] == 40.5
+
+
+@pytest.mark.parametrize("text,message", [
+    ("jenis,tw1,tw2,tw3,tw4\n52,15,50,70,90\n53,10,abc,70,90\n",
+     "targets row 3, column tw2: 'abc' is not a percentage from 0 to 100 (write 20, 20.5, 20,5 "
+     "or 20%)"),
+    ("jenis,tw1,tw2,tw3,tw4\n52,NaN,1,1,1\n",
+     "targets row 2, column tw1: 'NaN' is not a percentage from 0 to 100 (write 20, 20.5, 20,5 "
+     "or 20%)"),
+    ("jenis,tw1,tw2,tw3,tw4\n52,10,20,30,101\n",
+     "targets row 2, column tw4: '101' is not a percentage from 0 to 100 (write 20, 20.5, 20,5 "
+     "or 20%)"),
+    ("jenis,tw1,tw2,tw3,tw4\n52,10,20,30,-1\n",
+     "targets row 2, column tw4: '-1' is not a percentage from 0 to 100 (write 20, 20.5, 20,5 "
+     "or 20%)"),
+    ("jenis,tw1,tw2,tw3,tw4\n52,10,20,30,\n",
+     "targets row 2, column tw4: '' is not a percentage from 0 to 100 (write 20, 20.5, 20,5 "
+     "or 20%)"),
+    ("jenis,tw1,tw2,tw3,tw4\nbarang,10,20,30,40\n",
+     "targets row 2, column jenis: 'barang' is not a jenis belanja like 52"),
+    ("jenis,tw1,tw2,tw3,tw4\n52,10,20,30,40\n52,1,2,3,4\n",
+     "targets row 3, column jenis: jenis 52 is already given in row 2"),
+    ("jenis,tw1,tw2,tw3,tw4\n52,10,20,5,30,40\n",
+     "targets row 2 has more cells than the header; a decimal comma in a ,-separated file needs "
+     "quotes (\"20,5\"), or separate the file with ;"),
+    ("jenis,tw1,tw2,tw3,tw4\n", "the targets file has a header but no rows (e.g. 52,15,50,70,90)"),
+    ("jenis,q1\n52,1\n", "a targets file needs the header jenis,tw1,tw2,tw3,tw4 (e.g. 52,15,50,70,90)"),
+])
+def test_bad_targets_are_refused_naming_row_and_column(filled, tmp_path, text, message):
+    result = filled("absorption", "--year", "2024", "--targets", write(tmp_path / "t.csv", text))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
+    assert result.stdout == ""
