@@ -1,0 +1,226 @@
+"""The budget rules (and the kinds) in words, for ``anggaran rules [K] [--locale id|en]``.
+
+``RULES[K]`` holds rule K as one short paragraph in Indonesian (``id``, the default) and
+English (``en``); docs/reference.md says the same at length, with an example error line
+for each. When a kind joins a rule (blokir in rule 5, contracts and UP/TUP in rules 5-7),
+extend both. Plain Python, no attrs: ``anggaran rules`` needs nothing else.
+"""
+
+import textwrap
+
+from .errors import UsageError
+
+LOCALES = ("id", "en")
+WIDTH = 88
+
+RULES = {
+    1: {
+        "id": "Peristiwa dan berkas harus ditulis dengan format yang benar. Ditolak: jenis "
+              "peristiwa atau kolom yang tidak dikenal, kolom wajib yang kosong, kolom yang tidak dipakai oleh "
+              "jenis peristiwa itu, dan nilai yang salah bentuk: tanggal yang bukan hari kalender "
+              "yang sebenarnya, kode atau akun yang keliru, jumlah yang bukan rupiah utuh (teks, "
+              "pecahan, sen, atau pemisah ribuan yang bercampur). Ditolak pula berkas yang bukan "
+              "UTF-8, judul kolom yang tidak dikenal, berkas tanpa baris data, serta pergeseran "
+              "atau koreksi ke pos yang sama dengan pos asalnya.",
+        "en": "Events and files must be well formed. Refused: an unknown kind or field, a "
+              "missing required field, a field the kind does not take, and a malformed value: a "
+              "date that is not a real calendar day, a bad code or akun, an amount that is not a "
+              "whole-rupiah amount (text, a fraction, sen, mixed separators). Also refused: a "
+              "file that is not UTF-8, an unknown column, a file with no data rows, and a shift "
+              "or correction to the very line it comes from.",
+    },
+    2: {
+        "id": "Jumlah harus berada dalam batas. Ditolak: jumlah nol atau negatif (revisi boleh "
+              "negatif, tetapi tidak nol), jumlah di atas 10^15 rupiah, dan peristiwa yang "
+              "membuat angka suatu pos, jenis belanja, atau total satker melampaui 10^15 rupiah.",
+        "en": "Amounts must be in range. Refused: an amount that is zero or negative (a revise "
+              "may be negative, but not zero), an amount above 10^15 rupiah, and an event after "
+              "which a figure of a line, a jenis belanja or the total would pass 10^15 rupiah.",
+    },
+    3: {
+        "id": "Satu pagu untuk setiap pos anggaran per tahun. Pagu (DIPA awal) kedua untuk pos "
+              "dan tahun yang sama ditolak; pagu yang sudah dibatalkan tidak dihitung. Perubahan "
+              "pagu dicatat sebagai revisi, pergeseran, pemotongan, atau hibah.",
+        "en": "One pagu per budget line and year. A second pagu (DIPA awal) for the same line "
+              "and year is refused; a voided pagu does not count. Change a ceiling with revise, "
+              "shift, cut or grant.",
+    },
+    4: {
+        "id": "Setiap peristiwa harus berada pada pos yang memiliki pagu pada tahun itu, kecuali "
+              "peristiwa yang menciptakan pagu (pagu, revisi positif, hibah, dan pos tujuan "
+              "pergeseran). Pada kode yang pagunya ditetapkan per akun, peristiwa tanpa akun atau "
+              "dengan akun yang tidak ada dalam DIPA ditolak. Satu kode dalam satu tahun tidak "
+              "boleh memiliki pagu tingkat kode dan pagu tingkat akun sekaligus.",
+        "en": "Every event must be on a line that has a ceiling that year, except the events "
+              "that create one (pagu, a positive revise, grant, the target of a shift). On a code "
+              "whose ceilings are per akun, an event without an akun or with an akun that is not "
+              "in the DIPA is refused. One code may not have both code-level and akun-level "
+              "ceilings in one year.",
+    },
+    5: {
+        "id": "Tidak ada pos yang boleh terlampaui pada tanggal mana pun. Pada setiap tanggal "
+              "posisi, realisasi ditambah lock pagu tidak boleh melebihi pagu, dan pagu, lock "
+              "pagu, maupun realisasi tidak boleh negatif. Karena itu ditolak: belanja melebihi "
+              "pagu tersedia, pemotongan atau luncuran hingga di bawah yang sudah direalisasikan "
+              "dan dikunci, lock melebihi pagu tersedia, buka lock melebihi yang dikunci, serta "
+              "pengembalian belanja atau koreksi melebihi realisasi. Ini berlaku juga bila "
+              "peristiwanya bertanggal mundur dan pelanggarannya baru timbul pada tanggal "
+              "sesudahnya.",
+        "en": "No line may be overspent at any date. At every as-of date, realised plus locked "
+              "may not exceed the ceiling, and the ceiling, locked and realised may not be "
+              "negative. So these are refused: spending beyond what is available, cutting or "
+              "carrying over below what is realised and locked, locking more than is available, "
+              "unlocking more than is locked, refunding or correcting more than was realised. "
+              "This holds also when the event is back-dated and only a later date breaks.",
+    },
+    6: {
+        "id": "Setiap peristiwa dicatat satu kali. Nomor SP2D unik dalam satu tahun anggaran; "
+              "pembatalan dikenali dari nomor urut (seq) peristiwa yang dibatalkannya; peristiwa "
+              "lain dikenali dari jenis, tahun, nomor dokumen (ref), kode, akun, kode asal, dan "
+              "akun asalnya. Peristiwa yang kunci dan isinya sama dengan peristiwa yang sudah "
+              "tercatat dan tidak dibatalkan, atau dengan baris sebelumnya dalam berkas yang sama, "
+              "dilewati dan dilaporkan sebagai sudah tercatat. Kunci yang sama dengan isi berbeda "
+              "ditolak dengan menyebut seq yang sudah tercatat: batalkan dahulu peristiwa itu. "
+              "Peristiwa yang sama persis dengan peristiwa yang telah dibatalkan juga ditolak, "
+              "agar impor ulang berkas yang keliru tidak menghidupkannya kembali. Peristiwa "
+              "uraian tidak memiliki kunci; hanya yang sama persis yang dilewati.",
+        "en": "Each event is recorded once. An SP2D number is unique within a year; a void is "
+              "keyed by the seq it cancels; any other event by its kind, year, ref, code, akun, "
+              "from_code and from_akun. An event whose key and content equal a recorded event "
+              "that is not voided, or an earlier row of the same file, is skipped and reported "
+              "as already recorded. The same key with different content is refused, naming the "
+              "recorded seq: void that event first. An event identical to a voided one is refused "
+              "too, so re-importing the file that held the mistake does not bring it back. A "
+              "name event has no key; only an identical one is skipped.",
+    },
+    7: {
+        "id": "Rujukan harus benar. SP2D yang dirujuk SP2D koreksi harus SP2D pada tahun yang "
+              "sama yang dibayarkan pada kode dan akun asal koreksi itu, dan jumlah yang "
+              "dikoreksi dari satu SP2D tidak boleh melebihi nilainya. SP2D yang dirujuk "
+              "pengembalian belanja, bila disebut, harus SP2D pada tahun yang sama pada kode dan "
+              "akun pengembalian itu. Tahun tujuan luncuran harus sesudah tahun peristiwanya. "
+              "Tidak ada peristiwa yang boleh bertanggal sebelum dokumen yang dirujuknya.",
+        "en": "References must hold. The SP2D a correction names must be an SP2D of the same "
+              "year paid on the correction's from-code and from-akun, and the amounts corrected "
+              "away from one SP2D may not exceed it. The SP2D a refund names, when given, must be "
+              "an SP2D of the same year on the refund's code and akun. A carry-over's to_year "
+              "must be later than its year. No event may be dated before what it names.",
+    },
+    8: {
+        "id": "Impor berlaku utuh atau tidak sama sekali. Berkas dinilai seolah seluruh barisnya "
+              "sudah tercatat, sehingga urutan baris tidak berpengaruh: koreksi boleh mendahului "
+              "SP2D-nya, SP2D boleh mendahului hibah yang mendanainya. Bila ditolak, pesannya "
+              "menyebut nomor aturan yang dilanggar dan salah satu baris yang terlibat, dan tidak "
+              "satu baris pun dicatat.",
+        "en": "An import is all or nothing. The file is judged as if all its rows were "
+              "recorded, so row order does not matter: a correction may precede its SP2D, an "
+              "SP2D the grant that funds it. A refusal names the rule that breaks and a row that "
+              "takes part, and no row is recorded.",
+    },
+    9: {
+        "id": "Tahun anggaran yang sudah ditutup (anggaran close) tidak menerima lagi peristiwa "
+              "yang bertanggal pada tahun itu.",
+        "en": "A year that has been closed (anggaran close) accepts no more events dated in it.",
+    },
+    10: {
+        "id": "Pembatalan (batal) harus merujuk peristiwa yang sudah tercatat, yang bukan "
+              "pembatalan, bukan segel tutup tahun, belum pernah dibatalkan, dan berada pada "
+              "tahun anggaran yang masih terbuka. Tanpa peristiwa yang dibatalkan itu, catatan "
+              "anggaran harus tetap memenuhi semua aturan lain: membatalkan pagu yang sudah ada "
+              "realisasinya, atau SP2D yang dirujuk koreksi atau pengembalian belanja, ditolak. "
+              "Setelah dibatalkan, kuncinya bebas dipakai lagi.",
+        "en": "A void must name a recorded event that is not a void, not a year-end seal and "
+              "not already voided, of a year that is still open. Without the voided event the "
+              "ledger must keep every other rule: voiding a pagu that has spending on it, or an "
+              "SP2D that a correction or refund names, is refused. Once voided, its key is free.",
+    },
+    11: {
+        "id": "Rencana penarikan dana (RPD) tidak boleh mengubah bulan yang sudah berakhir "
+              "sebelum tanggal rencana itu. Rencana yang sama dengan yang berlaku untuk bulan itu "
+              "tidak mengubah apa pun dan diterima, sehingga lembar RPD setahun yang direvisi di "
+              "tengah tahun tetap dapat diimpor selama bulan-bulan yang sudah lewat tidak "
+              "berubah.",
+        "en": "A withdrawal plan (RPD) may not change a month that ended before the plan's "
+              "date. A plan equal to the one in force for that month changes nothing and is "
+              "allowed, so a whole-year sheet revised mid-year imports as long as its past "
+              "months are unchanged.",
+    },
+}
+
+_RULE_WORD = {"id": "Aturan", "en": "Rule"}
+
+
+def _check_locale(locale):
+    if locale not in LOCALES:
+        raise UsageError(f"unknown locale '{locale}'; use id or en")
+
+
+def rules_text(number=None, locale="id"):
+    """All the rules, numbered and separated by a blank line, or rule ``number`` alone,
+    wrapped for a terminal. An unknown number or locale is a UsageError."""
+    _check_locale(locale)
+    if number is None:
+        numbers = sorted(RULES)
+    else:
+        try:
+            key = int(number)
+        except (TypeError, ValueError):
+            key = None
+        if isinstance(number, bool) or key not in RULES:
+            raise UsageError(f"rule {number} does not exist; rules are {min(RULES)}-{max(RULES)}")
+        numbers = [key]
+    return "\n\n".join(textwrap.fill(f"{_RULE_WORD[locale]} {n}: {RULES[n][locale]}", WIDTH)
+                       for n in numbers)
+
+
+# What each kind does, in Indonesian (the English is ``kinds.KINDS[kind].doc``).
+KIND_DOCS_ID = {
+    "pagu": "pagu awal suatu pos (DIPA awal); sekali per pos per tahun",
+    "revise": "pagu bertambah atau berkurang sebesar jumlah bertanda (revisi DIPA/POK)",
+    "shift": "memindahkan pagu dari from_code/from_akun ke code/akun (pergeseran)",
+    "cut": "pagu berkurang (pemotongan, penghematan)",
+    "grant": "pagu bertambah (hibah dari Pemda)",
+    "carry_over": "pagu berkurang untuk diluncurkan ke to_year (bawaan: tahun berikutnya), "
+                  "yang tidak dengan sendirinya memberi pagu pada tahun itu",
+    "lock": "membekukan sebagian pagu selama revisi diproses (lock pagu)",
+    "unlock": "melepas pagu yang dibekukan (buka lock)",
+    "sp2d": "pencairan dana: realisasi bertambah; ref adalah nomor SP2D",
+    "correction": "memindahkan realisasi SP2D sp2d dari from_code/from_akun ke code/akun "
+                  "(SP2D koreksi)",
+    "refund": "realisasi berkurang (pengembalian belanja); ref adalah NTPN atau nomor SSPB",
+    "void": "membatalkan peristiwa bernomor voids (seq) yang salah catat; date adalah tanggal "
+            "kesalahan ditemukan",
+    "name": "menetapkan uraian kode (tingkat mana pun); tanpa akibat pada angka",
+}
+
+
+_FIELD_ORDER = ("date", "from_code", "from_akun", "code", "akun", "amount", "sp2d", "ref",
+                "voids", "to_year", "grantor", "name", "note")
+
+
+def _in_order(fields):
+    """Fields in the order a person reads an event; any field not listed last, by name."""
+    return sorted(fields, key=lambda f: (_FIELD_ORDER.index(f) if f in _FIELD_ORDER
+                                         else len(_FIELD_ORDER), f))
+
+
+def kinds_text(locale="id"):
+    """Every kind with the Indonesian names it may be written as, what it does and its
+    fields, one paragraph each, from the kinds table."""
+    from . import kinds
+
+    _check_locale(locale)
+    also = {}
+    for alias, kind in kinds.ALIASES.items():
+        also.setdefault(kind, []).append(alias.replace("_", " "))
+    words = {"id": ("wajib", "pilihan"), "en": ("required", "optional")}[locale]
+    blocks = []
+    for kind, spec in kinds.KINDS.items():
+        doc = getattr(spec, "doc", "")
+        doc = KIND_DOCS_ID.get(kind, doc) if locale == "id" else doc
+        head = kind + (f" ({', '.join(also[kind])})" if kind in also else "")
+        fields = (f"{words[0]}: {', '.join(_in_order(spec.required))}; "
+                  f"{words[1]}: {', '.join(_in_order(spec.optional)) or '-'}")
+        blocks.append(textwrap.fill(f"{head}: {doc}.", WIDTH) + "\n"
+                      + textwrap.fill(fields, WIDTH, initial_indent="  ", subsequent_indent="  "))
+    return "\n\n".join(blocks)
