@@ -35,6 +35,7 @@ class AppendResult:
     summary_rows: int = 0  # import: summary rows (JUMLAH, Total) skipped
 
 CHUNK = 2000
+DEFER = 10_000  # rows of one file that may wait for a void later in it (rule 8)
 _COLUMNS = ("seq", *FIELDS, "year", "seal", "recorded_at", "ident", "prev_hash", "hash")
 INSERT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)}, year, recorded_at FROM events"
@@ -73,9 +74,14 @@ class Appender:
             "SELECT year, seq FROM events WHERE kind = 'close'")}
         self.rows = array("q")  # rows[seq - first_seq - 1] = import row number (0: none)
         self.skipped = 0
-        self.batch = {}  # seq -> (kind, year) of this batch's events
+        self.batch = {}  # seq -> (kind, year) of the current chunk's events
         self.targets = {}  # seq -> (kind, year) of the events this batch's voids name
         self.voided = {}  # voided seq -> the void's seq, for those targets
+        # Rule 8 with voids: order inside a file does not matter. A row whose key is taken
+        # waits (up to DEFER rows) for a void later in the file; a row skipped as identical
+        # to an event is refused if a later row voids that event.
+        self.deferred = []  # (row, event, recorded_at, the seq holding the key, its refusal)
+        self.skipped_seq, self.skipped_row = array("q"), array("q")
 
     # ---------------------------------------------------------------- 1. insert
 
@@ -84,6 +90,18 @@ class Appender:
         carry its canonical JSON and identity as two more fields). Errors are
         raised in row order: a row's own refusal (a RuleError item) only once the rows
         before it have been judged, and so is a failure of the file itself."""
+        try:
+            self._insert_items(items)
+        except RuleError as e:  # a row waiting for a void comes first, if it comes earlier
+            waiting = [d[4] for d in self.deferred or () if e.row is None or (d[0] or 0) < e.row]
+            raise (waiting[0] if waiting else e) from None
+        deferred, self.deferred = self.deferred, None  # now: refuse rather than wait
+        for row, event, recorded_at, seq, error in deferred:
+            if seq not in self.voided:
+                raise error
+            self._insert_chunk([(row, event, recorded_at)])
+
+    def _insert_items(self, items):
         chunk = []
         items = iter(items)
         while True:
@@ -102,6 +120,7 @@ class Appender:
 
     def _insert_chunk(self, chunk):
         conn = self.conn
+        self.batch = {}
         prepared = []
         for item in chunk:
             if isinstance(item[1], RuleError):
@@ -131,6 +150,8 @@ class Appender:
                     seq, voided_by = known[ident]
                     if voided_by is None:
                         self.skipped += 1
+                        self.skipped_seq.append(seq)
+                        self.skipped_row.append(row or 0)
                         continue
                     raise RuleError(6, f"{event.describe()} is identical to seq {seq}, which was "
                                        f"voided by seq {voided_by}; a voided event is not "
@@ -141,11 +162,23 @@ class Appender:
                     seq, content = keys[key]
                     if content == canonical:  # the same, once both are in NFC
                         self.skipped += 1
+                        self.skipped_seq.append(seq)
+                        self.skipped_row.append(row or 0)
                         continue
-                    rules.refuse_same_key(event, year, self._where(seq))
-                if event.kind == "pagu":
-                    rules.refuse_second_pagu(
-                        event, self._where(pagu_lines.get((year, event.code, event.akun or ""))))
+                    taken, refuse = seq, lambda: rules.refuse_same_key(event, year, self._where(taken))
+                else:
+                    taken = pagu_lines.get((year, event.code, event.akun or "")) \
+                        if event.kind == "pagu" else None
+                    refuse = lambda: rules.refuse_second_pagu(event, self._where(taken))  # noqa: E731
+                if taken is not None:
+                    try:
+                        refuse()
+                    except RuleError as e:
+                        if self.deferred is None or len(self.deferred) >= DEFER:
+                            raise
+                        self.deferred.append((row, event, recorded_at, taken,
+                                              e.at_row(row) if row is not None else e))
+                        continue
                 recorded_at = self._recorded_at(recorded_at)
             except RuleError as e:
                 raise e.at_row(row) if row is not None else e
@@ -157,6 +190,10 @@ class Appender:
                 pagu_lines[(year, event.code, event.akun or "")] = self.seq
             elif event.kind == "void":
                 self.voided[event.voids] = self.seq
+                self._refuse_skipped_copy(event, row)
+                for seen, (seq, _by) in list(known.items()):
+                    if seq == event.voids:
+                        known[seen] = (seq, self.seq)
                 for index in (keys, pagu_lines):  # its key is free again
                     for k in [k for k, v in index.items()
                               if (v[0] if isinstance(v, tuple) else v) == event.voids]:
@@ -171,6 +208,16 @@ class Appender:
         faults.at("insert", self.seq - self.first_seq)
         if len(prepared) < len(chunk):
             raise chunk[len(prepared)][1]
+
+    def _refuse_skipped_copy(self, void, void_row):
+        """Rule 6 for a row of this file skipped as identical to the event ``void`` cancels
+        (at ``void_row``): it would otherwise be reported as recorded while it counts
+        nowhere."""
+        if void.voids in self.skipped_seq:
+            row = self.skipped_row[self.skipped_seq.index(void.voids)] or None
+            raise RuleError(6, f"this row is identical to seq {void.voids}, which row "
+                               f"{void_row} of this file voids; a voided event is not recorded "
+                               "again (record the right one instead)", row)
 
     def _read_keys(self, prepared, years):
         """Rule 6: ``{key: (seq, canonical in NFC)}`` of the recorded, not voided events that

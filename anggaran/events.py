@@ -151,6 +151,10 @@ class Event:
             raise RuleError(1, "missing required field 'kind' (one of: " + ", ".join(KINDS) + ")")
         if isinstance(kind, str):  # "SP2D", "Carry-over", "Hibah" as typed in a spreadsheet
             kind = kinds.kind_name(kind)
+        if isinstance(kind, str) and kind in kinds.PLANNED:
+            raise RuleError(1, f"kind '{_show(raw.get('kind'))}' ({kinds.PLANNED[kind]}) is not "
+                               "recorded by this version of anggaran yet (use one of: "
+                               + ", ".join(KINDS) + ")")
         if not isinstance(kind, str) or kind not in KINDS:
             raise RuleError(1, f"unknown kind '{_show(raw.get('kind'))}' (use one of: " + ", ".join(KINDS) + ")")
         required, optional = KINDS[kind]
@@ -158,7 +162,7 @@ class Event:
             if key not in FIELDS:
                 raise RuleError(1, f"unknown field '{_show(key)}' (fields are: " + ", ".join(FIELDS) + ")")
             if key not in required and key not in optional:
-                raise RuleError(1, f"field '{key}' does not belong to a {kind} event "
+                raise RuleError(1, f"field '{key}' does not belong to an event of kind {kind} "
                                    f"(it takes: " + ", ".join(sorted(required | optional)) + ")")
         for key in sorted(required):
             if key not in values:

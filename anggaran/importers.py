@@ -106,8 +106,9 @@ def map_header(header):
             continue
         if key not in COLUMN_NAMES:
             raise RuleError(1, f"unknown column '{str(raw).strip()[:40]}' in the header; use the "
-                               f"field names ({', '.join(FIELD_NAMES)}) or the Indonesian names "
-                               f"({', '.join(n for ns in HEADER_ALIASES.values() for n in ns)})")
+                               f"field names ({', '.join(FIELDS)}, recorded_at) or the "
+                               "Indonesian names listed in docs/reference.md (Tanggal, Kode "
+                               "Kegiatan, Akun, Nilai, Nomor SP2D, Peristiwa, Uraian, …)")
         field = COLUMN_NAMES[key]
         if field in seen:
             raise RuleError(1, f"the header columns '{seen[field]}' and '{str(raw).strip()}' both "
@@ -280,7 +281,10 @@ def _xlsx_rows(path, sheet, on_summary):
 
         def hint():
             others = [s.title for s in book.worksheets if s is not ws and _holds_rows(s)]
-            return f"; sheets with rows: {', '.join(others)}" if others else ""
+            if not others:
+                return ""
+            return (f"; sheets with rows: {', '.join(others)} (choose one with --sheet, e.g. "
+                    f"--sheet '{others[0]}')")
 
         rows = _tabular(_xlsx_records(ws, path), where, on_summary, hint)
         for n, raw in _at_least_one(rows, lambda: _no_rows(where, hint())):

@@ -104,6 +104,19 @@ ALIASES = {
 }
 
 
+# Kinds of contract v2.0 that this version does not record yet, by every name a person
+# would type for them: refused under rule 1 with a message that says so.
+PLANNED = {
+    "block": "block", "blokir": "block", "unblock": "unblock", "buka_blokir": "unblock",
+    "contract": "contract", "kontrak": "contract", "contract_change": "contract_change",
+    "addendum": "contract_change", "contract_close": "contract_close",
+    "kontrak_selesai": "contract_close", "up": "up", "tup": "tup", "up_return": "up_return",
+    "setoran_up": "up_return", "tup_return": "tup_return", "setoran_tup": "tup_return",
+    "plan": "plan", "rpd": "plan", "ls": "sp2d with payment", "gup": "sp2d with payment",
+    "gup_nihil": "sp2d with payment", "ptup": "sp2d with payment",
+}
+
+
 def kind_name(text):
     """The kind a typed name means (``SP2D``, ``Carry-over``, ``carry over``, ``Hibah``,
     ``SP2D Koreksi``), or the normalised text itself when it names no kind."""

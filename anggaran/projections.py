@@ -169,7 +169,8 @@ def totals(conn, year):
     ``year`` on which a figure changed: the sum of its jenis buckets (a few per day)."""
     latest, out = {}, []
     rows = conn.execute("SELECT date, bucket, ceiling, locked, realised FROM daily WHERE "
-                        "year = ? AND bucket LIKE '#%' ORDER BY date", (year,)).fetchall()
+                        "year = ? AND bucket >= '#' AND bucket < '$' ORDER BY date",  # the key
+                        (year,)).fetchall()
     for i, (date, bucket, c, l, r) in enumerate(rows):
         latest[bucket] = (c, l, r)
         if i + 1 == len(rows) or rows[i + 1][0] != date:

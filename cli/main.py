@@ -128,7 +128,9 @@ def output_options(f):
     """--output FILE and --force, for every command that can write its result to a file."""
     f = click.option("--force", is_flag=True,
                      help="Replace an existing --output file (never the ledger itself).")(f)
-    return click.option("--output", "-o", metavar="FILE", help="Write to FILE (needed for xlsx).")(f)
+    return click.option("--output", "-o", metavar="FILE",
+                        help="Write to FILE instead of printing (a .xlsx FILE needs "
+                             "--format xlsx, where the command has it).")(f)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -371,7 +373,7 @@ def verify(ctx, head, witness):
             raise
         except VerifyError as e:
             raise AnggaranError(f"verify failed: {e}") from None
-    click.echo(f"OK: {result.events} events, chain intact; head seq {result.head_seq} "
+    click.echo(f"OK: {result.events} event{'' if result.events == 1 else 's'}, chain intact; head seq {result.head_seq} "
                f"hash {result.head_hash}"
                + (f"; all {result.witnessed} heads in the witness {witness} are in the chain"
                   if witness else ""))
@@ -389,6 +391,10 @@ def emit(ctx, text_or_writer, fmt, output, force=False):
         text_or_writer(output, force, protect)
         click.echo(f"Wrote {output}")
     elif output:
+        outputs.check_target(output, force, protect)  # the ledger's own refusal first
+        if output.lower().endswith((".xlsx", ".xlsm", ".xls")):
+            raise UsageError(f"--output {output} would hold {fmt} text, which Excel cannot open; "
+                             "add --format xlsx (report, absorption) or name the file .csv or .txt")
         outputs.write_text(output, text_or_writer + "\n", force, protect)
         click.echo(f"Wrote {output}")
     else:

@@ -235,9 +235,12 @@ def log(events, fmt="table", locale="id"):
         line = f"{e.get('code', '')}/{e.get('akun', '')}" if e.get("code") and e["kind"] != "name" else e.get("code", "")
         if e.get("from_code"):
             line = f"{e['from_code']}/{e.get('from_akun', '')} → {line}"
+        if e["kind"] == "void":
+            line = f"→ seq {e['voids']}"
         amount = format_money(e["amount"], locale) if "amount" in e else ""
-        rows.append([e["seq"], e["date"], e["kind"], line, amount,
-                     e.get("ref") or e.get("sp2d") or "", e["recorded_at"], e["hash"][:12]])
+        what = e.get("ref") or e.get("sp2d") or (e.get("name") if e["kind"] == "name" else "") or ""
+        rows.append([e["seq"], e["date"], e["kind"], line, amount, what, e["recorded_at"],
+                     e["hash"][:12]])
     return simple_grid(rows, ["seq", "date", "kind", "line", "amount", "ref", "recorded_at", "hash"],
                        "rlllrlll")
 

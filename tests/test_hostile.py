@@ -28,7 +28,11 @@ cell = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", "=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2", "Rp 1.500.000,-", "1,50",
                      "99999999999999999999", "1" * 40, "2024-02-30", "2024-12-04", "CQ.6639",
-                     "521211", "CQ", "\x00", "é", "\u202e", "NaN", "1e9", "sp2d", "pagu"]),
+                     "521211", "CQ", "\x00", "é", "\u202e", "NaN", "1e9", "sp2d", "pagu",
+                     # v2.0 spellings: day-first dates, Indonesian kinds, summary words, voids
+                     "15/03/2024", "31/02/2024", "15-03-2024", "1/1/2024", "Hibah", "SSPB",
+                     "Pemotongan", "Lock Pagu", "buka-lock", "SP2D Koreksi", "batal", "JUMLAH",
+                     "Jumlah Seluruhnya", "Total", "1", "0", "-3", "e\u0301"]),
 )
 
 
@@ -55,7 +59,10 @@ def test_random_bytes(run, tmp_path, data):
 
 
 @SETTINGS
-@given(header=st.lists(st.sampled_from(list(FIELDS) + ["recorded_at", "colour", ""]), min_size=1,
+@given(header=st.lists(st.sampled_from(list(FIELDS) + ["recorded_at", "colour", "", "No.",
+                                                      "Peristiwa", "Tanggal", "Nilai", "Jumlah",
+                                                      "Nomor SP2D", "Uraian", "Nomor Urut"]),
+                       min_size=1,
                        max_size=8, unique=True),
        rows=st.lists(st.lists(cell, max_size=9), max_size=6),
        crlf=st.booleans(), bom=st.booleans())
@@ -94,11 +101,11 @@ def test_random_jsonl(run, tmp_path, objects):
 
 
 OPTIONS = ["--date", "--code", "--amount", "--akun", "--ref", "--from-code", "--from-akun", "--sp2d",
-           "--to-year", "--grantor", "--name", "--note"]
+           "--to-year", "--grantor", "--name", "--note", "--voids"]
 
 
 @SETTINGS
-@given(kind=st.sampled_from(list(KINDS)),
+@given(kind=st.sampled_from(list(KINDS) + ["Hibah", "luncuran", "SP2D koreksi", "batal", "rpd"]),
        values=st.dictionaries(st.sampled_from(OPTIONS), cell, max_size=6))
 def test_random_record_options(run, kind, values):
     run(*SEED)

@@ -181,7 +181,7 @@ def test_an_empty_first_sheet_names_the_sheets_with_rows(funded, tmp_path):
              SP2D=[["Tanggal", "Nomor SP2D", "Kode", "Nilai"], [dt.date(2024, 3, 1), "S1", "CQ.6639", 5]])
     result = funded("import", f)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: rule 1: sheet 'Sheet1' of {f} has no data rows; sheets with rows: SP2D\n"
+    assert result.stderr == f"Error: rule 1: sheet 'Sheet1' of {f} has no data rows; sheets with rows: SP2D (choose one with --sheet, e.g. --sheet 'SP2D')\n"
     assert len(log_rows(funded.db)) == 1
 
 

@@ -62,7 +62,7 @@ def test_xlsx_sheet_option(funded, tmp_path):
     assert first.exit_code == 1
     assert first.stderr.startswith(f"Error: rule 1: no header row found in sheet 'Ringkasan' of {f}: "
                                    "expected a row with 'date' (or Tanggal SP2D, ")
-    assert first.stderr.endswith("; sheets with rows: SP2D\n")
+    assert first.stderr.endswith("; sheets with rows: SP2D (choose one with --sheet, e.g. --sheet 'SP2D')\n")
     assert funded("import", f, "--sheet", "SP2D").exit_code == 0
     assert funded("import", f, "--sheet", "sp2d").stdout == "0 new, 2 already recorded (head seq 3)\n"
     missing = funded("import", f, "--sheet", "Juli")

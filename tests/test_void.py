@@ -379,3 +379,70 @@ def test_a_default_given_explicitly_is_the_same_event(funded):
     assert "to_year" not in Ledger.open(funded.db).log()[-1]
     ok(funded(*carry[:-1], "LUN-2", "--to-year", "2027"), "Recorded carry_over as seq 3")
     assert Ledger.open(funded.db).log()[-1]["to_year"] == 2027
+
+
+# ------------------------------------------------------------------ rule 8 with voids
+
+def _jsonl(tmp_path, rows):
+    return str(write(tmp_path / "f.jsonl", "".join(json.dumps(r) + "\n" for r in rows)))
+
+
+VOID_2 = {"kind": "void", "date": "2025-03-05", "voids": 2, "note": "salah"}
+S1_40 = {"kind": "sp2d", "date": "2025-03-04", "code": "QA.1234", "akun": "521211",
+         "amount": 40, "ref": "S1"}
+
+
+@pytest.mark.parametrize("order", ["void first", "void last"])
+def test_a_fix_and_its_void_import_in_either_order(funded, tmp_path, order):
+    ok(funded(*sp2d("S1", 400)), "Recorded")
+    rows = [VOID_2, S1_40] if order == "void first" else [S1_40, VOID_2]
+    ok(funded("import", _jsonl(tmp_path, rows)), "2 new")
+    assert figures(funded)["QA.1234/521211"]["realised"] == 40
+    assert funded("verify").exit_code == 0
+
+
+def test_a_pagu_re_entered_before_the_void_of_the_wrong_one(funded, tmp_path):
+    pagu = {"kind": "pagu", "date": "2025-01-02", "code": "QA.1234", "akun": "521211",
+            "amount": 2_000_000, "ref": "DIPA-1 rev"}
+    void = {"kind": "void", "date": "2025-01-03", "voids": 1, "note": "nilai salah"}
+    ok(funded("import", _jsonl(tmp_path, [pagu, void])), "2 new")
+    assert figures(funded)["QA.1234/521211"]["ceiling"] == 2_000_000
+
+
+@pytest.mark.parametrize("order", ["void first", "void last"])
+def test_a_row_identical_to_an_event_the_file_voids_is_refused(funded, tmp_path, order):
+    ok(funded(*sp2d("S1", 400)), "Recorded")
+    same = {**S1_40, "amount": 400}
+    rows = [VOID_2, same] if order == "void first" else [same, VOID_2]
+    before = log_rows(funded.db)
+    result = funded("import", _jsonl(tmp_path, rows))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: row {rows.index(same) + 1}: rule 6: ")
+    assert "voided" in result.stderr or "voids" in result.stderr
+    assert log_rows(funded.db) == before
+
+
+def test_a_taken_key_with_no_void_in_the_file_is_still_refused(funded, tmp_path):
+    ok(funded(*sp2d("S1", 400)), "Recorded")
+    before = log_rows(funded.db)
+    result = funded("import", _jsonl(tmp_path, [S1_40]))
+    assert result.stderr.startswith("Error: row 1: rule 6: SP2D S1 is already recorded")
+    assert log_rows(funded.db) == before
+
+
+def test_a_kind_of_a_later_version_says_so(funded):
+    refused(funded, ["record", "Blokir", "--date", "2025-02-01", "--code", "QA.1234", "--akun",
+                     "521211", "--amount", "10", "--ref", "B-1"],
+            "rule 1: kind 'Blokir' (block) is not recorded by this version of anggaran yet (use "
+            "one of: pagu, revise, shift, cut, grant, carry_over, lock, unlock, sp2d, correction, "
+            "refund, void, name)")
+
+
+def test_text_output_is_never_written_into_an_xlsx_file(funded, tmp_path):
+    out = tmp_path / "r.xlsx"
+    result = funded("report", "--as-of", "2025-12-31", "--output", str(out))
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.startswith("Error: --output ") and "--format xlsx" in result.stderr
+    assert funded("history", "QA.1234", "--output", str(out)).exit_code == 2
+    assert funded("report", "--as-of", "2025-12-31", "--format", "xlsx", "--output",
+                  str(out)).exit_code == 0
