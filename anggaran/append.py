@@ -157,7 +157,7 @@ class Appender:
                                        f"voided by seq {voided_by}; a voided event is not "
                                        "recorded again (record the right one instead)")
                 rules.refuse_closed_year(event, self.closed, year)
-                key = kinds.key_of(event.kind, year, event.to_dict())
+                key = kinds.key_of(event.kind, year, event)
                 if key is not None and key in keys:
                     seq, content = keys[key]
                     if content == canonical:  # the same, once both are in NFC

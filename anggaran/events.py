@@ -99,6 +99,10 @@ class Event:
         """The field values in ``FIELDS`` order (None when absent), as one tuple."""
         return field_values(self)
 
+    def get(self, field):
+        """A field's value, None when absent (as ``dict.get``; ``kinds.key_of`` reads it)."""
+        return getattr(self, field)
+
     def to_dict(self):
         """The fields that are present, in contract order."""
         return {f: v for f, v in zip(FIELDS, field_values(self)) if v is not None}

@@ -384,9 +384,17 @@ def _excel_dates(raw):
 
 # ------------------------------------------------------------------ JSONL
 
+MAX_JSONL_LINE = 65_536  # characters; an event is at most a few thousand
+
+
 def _jsonl_rows(path):
+    """One event per line. A line longer than any event can be (a whole file written as one
+    JSON array, say) is refused without reading it whole, so memory stays small."""
     with open(path, encoding="utf-8-sig") as f:
-        for n, line in enumerate(f, start=1):
+        for n, line in enumerate(iter(lambda: f.readline(MAX_JSONL_LINE + 1), ""), start=1):
+            if len(line) > MAX_JSONL_LINE:
+                raise RuleError(1, f"the line is longer than {MAX_JSONL_LINE:,} characters; a "
+                                   "JSONL file holds one event object per line", row=n)
             if not line.strip():
                 continue
             try:

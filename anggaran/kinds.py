@@ -120,6 +120,8 @@ PLANNED = {
 def kind_name(text):
     """The kind a typed name means (``SP2D``, ``Carry-over``, ``carry over``, ``Hibah``,
     ``SP2D Koreksi``), or the normalised text itself when it names no kind."""
+    if text in KINDS:  # as most files write it
+        return text
     key = "_".join(str(text).strip().lower().replace("-", " ").replace("_", " ").split())
     return ALIASES.get(key, key)
 
@@ -167,7 +169,8 @@ def general(kind, sp2d):
 
 
 def key_of(kind, year, values):
-    """Rule 6's key of an event given its kind, year and ``{field: value}`` (absent: None):
+    """Rule 6's key of an event given its kind, year and its fields (a mapping, or an Event:
+    anything with ``get(field)``; absent: None):
     an SP2D number per year; a void by the seq it voids; any other kind by (kind, year, ref
     and the lines it names); ``name`` has none (None): only an identical one is skipped."""
     spec = KINDS[kind]

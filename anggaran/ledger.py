@@ -346,6 +346,13 @@ class Ledger:
             return export.export_fiscal_data_package(self, target, as_of, force=force)
         raise UsageError(f"--to must be beancount, hledger or fiscal-data-package, not '{to}'")
 
+    def year_totals(self, year, statement=None):
+        """What ``close_year(year)`` would seal (its totals), after the same refusals, writing
+        nothing: what ``anggaran close`` shows before it asks (close.year_totals)."""
+        from . import close
+
+        return close.year_totals(self, year, statement=statement)
+
     def close_year(self, year, statement=None):
         """``anggaran close``: seal a fiscal year (close.close_year); permanent. With
         ``statement`` (a treasury statement file), refuse unless it reconciles as of

@@ -605,10 +605,9 @@ def close(ctx, year, statement, yes):
       anggaran close 2024 --statement kppn_2024.csv
       anggaran close 2024 --yes   # in a script
     """
-    from anggaran.close import year_totals
 
     with open_ledger(ctx) as ledger:
-        totals = year_totals(ledger, year, statement=statement)
+        totals = ledger.year_totals(year, statement=statement)
         year = totals["year"]
         if not yes:
             if not stdin_is_terminal():
