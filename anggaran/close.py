@@ -65,7 +65,8 @@ def _closable_lines(ledger, year):
                                                    if len(locked) > 1 else "")
                             + "; record the unlock (or the revision's outcome) first")
     open_contract = conn.execute(
-        "SELECT c.ref, c.seq FROM events c WHERE c.year = ? AND c.kind = 'contract' AND "
+        "SELECT c.ref, c.seq FROM events c WHERE c.year = ? AND c.ref IS NOT NULL AND "
+        "c.kind <> 'sp2d' AND c.kind = 'contract' AND "  # through events_key
         "NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = c.seq) AND NOT EXISTS (SELECT 1 "
         "FROM events x WHERE x.year = c.year AND x.contract = c.ref AND x.kind = 'contract_close' "
         "AND x.seq > c.seq AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = x.seq)) "

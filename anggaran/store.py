@@ -116,7 +116,7 @@ WHEN EXISTS (SELECT 1 FROM events WHERE ident = NEW.ident)
   OR (NEW.kind = 'sp2d' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND kind = 'sp2d' AND ref = NEW.ref AND {NOT_VOIDED}))
   OR (NEW.kind = 'pagu' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND code = NEW.code AND akun IS NEW.akun AND kind = 'pagu' AND {IS_CEILING} AND {NOT_VOIDED}))
   OR (NEW.kind = 'void' AND EXISTS (SELECT 1 FROM events WHERE voids = NEW.voids))
-  OR (NEW.kind = 'contract' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND kind = 'contract' AND ref = NEW.ref AND {NOT_VOIDED}))
+  OR (NEW.kind = 'contract' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND ref = NEW.ref AND kind <> 'sp2d' AND kind = 'contract' AND {NOT_VOIDED}))
 BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number, pagu, contract or void refused'); END"""
 MIGRATIONS = {
     2: ("ALTER TABLE events ADD COLUMN voids INTEGER",
