@@ -19,7 +19,7 @@ import attrs
 from . import faults, kinds, projections, rules, store
 from .chain import chain_hash, identity
 from .errors import RuleError
-from .events import FIELDS, Event
+from .events import CONTRACT, FIELDS, VOIDS, Event
 
 
 @attrs.frozen
@@ -36,11 +36,13 @@ class AppendResult:
 
 CHUNK = 2000
 DEFER = 10_000  # rows of one file that may wait for a void later in it (rule 8)
-_COLUMNS = ("seq", *FIELDS, "year", "seal", "recorded_at", "ident", "prev_hash", "hash")
+_QUOTED = ", ".join(f'"{f}"' for f in FIELDS)  # "end" is an SQL word
+_COLUMNS = ("seq", *(f'"{f}"' for f in FIELDS), "year", "seal", "recorded_at", "ident",
+            "prev_hash", "hash")
 INSERT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
-SELECT_EVENTS = f"SELECT seq, {', '.join(FIELDS)}, year, recorded_at FROM events"
-INSERT_POSTINGS = "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-SELECT_ONE = f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?"
+SELECT_EVENTS = f"SELECT seq, {_QUOTED}, year, recorded_at FROM events"
+INSERT_POSTINGS = projections.INSERT_POSTINGS
+SELECT_ONE = f"SELECT {_QUOTED} FROM events WHERE seq = ?"
 
 def _nfc(values):
     """Stored field values with their text in NFC (a ledger made before v2.0 may hold text
@@ -231,7 +233,7 @@ class Appender:
                 wanted.setdefault("void", set()).add(event.voids)
             elif event.kind != "name" and event.ref is not None:
                 wanted.setdefault(year, set()).add(event.ref)
-        columns = ", ".join(FIELDS)
+        columns = _QUOTED
         for seq, voids in self._lookup_rows(
                 "SELECT seq, voids FROM events WHERE voids IN ({})", list(wanted.pop("void", ()))):
             keys[("void", voids)] = (seq, None)
@@ -349,13 +351,16 @@ class Appender:
                     except RuleError as e:
                         raise e.at_row(self.row_of(seq)) from None
                     postings += projections.void_postings(
-                        conn, seq, values[-1], state.event(values[-1]), year, recorded_at)
+                        conn, seq, values[VOIDS], state.event(values[VOIDS]), year, recorded_at)
                     continue
                 if seq not in self.voided:  # one voided in this batch never happened
                     try:
                         rules.judge(state, values, year, judged)
                     except RuleError as e:
                         raise e.at_row(self.row_of(seq)) from None
+                if values[0] in kinds.CONTRACT_KINDS or values[CONTRACT] is not None:
+                    conn.executemany(INSERT_POSTINGS, postings)  # a close reads what came before
+                    postings.clear()
                 postings += projections.postings_of(seq, values, year, recorded_at, state,
                                                     line_akun)
             if len(postings) >= 5000:
@@ -363,15 +368,21 @@ class Appender:
                 postings.clear()
         conn.executemany(INSERT_POSTINGS, postings)
 
-        def check(year, bucket, date, c, l, r):
-            if bucket[0] != "#" and rules.breaks(c, l, r):
-                raise self._line_error(state, year, bucket, date, (c, l, r), rules.breaks)
-            if rules.too_large(c, l, r):
+        def check(year, bucket, date, *figures):
+            if bucket[0] == "@":  # a contract: paid no more than its value, at every date
+                if figures[-1] < 0:
+                    raise self._line_error(state, year, bucket, date, figures,
+                                           lambda *f: f[-1] < 0)
+                return
+            if bucket[0] != "#" and rules.breaks(*figures):
+                raise self._line_error(state, year, bucket, date, figures, rules.breaks)
+            if rules.too_large(*figures):
+                c, l, r, *_ = figures
                 if bucket[0] == "#":
                     what = f"jenis {bucket[1:]}" if bucket != "#-" else "the lines without akun"
                     raise RuleError(2, rules.too_large_message(f"{what} of {year}", date,
                                                                (c, l, r)))
-                raise self._line_error(state, year, bucket, date, (c, l, r), rules.too_large)
+                raise self._line_error(state, year, bucket, date, figures, rules.too_large)
 
         for year in sorted(projections.merge_daily(conn, projections.daily_deltas(conn, before),
                                                    check)):
@@ -386,30 +397,39 @@ class Appender:
 
     def _line_error(self, state, year, bucket, date, figures, broken):
         """Name the batch event that breaks ``bucket`` on ``date`` (``broken``: rule 5's
-        ``rules.breaks`` or rule 2's ``rules.too_large``): adding the batch's postings on
-        that line (dated up to that day) in effective order to the state without them, the
-        first one after which the line breaks at that day."""
-        code, line_akun = bucket.split("/")
+        ``rules.breaks``, rule 2's ``rules.too_large``, or a contract paid beyond its value):
+        adding the batch's postings on that bucket (dated up to that day) in effective order
+        to the state without them, the first event after which the bucket breaks."""
+        import itertools
+
+        if bucket[0] == "@":
+            where, keys = "contract = ?", (bucket[1:],)
+            columns = "seq, 0, 0, realised, 0, committed"
+        else:
+            code, line_akun = bucket.split("/")
+            where, keys = "code = ? AND akun = ?", (code, line_akun)
+            columns = "seq, ceiling, locked, realised, blocked, committed"
         rows = self.conn.execute(
-            "SELECT seq, ceiling, locked, realised FROM postings WHERE year = ? AND code = ? "
-            "AND akun = ? AND seq > ? AND date <= ? ORDER BY date, seq",
-            (year, code, line_akun, self.first_seq, date)).fetchall()
-        c, l, r = figures
-        for _seq, dc, dl, dr in rows:
-            c, l, r = c - dc, l - dl, r - dr
-        for seq, dc, dl, dr in rows:
-            before = (c, l, r)
-            c, l, r = c + dc, l + dl, r + dr
-            if broken(c, l, r):
+            f"SELECT {columns} FROM postings WHERE year = ? AND {where} AND seq > ? AND date <= ? "
+            "ORDER BY date, seq", (year, *keys, self.first_seq, date)).fetchall()
+        now = list(figures)
+        for _seq, *d in rows:
+            now = [a - b for a, b in zip(now, d)]
+        for seq, group in itertools.groupby(rows, key=lambda r: r[0]):
+            moved = [sum(col) for col in zip(*(r[1:] for r in group))]
+            before = now
+            now = [a + b for a, b in zip(now, moved)]
+            if broken(*now):
                 event = Event(*self.conn.execute(SELECT_ONE, (seq,)).fetchone())
-                if broken is rules.too_large:
-                    return RuleError(2, rules.too_large_message(
-                        f"{bucket} ({event.describe()})", date, (c, l, r)), self.row_of(seq))
                 if event.kind == "void":
                     return RuleError(10, rules.void_breaks_message(
-                        event, state.event(event.voids), bucket, date, (c, l, r)), self.row_of(seq))
-                side = next(s for s in event.sides()
-                            if (s.code, state.line_akun(year, s.code, s.akun)) == (code, line_akun))
-                return RuleError(5, rules.rule5_message(event, side, bucket, date, before),
+                        event, state.event(event.voids), bucket, date, now), self.row_of(seq))
+                if broken is rules.too_large:
+                    return RuleError(2, rules.too_large_message(
+                        f"{bucket} ({event.describe()})", date, now), self.row_of(seq))
+                if bucket[0] == "@":
+                    return RuleError(5, rules.contract_message(event, bucket[1:], date, -now[-1]),
+                                     self.row_of(seq))
+                return RuleError(5, rules.rule5_message(event, moved, bucket, date, before),
                                  self.row_of(seq))
         raise AssertionError("a line broke with no batch posting to blame")  # pragma: no cover

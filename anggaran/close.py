@@ -1,8 +1,8 @@
 """Year end: sealing a fiscal year after reconciliation (``anggaran close YEAR``).
 
 The seal is one appended event of kind ``close`` dated 31 December of the year. Its
-``seal`` holds every line's final ceiling, locked and realised figures and the chain head
-hash before it. Afterwards any event dated in that year is refused (rule 9), and
+``seal`` holds every line's final ceiling, locked, blocked, committed and realised figures
+(a seal made before v2.0: ceiling, locked, realised) and the chain head hash before it. Afterwards any event dated in that year is refused (rule 9), and
 ``verify`` checks that the sealed figures still equal a replay of the log.
 
 Closing is permanent. The library seals when asked (``Ledger.close_year``); asking the
@@ -17,12 +17,15 @@ from .money import rupiah
 from .projections import fold
 
 
-def seal_figures(conn, year, before_seq):
-    """``{line: [ceiling, locked, realised]}`` of a year from events before ``before_seq``
-    (``projections.fold``)."""
+def seal_figures(conn, year, before_seq, legacy=False):
+    """``{line: [ceiling, locked, blocked, committed, realised]}`` of a year from events
+    before ``before_seq`` (``projections.fold``); with ``legacy``, ``[ceiling, locked,
+    realised]`` as seals made before v2.0 hold them."""
     max_seq = None if before_seq == float("inf") else before_seq - 1
-    return {f"{code}/{akun}": [c, l, r]
-            for code, akun, c, l, r, _rb, _initial in fold(conn, year, max_seq=max_seq)}
+    rows = fold(conn, year, max_seq=max_seq)
+    if legacy:
+        return {f"{code}/{akun}": [c, l, r] for code, akun, c, l, r, _rb, _i, _b, _k in rows}
+    return {f"{code}/{akun}": [c, l, b, k, r] for code, akun, c, l, r, _rb, _i, b, k in rows}
 
 
 def parse_year(year):
@@ -61,6 +64,16 @@ def _closable_lines(ledger, year):
                             f"stands on {line}" + (f" and {len(locked) - 1} more line(s)"
                                                    if len(locked) > 1 else "")
                             + "; record the unlock (or the revision's outcome) first")
+    open_contract = conn.execute(
+        "SELECT c.ref, c.seq FROM events c WHERE c.year = ? AND c.ref IS NOT NULL AND "
+        "c.kind <> 'sp2d' AND c.kind = 'contract' AND "  # through events_key
+        "NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = c.seq) AND NOT EXISTS (SELECT 1 "
+        "FROM events x WHERE x.year = c.year AND x.contract = c.ref AND x.kind = 'contract_close' "
+        "AND x.seq > c.seq AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = x.seq)) "
+        "ORDER BY c.ref LIMIT 1", (year,)).fetchone()
+    if open_contract:
+        raise AnggaranError(f"{year} cannot be closed: contract {open_contract[0]} (seq "
+                            f"{open_contract[1]}) is still open; record its contract_close first")
     return lines
 
 
@@ -91,9 +104,11 @@ def year_totals(ledger, year, today=None, statement=None):
         head_seq = ledger.head()[0]
     finally:
         conn.execute("ROLLBACK")
-    ceiling, locked, realised = (sum(f[i] for f in lines.values()) for i in range(3))
-    return {"year": year, "ceiling": ceiling, "locked": locked, "realised": realised,
-            "balance": ceiling - realised, "lines": len(lines), "head_seq": head_seq}
+    ceiling, locked, blocked, _committed, realised = (sum(f[i] for f in lines.values())
+                                                      for i in range(5))
+    return {"year": year, "ceiling": ceiling, "locked": locked, "blocked": blocked,
+            "realised": realised, "balance": ceiling - realised, "lines": len(lines),
+            "head_seq": head_seq}
 
 
 def close_year(ledger, year, today=None, statement=None):

@@ -19,10 +19,8 @@ from .dates import FIRST_YEAR, LAST_YEAR, iso_day
 from .errors import RuleError
 from .money import MAX_AMOUNT, AmountFormatError, parse_amount, rupiah
 
-FIELDS = (
-    "kind", "date", "code", "akun", "from_code", "from_akun", "amount",
-    "ref", "sp2d", "to_year", "grantor", "name", "note", "voids",
-)
+FIELDS = kinds.FIELDS
+AMOUNT, REF, SP2D, VOIDS, CONTRACT = kinds.AMOUNT, kinds.REF, kinds.SP2D, kinds.VOIDS, kinds.CONTRACT
 
 # kind -> (required fields, optional fields), from the kinds table.
 KINDS = {kind: (set(spec.required), set(spec.optional)) for kind, spec in kinds.KINDS.items()}
@@ -44,7 +42,7 @@ class Side:
 
     Attributes:
       code, akun: the line as the event names it (akun None when not given).
-      ceiling, locked, realised: signed deltas in rupiah.
+      ceiling, locked, realised, blocked, committed: signed deltas in rupiah.
       role: CREATE (gives the line a ceiling), CEILING (changes a ceiling) or OTHER.
       part: "from" or "to" for shifts and corrections, "" otherwise.
     """
@@ -54,8 +52,14 @@ class Side:
     ceiling: int = 0
     locked: int = 0
     realised: int = 0
+    blocked: int = 0
+    committed: int = 0
     role: str = OTHER
     part: str = ""
+
+    def figures(self):
+        """The deltas in ``kinds.FIGURES`` order."""
+        return (self.ceiling, self.locked, self.realised, self.blocked, self.committed)
 
 
 @attrs.frozen
@@ -90,6 +94,10 @@ class Event:
     name: str | None = None
     note: str | None = None
     voids: int | None = None
+    contract: str | None = None
+    signed: str | None = None
+    supplier: str | None = None
+    end: str | None = None
 
     @property
     def year(self):
@@ -133,6 +141,8 @@ class Event:
         label = (spec and spec.label) or self.kind
         if self.kind == "void":
             return f"void of seq {self.voids}"
+        if self.kind in ("contract_change", "contract_close"):
+            return f"{label} {self.ref} of contract {self.contract}"
         ref = self.ref if self.kind != "correction" else (self.ref or self.sp2d)
         return f"{label} {ref}" if ref else label
 
@@ -186,6 +196,12 @@ class Event:
         if kind in ("shift", "correction") and (event.from_code, event.from_akun) == (event.code, event.akun):
             raise RuleError(1, f"{kind} from {codes.line_key(event.code, event.akun)} to the same line "
                                "moves nothing; name another line in code/akun")
+        if kind == "contract":
+            if event.signed == event.date:  # the default: dropped
+                event = attrs.evolve(event, signed=None)
+            if event.end is not None and (event.signed or event.date) > event.end:
+                raise RuleError(1, f"contract {event.ref}: signed {event.signed or event.date} "
+                                   f"is after its end {event.end}")
         if kind == "carry_over":
             if event.to_year == event.year + 1:  # the default: dropped, so giving it
                 event = attrs.evolve(event, to_year=None)  # explicitly makes the same event
@@ -293,12 +309,14 @@ def _amount(value, kind):
 def _check_range(fields):
     """Rule 2, once the line is known so that the message can name it."""
     amount, kind = fields["amount"], fields["kind"]
-    if 0 < amount <= MAX_AMOUNT or (kind == "revise" and amount and abs(amount) <= MAX_AMOUNT):
+    signed = kind in ("revise", "contract_change")
+    if 0 < amount <= MAX_AMOUNT or (signed and amount and abs(amount) <= MAX_AMOUNT):
         return
-    line = codes.line_key(fields.get("code", "?"), fields.get("akun"))
-    if kind == "revise":
+    line = (codes.line_key(fields.get("code", "?"), fields.get("akun")) if "code" in fields
+            else f"contract {fields.get('contract')}")
+    if signed:
         if amount == 0:
-            raise RuleError(2, f"revise amount must not be zero, {line}")
+            raise RuleError(2, f"{kind} amount must not be zero, {line}")
     elif amount <= 0:
         raise RuleError(2, f"amount must be positive, got {rupiah(amount)}, {line}")
     if abs(amount) > MAX_AMOUNT:
@@ -336,6 +354,10 @@ _PARSERS = {
     "name": _text("name"),
     "note": _text("note", _CONTROL_IN_NOTES),  # a note may span lines (Alt+Enter in Excel)
     "voids": _voids,
+    "contract": _text("contract"),
+    "signed": _date,
+    "end": _date,
+    "supplier": _text("supplier"),
 }
 
 

@@ -17,15 +17,21 @@ code-level line: ``CQ.6639/521211`` -> ``CQ:6639:521211``, ``CQ.6639/`` -> ``CQ:
 
     Equity:DIPA:Y:L:<source>     minus the ceiling, by source: Pagu, Revisi, Pergeseran,
                                  Pemotongan, Hibah, Luncuran
-    Assets:Sisa:Y:L:Tersedia     the available ceiling (ceiling - locked - realised)
+    Assets:Sisa:Y:L:Tersedia     the available ceiling (Pagu Tersedia: ceiling - locked
+                                 - blocked - committed - realised)
     Assets:Sisa:Y:L:Lock         the locked ceiling (lock pagu)
+    Assets:Sisa:Y:L:Blokir       the blocked ceiling (blokir)
+    Assets:Sisa:Y:L:Komitmen     the committed ceiling (the unpaid value of open contracts)
     Expenses:Realisasi:Y:L       the realised spending
 
 Every event moves money between the accounts of one line (a shift or a correction moves
 it on two lines), so each line's accounts sum to zero and, as of any date:
 ceiling = -Equity:DIPA:Y:L, balance (sisa) = Assets:Sisa:Y:L, locked = its ``Lock``,
-available = its ``Tersedia``, realised = Expenses:Realisasi:Y:L, initial pagu =
--Equity:DIPA:Y:L:Pagu. Program and kegiatan subtotals are the parent accounts.
+blocked = its ``Blokir``, committed = its ``Komitmen``, available = its ``Tersedia``,
+realised = Expenses:Realisasi:Y:L, initial pagu = -Equity:DIPA:Y:L:Pagu. Program and
+kegiatan subtotals are the parent accounts. A payment against a contract moves
+``Komitmen`` to ``Realisasi`` (what the contract reserved is spent); a contract's close
+moves what is unpaid back to ``Tersedia``.
 """
 
 import csv
@@ -47,6 +53,9 @@ CURRENCY = "IDR"
 
 SOURCES = kinds.SOURCES  # the equity sub-account of each ceiling-changing kind
 CODE_LEVEL = "Kode"
+# The Assets:Sisa sub-accounts of a line: what is available, and what is held apart from
+# it (locked, blocked, committed) in the order of a posting's figures.
+HELD = ("Tersedia", "Lock", "Blokir", "Komitmen")
 
 _LINK_SAFE = re.compile(r"^[A-Za-z0-9_./-]+$")
 # Line breaks in every form a journal tool, editor or line reader may honour (CR, LF, VT,
@@ -56,8 +65,9 @@ _TAG_SAFE = re.compile(r"^[^\s,;()\x00-\x1f\x7f-\x9f]+$")
 
 _SELECT = (
     "SELECT p.seq, p.year, p.date, p.code, p.akun, p.jenis, p.ceiling, p.locked, p.realised, "
-    "e.kind, e.code AS e_code, e.akun AS e_akun, e.from_code, e.from_akun, e.amount, e.ref, "
-    "e.sp2d, e.to_year, e.grantor, e.note "
+    "p.blocked, p.committed, p.contract, "
+    "e.kind, e.date AS e_date, e.code AS e_code, e.akun AS e_akun, e.from_code, e.from_akun, "
+    "e.amount, e.ref, e.sp2d, e.to_year, e.grantor, e.supplier, e.note "
     "FROM postings p JOIN events e ON e.seq = p.seq "
 )
 
@@ -142,11 +152,11 @@ class _Lines:
 
 def account_for(year, code, akun, what):
     """The journal account of one budget line: ``what`` is ``Tersedia``, ``Lock``,
-    ``Realisasi`` or an equity source (``Pagu``, ``Revisi``, ...)."""
+    ``Blokir``, ``Komitmen``, ``Realisasi`` or an equity source (``Pagu``, ``Revisi``, ...)."""
     line = ":".join([str(year), *code.split("."), akun or CODE_LEVEL])
     if what == "Realisasi":
         return f"Expenses:Realisasi:{line}"
-    if what in ("Tersedia", "Lock"):
+    if what in HELD:
         return f"Assets:Sisa:{line}:{what}"
     return f"Equity:DIPA:{line}:{what}"
 
@@ -164,28 +174,55 @@ class _Txn:
         self.narration = _narration(rec)
         self.postings = []
 
+    def add(self, postings, merge=False):
+        """Append postings; with ``merge`` (a contract's rows) one per account, netted:
+        a payment and the release it lowers on the same day show as one movement. Rows
+        that cancel out (an addendum on its contract's closing day, recorded after the
+        close) stay apart, so the transaction keeps its postings."""
+        if merge:
+            amounts = dict(self.postings)
+            for account, amount in postings:
+                amounts[account] = amounts.get(account, 0) + amount
+            netted = [(a, v) for a, v in amounts.items() if v]
+            if netted:
+                self.postings = netted
+                return
+        self.postings = self.postings + postings
+
 
 def _transactions(records):
     """Group posting rows (already in date, seq order) into transactions with their
-    journal postings: (account, signed amount), yielded one at a time."""
+    journal postings: (account, signed amount), yielded one at a time. A posting row
+    dated apart from its event (a payment recorded after its contract's close and dated
+    before it lowers the close's release, on the close's date) is a transaction of its own
+    on that date."""
     current = None
     for rec in records:
-        if current is None or current.seq != rec["seq"]:
+        if current is None or current.seq != rec["seq"] or current.date != rec["date"]:
             if current is not None:
                 yield current
             current = _Txn(rec)
-        y, code, akun = rec["year"], rec["code"], rec["akun"]
-        dc, dl, dr = rec["ceiling"], rec["locked"], rec["realised"]
-        available = account_for(y, code, akun, "Tersedia")
-        if dc:
-            current.postings += [(available, dc),
-                                 (account_for(y, code, akun, SOURCES[rec["kind"]]), -dc)]
-        if dl:
-            current.postings += [(account_for(y, code, akun, "Lock"), dl), (available, -dl)]
-        if dr:
-            current.postings += [(account_for(y, code, akun, "Realisasi"), dr), (available, -dr)]
+        current.add(_row_postings(rec), merge=rec["contract"] is not None)
     if current is not None:
         yield current
+
+
+def _row_postings(rec):
+    """The journal postings of one posting row: the ceiling between ``Tersedia`` and its
+    equity source; locked, blocked, committed and realised each against ``Tersedia``, except
+    that a payment against a contract moves ``Komitmen`` to ``Realisasi`` directly."""
+    y, code, akun = rec["year"], rec["code"], rec["akun"]
+    dc, dl, dr, db, dk = (rec["ceiling"], rec["locked"], rec["realised"], rec["blocked"],
+                          rec["committed"])
+    available = account_for(y, code, akun, "Tersedia")
+    out = []
+    if dc:
+        out += [(available, dc), (account_for(y, code, akun, SOURCES[rec["kind"]]), -dc)]
+    out += [(account_for(y, code, akun, what), d)
+            for what, d in (("Lock", dl), ("Blokir", db), ("Realisasi", dr), ("Komitmen", dk)) if d]
+    if dl + db + dr + dk:
+        out.append((available, -(dl + db + dr + dk)))
+    return out
 
 
 def one_line(text):
@@ -203,12 +240,23 @@ def _narration(rec):
     to = _line(rec["e_code"], rec["e_akun"])
     if kind in ("shift", "correction"):
         text = f"{kind} {_line(rec['from_code'], rec['from_akun'])} to {to}"
+    elif kind in ("contract_change", "contract_close"):  # the line is the contract's
+        text = f"{kind} {rec['contract']} on {_line(rec['code'], rec['akun'])}"
+    elif kind == "contract":
+        text = f"contract {rec['ref']} on {to}"
     else:
         text = f"{kind} {to}"
+    if kind == "sp2d" and rec["contract"]:
+        text += f" for contract {rec['contract']}"
     if kind == "carry_over":
         text += f" to {rec['to_year'] or int(rec['date'][:4]) + 1}"
     if kind == "grant" and rec["grantor"]:
         text += f" from {rec['grantor']}"
+    if kind == "contract" and rec["supplier"]:
+        text += f" with {rec['supplier']}"
+    if rec["date"] != rec["e_date"]:
+        text += (f" (of {rec['e_date']}, recorded after the contract's close on {rec['date']}: "
+                 "it changes what the close released)")
     if rec["note"]:
         text += f": {rec['note']}"
     return text
@@ -222,7 +270,8 @@ def _header(ledger, head_seq, head_hash, fmt):
         "Accounts per fiscal year and budget line (see docs/export.md):",
         "  -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,",
         "    Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which",
-        "    :Tersedia = available and :Lock = locked, Expenses:Realisasi:Y:LINE = realised",
+        "    :Tersedia = available, :Lock = locked, :Blokir = blocked and :Komitmen =",
+        "    committed, Expenses:Realisasi:Y:LINE = realised",
     ]
 
 
@@ -318,17 +367,24 @@ COLUMNS = (
     ("initial_ceiling", "integer", "Pagu awal", "Initial ceiling (DIPA awal): the pagu events"),
     ("ceiling", "integer", "Pagu revisi", "Revised ceiling: pagu + revise + shift in - shift out "
                                           "- cut + grant - carry_over"),
+    ("blocked", "integer", "Blokir", "Ceiling blocked by the DIPA (blokir - buka blokir)"),
     ("locked", "integer", "Lock pagu", "Ceiling frozen while a revision is pending"),
+    ("committed", "integer", "Komitmen", "Unpaid value of the contracts open on the as-of "
+                                         "date (value +/- addenda - payments)"),
     ("realised", "integer", "Realisasi", "Realised spending: SP2D - refunds +/- corrections"),
     ("balance", "integer", "Sisa anggaran", "ceiling - realised"),
+    ("available", "integer", "Pagu tersedia", "ceiling - blocked - locked - committed - realised"),
 )
 
 MEASURES = {
     "initial_ceiling": "approved",
     "ceiling": "adjusted",
     "realised": "executed",
+    "blocked": None,
     "locked": None,
+    "committed": None,
     "balance": None,
+    "available": None,
 }
 
 
@@ -337,7 +393,8 @@ def export_fiscal_data_package(ledger, directory, as_of=None, force=False):
     the latest year with an event) into ``directory``: ``datapackage.json`` and
     ``anggaran.csv``, one row per budget line (and jenis belanja) of the as-of year with
     its initial ceiling (phase approved), revised ceiling (adjusted), realised (executed),
-    locked and balance in whole rupiah. Returns the number of rows.
+    blocked, locked, committed, balance and available in whole rupiah. Returns the number
+    of rows.
 
     A new ``directory`` is built in a temporary folder beside it and renamed into place
     when complete. An existing folder must be empty, or ``force`` replaces the package's
@@ -366,7 +423,7 @@ def export_fiscal_data_package(ledger, directory, as_of=None, force=False):
         conn.execute("ROLLBACK")
     satker = ledger.satker
     rows = []
-    for code, akun, jenis, ceiling, locked, realised, _before, initial in lines:
+    for code, akun, jenis, ceiling, locked, realised, _before, initial, blocked, committed in lines:
         program, kegiatan = codes.program_of(code), codes.kegiatan_of(code)
         rows.append({
             "year": year, "satker": satker["code"], "satker_name": satker["name"],
@@ -374,8 +431,10 @@ def export_fiscal_data_package(ledger, directory, as_of=None, force=False):
             "kegiatan": kegiatan, "kegiatan_name": names.get(kegiatan, ""),
             "code": code, "code_name": names.get(code, "") if code != kegiatan else "",
             "akun": akun, "jenis": jenis, "jenis_name": codes.jenis_name(jenis),
-            "initial_ceiling": initial, "ceiling": ceiling, "locked": locked,
-            "realised": realised, "balance": ceiling - realised,
+            "initial_ceiling": initial, "ceiling": ceiling, "blocked": blocked,
+            "locked": locked, "committed": committed, "realised": realised,
+            "balance": ceiling - realised,
+            "available": ceiling - blocked - locked - committed - realised,
         })
     descriptor = _descriptor(satker, year, as_of, head_seq, head_hash)
     files = {CSV_NAME: _csv_text(rows),  # the CSV first, then the descriptor naming it
@@ -456,8 +515,8 @@ def _descriptor(satker, year, as_of, head_seq, head_hash):
         "title": f"Realisasi anggaran {satker['code']} {satker['name']} TA {year} s.d. {as_of}",
         "description": (f"Budget lines of satker {satker['code']} {satker['name']} for fiscal "
                         f"year {year} as of {as_of}: initial ceiling (approved), revised "
-                        f"ceiling (adjusted), locked, realised (executed) and balance, in "
-                        f"whole rupiah. Exported by anggaran from its event log up to seq "
+                        f"ceiling (adjusted), blocked, locked, committed, realised (executed), "
+                        f"balance and available, in whole rupiah. Exported by anggaran from its event log up to seq "
                         f"{head_seq} (chain head {head_hash})."),
         "keywords": ["fiscal", "budget", "DIPA", "realisasi", "Indonesia"],
         "countryCode": "ID",
@@ -497,7 +556,7 @@ def _descriptor(satker, year, as_of, head_seq, head_hash):
 
 
 _REQUIRED = {"year", "satker", "program", "kegiatan", "code", "jenis", "initial_ceiling",
-             "ceiling", "locked", "realised", "balance"}
+             "ceiling", "blocked", "locked", "committed", "realised", "balance", "available"}
 
 
 # ------------------------------------------------------------------ helpers

@@ -12,13 +12,24 @@ Deliberately plain Python (no attrs): ``report`` imports it on its start-up path
 
 from typing import NamedTuple
 
+# The fields of an event, in the order of its stored columns and of ``Event``'s attributes.
+FIELDS = (
+    "kind", "date", "code", "akun", "from_code", "from_akun", "amount",
+    "ref", "sp2d", "to_year", "grantor", "name", "note", "voids",
+    "contract", "signed", "supplier", "end",
+)
+# Positions in FIELDS of the fields the append, verify and the projections read from a
+# stored row's values.
+AMOUNT, REF, SP2D, VOIDS, CONTRACT = (FIELDS.index(f) for f in ("amount", "ref", "sp2d", "voids",
+                                                                "contract"))
+
 # Roles of a side for rule 4: a CREATE side gives its line a ceiling that year; a CEILING
 # side changes an existing ceiling; OTHER needs a ceiling. ``revise`` creates when
 # positive and only changes when negative (CREATE_IF_POSITIVE).
 CREATE, CEILING, OTHER, CREATE_IF_POSITIVE = "create", "ceiling", "other", "create_if_positive"
 
 # The figures a side moves, in the order of a posting's delta columns.
-FIGURES = ("ceiling", "locked", "realised")
+FIGURES = ("ceiling", "locked", "realised", "blocked", "committed")
 
 
 class Effect(NamedTuple):
@@ -75,8 +86,14 @@ KINDS = {
                doc="freezes part of the ceiling while a revision is pending (lock pagu)"),
     "unlock": _k("date code amount ref", "akun", [(ONE, "locked", -1, OTHER)],
                  doc="releases locked ceiling (buka lock)"),
-    "sp2d": _k("date code amount ref", "akun", [(ONE, "realised", 1, OTHER)], key="sp2d",
-               label="SP2D", doc="a disbursement: realised plus amount; ref is the SP2D number"),
+    "block": _k("date code amount ref", "akun", [(ONE, "blocked", 1, OTHER)], label="blokir",
+                doc="blocks part of the ceiling by the DIPA (blokir); not spendable"),
+    "unblock": _k("date code amount ref", "akun", [(ONE, "blocked", -1, OTHER)],
+                  label="buka blokir", doc="opens blocked ceiling (buka blokir)"),
+    "sp2d": _k("date code amount ref", "akun contract", [(ONE, "realised", 1, OTHER)], key="sp2d",
+               refs=("contract",), label="SP2D",
+               doc="a disbursement: realised plus amount; ref is the SP2D number; with "
+                   "contract, a payment against that registered contract"),
     "correction": _k("date from_code code amount sp2d ref", "from_akun akun",
                      [("from", "realised", -1, OTHER), ("to", "realised", 1, OTHER)],
                      refs=("sp2d",), label="SP2D koreksi",
@@ -85,6 +102,18 @@ KINDS = {
     "refund": _k("date code amount ref", "akun sp2d", [(ONE, "realised", -1, OTHER)],
                  refs=("sp2d",), doc="realised minus amount (pengembalian belanja); ref is the "
                                      "NTPN or SSPB number"),
+    "contract": _k("date code amount ref", "akun signed supplier end",
+                   [(ONE, "committed", 1, OTHER)], key="contract", label="contract",
+                   doc="registers a contract (ref: its number) on its line: its unpaid value "
+                       "is committed; date: registration, signed: signing (default date)"),
+    "contract_change": Kind(frozenset({"date", "contract", "amount", "ref"}), frozenset({"note"}),
+                            refs=("contract",), label="addendum",
+                            doc="an addendum: the value of contract (its number) plus or minus "
+                                "a signed amount"),
+    "contract_close": Kind(frozenset({"date", "contract", "ref"}), frozenset({"note"}),
+                           refs=("contract",), label="contract close",
+                           doc="the contract is finished or ended: its unpaid value is "
+                               "released"),
     "void": Kind(frozenset({"date", "voids", "note"}), frozenset({"ref"}), key="void",
                  label="void", doc="cancels event number voids (its seq), recorded in error; "
                                    "date is the day the mistake was found"),
@@ -101,16 +130,15 @@ ALIASES = {
     "penghematan": "cut", "hibah": "grant", "luncuran": "carry_over", "lock_pagu": "lock",
     "buka_lock": "unlock", "koreksi": "correction", "sp2d_koreksi": "correction",
     "pengembalian": "refund", "sspb": "refund", "batal": "void", "uraian": "name",
+    "blokir": "block", "buka_blokir": "unblock", "kontrak": "contract",
+    "addendum": "contract_change", "kontrak_selesai": "contract_close",
 }
 
 
 # Kinds of contract v2.0 that this version does not record yet, by every name a person
 # would type for them: refused under rule 1 with a message that says so.
 PLANNED = {
-    "block": "block", "blokir": "block", "unblock": "unblock", "buka_blokir": "unblock",
-    "contract": "contract", "kontrak": "contract", "contract_change": "contract_change",
-    "addendum": "contract_change", "contract_close": "contract_close",
-    "kontrak_selesai": "contract_close", "up": "up", "tup": "tup", "up_return": "up_return",
+    "up": "up", "tup": "tup", "up_return": "up_return",
     "setoran_up": "up_return", "tup_return": "tup_return", "setoran_tup": "tup_return",
     "plan": "plan", "rpd": "plan", "ls": "sp2d with payment", "gup": "sp2d with payment",
     "gup_nihil": "sp2d with payment", "ptup": "sp2d with payment",
@@ -144,40 +172,54 @@ def role_of(effect, amount):
 
 
 def deltas(effect, amount):
-    """``(ceiling, locked, realised)`` moved by one side."""
+    """The FIGURES deltas ``(ceiling, locked, realised, blocked, committed)`` of one side."""
     moved = effect.sign * amount
     return tuple(moved if f == effect.figure else 0 for f in FIGURES)
 
 
 def _one_line(effect):
-    """amount -> (ceiling, locked, realised, role) for a one-line kind."""
-    return lambda amount: (*deltas(effect, amount), role_of(effect, amount))
+    """amount -> (*FIGURES deltas, role) for a one-line kind (on every event of an import:
+    built from a template rather than by ``deltas``)."""
+    at, sign = FIGURES.index(effect.figure), effect.sign
+    before, after = (0,) * at, (0,) * (len(FIGURES) - at - 1)
+    if effect.role == CREATE_IF_POSITIVE:
+        return lambda amount: (*before, sign * amount, *after, role_of(effect, amount))
+    return lambda amount: (*before, sign * amount, *after, effect.role)
 
 
-# Kinds that move one line and refer to nothing: amount -> (ceiling, locked, realised
-# deltas, rule-4 role). The append and verify judge these once per line and role and
+# Kinds that move one line and refer to nothing: amount -> (the FIGURES deltas, rule-4
+# role). The append and verify judge these once per line and role and
 # build their postings straight from the stored columns (a refund naming an SP2D takes
 # the general path, for rule 7).
 ONE_SIDE = {k: _one_line(spec.effects[0]) for k, spec in KINDS.items()
             if len(spec.effects) == 1 and spec.effects[0].part == ONE}
 
 
-def general(kind, sp2d):
+def general(kind, sp2d, contract=None):
     """Whether an event must be judged one by one: it moves two lines, or it names
-    another event (``sp2d``, the only reference field of these kinds) that rule 7 follows."""
-    return kind not in ONE_SIDE or (sp2d is not None and "sp2d" in KINDS[kind].refs)
+    another event (``sp2d``, ``contract``) that rule 7 follows."""
+    return (kind not in ONE_SIDE or kind == "contract" or sp2d is not None
+            or contract is not None)
+
+
+# The kinds that name a contract, and so move its committed figure (see projections).
+CONTRACT_KINDS = ("contract", "contract_change", "contract_close")
 
 
 def key_of(kind, year, values):
     """Rule 6's key of an event given its kind, year and its fields (a mapping, or an Event:
     anything with ``get(field)``; absent: None):
-    an SP2D number per year; a void by the seq it voids; any other kind by (kind, year, ref
-    and the lines it names); ``name`` has none (None): only an identical one is skipped."""
+    an SP2D number per year; a contract number per year among contracts; a void by the seq
+    it voids; any other kind by (kind, year, ref, the lines and the contract it names);
+    ``name`` has none (None): only an identical one is skipped."""
     spec = KINDS[kind]
     if spec.key == "sp2d":
         return ("sp2d", year, values.get("ref"))
     if spec.key == "void":
         return ("void", values.get("voids"))
+    if spec.key == "contract":
+        return ("contract", year, values.get("ref"))
     if kind == "name":
         return None
-    return (kind, year, *(values.get(f) for f in ("ref", "code", "akun", "from_code", "from_akun")))
+    return (kind, year, *(values.get(f) for f in ("ref", "code", "akun", "from_code", "from_akun",
+                                                  "contract")))

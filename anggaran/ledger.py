@@ -319,6 +319,12 @@ class Ledger:
 
         return reports.absorption(self, year, targets, known_at)
 
+    def contracts(self, as_of=None, known_at=None):
+        """``anggaran contracts``: the year's contracts as of a date (contracts.contracts)."""
+        from . import contracts
+
+        return contracts.contracts(self, as_of, known_at)
+
     def reconcile(self, statement, as_of=None, known_at=None):
         """``anggaran reconcile STATEMENT``: differences with a treasury statement."""
         from . import reconcile

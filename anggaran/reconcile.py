@@ -1,9 +1,11 @@
 """Reconciliation with the treasury (KPPN): a statement per code, or a list of SP2D.
 
-Statement CSV: ``code,ceiling,realised`` (optional ``akun``, ``name``, ``balance``), or the
-CSV that ``report --format csv`` writes, or the treasury report's own column names
-(``Kode``, ``Uraian``, ``Pagu Revisi``, ``Realisasi s.d. Periode``, ``Sisa Anggaran``) with
-Indonesian number formats. A code implies its level: empty (or ``JUMLAH SELURUHNYA``, or
+Statement CSV: ``code,ceiling,realised`` (optional ``akun``, ``name``, ``balance``,
+``locked``, ``blocked``, ``committed``), or the CSV that ``report --format csv`` writes (either
+view), or the treasury report's own column names (``Kode``, ``Uraian``, ``Pagu Revisi``,
+``Lock Pagu``, ``Blokir``, ``Komitmen``, ``Realisasi s.d. Periode``, ``Sisa Anggaran``) with
+Indonesian number formats. Locked, blocked and committed are compared only when the
+statement has their column (a blank cell compares nothing). A code implies its level: empty (or ``JUMLAH SELURUHNYA``, or
 the satker code) is the total, ``CQ`` a program, ``CQ.6639`` a kegiatan, ``51`` a jenis
 belanja, a code with an akun one line.
 
@@ -30,10 +32,15 @@ ALIASES = {
     "realised": {"realised", "realisasi s.d. periode", "realisasi sd periode", "realisasi s.d periode",
                  "realisasi", "s.d. periode"},
     "balance": {"balance", "sisa anggaran", "sisa"},
+    "locked": {"locked", "lock pagu"},
+    "blocked": {"blocked", "blokir"},
+    "committed": {"committed", "komitmen"},
 }
-IGNORED = {"level", "locked", "lock pagu", "realised_before", "realised_in_period",
-           "absorption_pct", "available", "%", "persen", "periode lalu", "periode ini"}
-FIGURES = ("ceiling", "realised")
+IGNORED = {"level", "realised_before", "realised_in_period", "absorption_pct", "available",
+           "%", "persen", "periode lalu", "periode ini", "pagu tersedia"}
+FIGURES = ("ceiling", "realised")  # every statement has them
+OPTIONAL = ("locked", "blocked", "committed")  # compared where the statement has the column
+COMPARED = FIGURES + OPTIONAL
 
 
 def _header_key(text):
@@ -106,7 +113,8 @@ def _rows(path, needs="code,ceiling,realised"):
 
 
 def read_statement(path, satker_code):
-    """``{key: {"code", "akun", "ceiling", "realised", "balance", "level"}}`` from a statement."""
+    """``{key: {"code", "akun", "level", "balance", *COMPARED}}`` from a statement (None
+    where it has no figure)."""
     rows = _rows(path)
     header = next(rows)
     cols = _map_header(header, ALIASES)
@@ -132,9 +140,7 @@ def read_statement(path, satker_code):
                 raise AnggaranError(f"statement row {n}: no code in '{get('name')[:40]}'")
         level, code, akun = _level(code, akun, satker_code, n)
         entry = {"code": code, "akun": akun, "level": level,
-                 "ceiling": _number(get("ceiling"), n, "ceiling"),
-                 "realised": _number(get("realised"), n, "realised"),
-                 "balance": _number(get("balance"), n, "balance")}
+                 **{field: _number(get(field), n, field) for field in COMPARED + ("balance",)}}
         key = _key(level, code, akun)
         if key in statement:
             raise AnggaranError(f"statement row {n}: {code or 'the total'}"
@@ -178,9 +184,9 @@ def ledger_rows(ledger, as_of, known_at):
             code, akun = r["code"].split("/")
             out[_key("akun", code, akun)] = r
             if codes.segments(code) > 2:
-                agg = out.setdefault(_key("code", code, ""), {"ceiling": 0, "realised": 0})
-                agg["ceiling"] += r["ceiling"]
-                agg["realised"] += r["realised"]
+                agg = out.setdefault(_key("code", code, ""), dict.fromkeys(COMPARED, 0))
+                for field in COMPARED:
+                    agg[field] += r[field]
         else:
             out[_key(r["level"], r["code"], "")] = r
     for r in ledger.report(as_of=as_of, known_at=known_at, by="jenis")["rows"][1:]:
@@ -230,7 +236,7 @@ def reconcile_statement(ledger, path, as_of=None, known_at=None):
                 if row[field] is not None:
                     diffs.append(_diff(key, field, row[field], None, "missing_in_ledger"))
             continue
-        for field in FIGURES:
+        for field in COMPARED:
             if row[field] is not None and row[field] != mine[key][field]:
                 diffs.append(_diff(key, field, row[field], mine[key][field], "mismatch"))
     levels = {key[0] for key in theirs}
@@ -253,7 +259,7 @@ def _inconsistencies(theirs, mine):
             continue
         children.setdefault(parent, []).append(row)
     for key, row in theirs.items():
-        for field in FIGURES + ("balance",):
+        for field in COMPARED + ("balance",):
             kids = children.get(key)
             if kids and row[field] is not None and all(k[field] is not None for k in kids):
                 total = sum(k[field] for k in kids)

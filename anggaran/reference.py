@@ -2,8 +2,8 @@
 
 ``RULES[K]`` holds rule K as one short paragraph in Indonesian (``id``, the default) and
 English (``en``); docs/reference.md says the same at length, with an example error line
-for each. When a kind joins a rule (blokir in rule 5, contracts and UP/TUP in rules 5-7),
-extend both. Plain Python, no attrs: ``anggaran rules`` needs nothing else.
+for each. When a kind joins a rule (as blokir and contracts joined rules 5, 6, 7 and 10;
+UP/TUP will join 5-7), extend both. Plain Python, no attrs: ``anggaran rules`` needs nothing else.
 """
 
 import textwrap
@@ -20,21 +20,23 @@ RULES = {
               "jenis peristiwa itu, dan nilai yang salah bentuk: tanggal yang bukan hari kalender "
               "yang sebenarnya, kode atau akun yang keliru, jumlah yang bukan rupiah utuh (teks, "
               "pecahan, sen, atau pemisah ribuan yang bercampur). Ditolak pula berkas yang bukan "
-              "UTF-8, judul kolom yang tidak dikenal, berkas tanpa baris data, serta pergeseran "
-              "atau koreksi ke pos yang sama dengan pos asalnya.",
+              "UTF-8, judul kolom yang tidak dikenal, berkas tanpa baris data, pergeseran "
+              "atau koreksi ke pos yang sama dengan pos asalnya, serta kontrak yang tanggal "
+              "tanda tangannya (signed) sesudah tanggal berakhirnya (end).",
         "en": "Events and files must be well formed. Refused: an unknown kind or field, a "
               "missing required field, a field the kind does not take, and a malformed value: a "
               "date that is not a real calendar day, a bad code or akun, an amount that is not a "
               "whole-rupiah amount (text, a fraction, sen, mixed separators). Also refused: a "
-              "file that is not UTF-8, an unknown column, a file with no data rows, and a shift "
-              "or correction to the very line it comes from.",
+              "file that is not UTF-8, an unknown column, a file with no data rows, a shift "
+              "or correction to the very line it comes from, and a contract signed after its "
+              "end.",
     },
     2: {
-        "id": "Jumlah harus berada dalam batas. Ditolak: jumlah nol atau negatif (revisi boleh "
-              "negatif, tetapi tidak nol), jumlah di atas 10^15 rupiah, dan peristiwa yang "
+        "id": "Jumlah harus berada dalam batas. Ditolak: jumlah nol atau negatif (revisi dan "
+              "addendum boleh negatif, tetapi tidak nol), jumlah di atas 10^15 rupiah, dan peristiwa yang "
               "membuat angka suatu pos, jenis belanja, atau total satker melampaui 10^15 rupiah.",
         "en": "Amounts must be in range. Refused: an amount that is zero or negative (a revise "
-              "may be negative, but not zero), an amount above 10^15 rupiah, and an event after "
+              "or an addendum may be negative, but not zero), an amount above 10^15 rupiah, and an event after "
               "which a figure of a line, a jenis belanja or the total would pass 10^15 rupiah.",
     },
     3: {
@@ -59,39 +61,51 @@ RULES = {
     },
     5: {
         "id": "Tidak ada pos yang boleh terlampaui pada tanggal mana pun. Pada setiap tanggal "
-              "posisi, realisasi ditambah lock pagu tidak boleh melebihi pagu, dan pagu, lock "
-              "pagu, maupun realisasi tidak boleh negatif. Karena itu ditolak: belanja melebihi "
-              "pagu tersedia, pemotongan atau luncuran hingga di bawah yang sudah direalisasikan "
-              "dan dikunci, lock melebihi pagu tersedia, buka lock melebihi yang dikunci, serta "
+              "posisi, realisasi ditambah lock pagu, blokir, dan komitmen (nilai kontrak yang "
+              "belum dibayar) tidak boleh melebihi pagu; pagu, lock pagu, blokir, maupun "
+              "realisasi tidak boleh negatif; dan pembayaran suatu kontrak tidak boleh melebihi "
+              "nilainya. Karena itu ditolak: belanja melebihi pagu tersedia, pemotongan atau "
+              "luncuran hingga di bawah yang sudah direalisasikan, dikunci, diblokir, dan "
+              "dikomitmenkan, lock atau blokir melebihi pagu tersedia, buka lock atau buka "
+              "blokir melebihi yang dikunci atau diblokir, pendaftaran kontrak atau addendum "
+              "melebihi pagu tersedia, pembayaran kontrak melebihi nilainya, serta "
               "pengembalian belanja atau koreksi melebihi realisasi. Ini berlaku juga bila "
               "peristiwanya bertanggal mundur dan pelanggarannya baru timbul pada tanggal "
               "sesudahnya.",
-        "en": "No line may be overspent at any date. At every as-of date, realised plus locked "
-              "may not exceed the ceiling, and the ceiling, locked and realised may not be "
-              "negative. So these are refused: spending beyond what is available, cutting or "
-              "carrying over below what is realised and locked, locking more than is available, "
-              "unlocking more than is locked, refunding or correcting more than was realised. "
-              "This holds also when the event is back-dated and only a later date breaks.",
+        "en": "No line may be overspent at any date. At every as-of date, realised plus locked, "
+              "blocked and committed (the unpaid value of contracts) may not exceed the "
+              "ceiling; the ceiling, locked, blocked and realised may not be negative; and a "
+              "contract's payments may not exceed its value. So these are refused: spending "
+              "beyond what is available, cutting or carrying over below what is realised, "
+              "locked, blocked and committed, locking or blocking more than is available, "
+              "unlocking or unblocking more than is held, registering a contract or an "
+              "addendum beyond what is available, paying a contract beyond its value, "
+              "refunding or correcting more than was realised. This holds also when the event "
+              "is back-dated and only a later date breaks.",
     },
     6: {
         "id": "Setiap peristiwa dicatat satu kali. Nomor SP2D unik dalam satu tahun anggaran; "
-              "pembatalan dikenali dari nomor urut (seq) peristiwa yang dibatalkannya; peristiwa "
-              "lain dikenali dari jenis, tahun, nomor dokumen (ref), kode, akun, kode asal, dan "
-              "akun asalnya. Peristiwa yang kunci dan isinya sama dengan peristiwa yang sudah "
-              "tercatat dan tidak dibatalkan, atau dengan baris sebelumnya dalam berkas yang sama, "
-              "dilewati dan dilaporkan sebagai sudah tercatat. Kunci yang sama dengan isi berbeda "
-              "ditolak dengan menyebut seq yang sudah tercatat: batalkan dahulu peristiwa itu. "
-              "Peristiwa yang sama persis dengan peristiwa yang telah dibatalkan juga ditolak, "
-              "agar impor ulang berkas yang keliru tidak menghidupkannya kembali. Peristiwa "
-              "uraian tidak memiliki kunci; hanya yang sama persis yang dilewati.",
-        "en": "Each event is recorded once. An SP2D number is unique within a year; a void is "
-              "keyed by the seq it cancels; any other event by its kind, year, ref, code, akun, "
-              "from_code and from_akun. An event whose key and content equal a recorded event "
-              "that is not voided, or an earlier row of the same file, is skipped and reported "
-              "as already recorded. The same key with different content is refused, naming the "
-              "recorded seq: void that event first. An event identical to a voided one is refused "
-              "too, so re-importing the file that held the mistake does not bring it back. A "
-              "name event has no key; only an identical one is skipped.",
+              "nomor kontrak unik dalam satu tahun anggaran di antara kontrak; pembatalan "
+              "dikenali dari nomor urut (seq) peristiwa yang dibatalkannya; peristiwa lain "
+              "dikenali dari jenis, tahun, nomor dokumen (ref), kode, akun, kode asal, akun "
+              "asal, dan kontrak yang dirujuknya. Peristiwa yang kunci dan isinya sama dengan "
+              "peristiwa yang sudah tercatat dan tidak dibatalkan, atau dengan baris sebelumnya "
+              "dalam berkas yang sama, dilewati dan dilaporkan sebagai sudah tercatat. Kunci "
+              "yang sama dengan isi berbeda ditolak dengan menyebut seq yang sudah tercatat: "
+              "batalkan dahulu peristiwa itu. Peristiwa yang sama persis dengan peristiwa yang "
+              "telah dibatalkan juga ditolak, agar impor ulang berkas yang keliru tidak "
+              "menghidupkannya kembali. Peristiwa uraian tidak memiliki kunci; hanya yang sama "
+              "persis yang dilewati.",
+        "en": "Each event is recorded once. An SP2D number is unique within a year; a contract "
+              "number is unique within a year among contracts; a void is keyed by the seq it "
+              "cancels; any other event by its kind, year, ref, code, akun, from_code, "
+              "from_akun and the contract it names. An event whose key and content equal a "
+              "recorded event that is not voided, or an earlier row of the same file, is "
+              "skipped and reported as already recorded. The same key with different content "
+              "is refused, naming the recorded seq: void that event first. An event identical "
+              "to a voided one is refused too, so re-importing the file that held the mistake "
+              "does not bring it back. A name event has no key; only an identical one is "
+              "skipped.",
     },
     7: {
         "id": "Rujukan harus benar. SP2D yang dirujuk SP2D koreksi harus SP2D pada tahun yang "
@@ -99,12 +113,21 @@ RULES = {
               "dikoreksi dari satu SP2D tidak boleh melebihi nilainya. SP2D yang dirujuk "
               "pengembalian belanja, bila disebut, harus SP2D pada tahun yang sama pada kode dan "
               "akun pengembalian itu. Tahun tujuan luncuran harus sesudah tahun peristiwanya. "
-              "Tidak ada peristiwa yang boleh bertanggal sebelum dokumen yang dirujuknya.",
+              "SP2D yang menyebut kontrak harus menyebut kontrak pada tahun yang sama dan pada "
+              "pos yang sama, yang terdaftar pada atau sebelum tanggal SP2D dan belum selesai "
+              "sebelum tanggal itu (pembayaran pada hari kontrak selesai diterima). Addendum dan "
+              "kontrak selesai harus menyebut kontrak pada tahunnya yang belum selesai sebelum "
+              "tanggalnya; kontrak diselesaikan satu kali. Tidak ada peristiwa yang boleh "
+              "bertanggal sebelum dokumen yang dirujuknya.",
         "en": "References must hold. The SP2D a correction names must be an SP2D of the same "
               "year paid on the correction's from-code and from-akun, and the amounts corrected "
               "away from one SP2D may not exceed it. The SP2D a refund names, when given, must be "
               "an SP2D of the same year on the refund's code and akun. A carry-over's to_year "
-              "must be later than its year. No event may be dated before what it names.",
+              "must be later than its year. An SP2D that names a contract must name a contract "
+              "of its year on its line, registered on or before the SP2D's date and not closed "
+              "before it (a payment on the closing day is allowed). An addendum or a close must "
+              "name a contract of its year not closed before its date; a contract is closed "
+              "once. No event may be dated before what it names.",
     },
     8: {
         "id": "Impor berlaku utuh atau tidak sama sekali. Berkas dinilai seolah seluruh barisnya "
@@ -127,12 +150,20 @@ RULES = {
               "pembatalan, bukan segel tutup tahun, belum pernah dibatalkan, dan berada pada "
               "tahun anggaran yang masih terbuka. Tanpa peristiwa yang dibatalkan itu, catatan "
               "anggaran harus tetap memenuhi semua aturan lain: membatalkan pagu yang sudah ada "
-              "realisasinya, atau SP2D yang dirujuk koreksi atau pengembalian belanja, ditolak. "
-              "Setelah dibatalkan, kuncinya bebas dipakai lagi.",
+              "realisasinya, SP2D yang dirujuk koreksi atau pengembalian belanja, atau kontrak "
+              "yang masih dirujuk peristiwa lain, ditolak. Kontrak selesai tidak dapat "
+              "dibatalkan selama ada pembayaran atau addendum yang dicatat sesudahnya dengan "
+              "tanggal sebelumnya (yang mengubah nilai yang dilepasnya); pembayaran atau "
+              "addendum yang dicatat sebelum kontrak selesai tidak dapat dibatalkan sebelum "
+              "kontrak selesai itu dibatalkan. Setelah dibatalkan, kuncinya bebas dipakai lagi.",
         "en": "A void must name a recorded event that is not a void, not a year-end seal and "
               "not already voided, of a year that is still open. Without the voided event the "
-              "ledger must keep every other rule: voiding a pagu that has spending on it, or an "
-              "SP2D that a correction or refund names, is refused. Once voided, its key is free.",
+              "ledger must keep every other rule: voiding a pagu that has spending on it, an "
+              "SP2D that a correction or refund names, or a contract that an event names, is "
+              "refused. A contract's close cannot be voided while a payment or addendum "
+              "recorded after it and dated before it changed what it released; a payment or "
+              "addendum recorded before a standing close cannot be voided before the close. "
+              "Once voided, its key is free.",
     },
     11: {
         "id": "Rencana penarikan dana (RPD) tidak boleh mengubah bulan yang sudah berakhir "
@@ -169,7 +200,8 @@ def rules_text(number=None, locale="id"):
         if isinstance(number, bool) or key not in RULES:
             raise UsageError(f"rule {number} does not exist; rules are {min(RULES)}-{max(RULES)}")
         numbers = [key]
-    return "\n\n".join(textwrap.fill(f"{_RULE_WORD[locale]} {n}: {RULES[n][locale]}", WIDTH)
+    return "\n\n".join(textwrap.fill(f"{_RULE_WORD[locale]} {n}: {RULES[n][locale]}", WIDTH,
+                                     break_on_hyphens=False)  # "back-dated" stays whole
                        for n in numbers)
 
 
@@ -184,18 +216,27 @@ KIND_DOCS_ID = {
                   "yang tidak dengan sendirinya memberi pagu pada tahun itu",
     "lock": "membekukan sebagian pagu selama revisi diproses (lock pagu)",
     "unlock": "melepas pagu yang dibekukan (buka lock)",
-    "sp2d": "pencairan dana: realisasi bertambah; ref adalah nomor SP2D",
+    "block": "memblokir sebagian pagu oleh DIPA (blokir); tidak dapat dibelanjakan",
+    "unblock": "membuka pagu yang diblokir (buka blokir)",
+    "sp2d": "pencairan dana: realisasi bertambah; ref adalah nomor SP2D; dengan contract, "
+            "pembayaran atas kontrak yang terdaftar itu",
     "correction": "memindahkan realisasi SP2D sp2d dari from_code/from_akun ke code/akun "
                   "(SP2D koreksi)",
     "refund": "realisasi berkurang (pengembalian belanja); ref adalah NTPN atau nomor SSPB",
+    "contract": "mendaftarkan kontrak (ref: nomornya) pada posnya: nilai yang belum dibayar "
+                "menjadi komitmen; date: tanggal pendaftaran, signed: tanggal tanda tangan "
+                "(bawaan: date)",
+    "contract_change": "addendum: nilai kontrak contract (nomornya) bertambah atau berkurang "
+                       "sebesar jumlah bertanda",
+    "contract_close": "kontrak selesai atau diakhiri: nilainya yang belum dibayar dilepas",
     "void": "membatalkan peristiwa bernomor voids (seq) yang salah catat; date adalah tanggal "
             "kesalahan ditemukan",
     "name": "menetapkan uraian kode (tingkat mana pun); tanpa akibat pada angka",
 }
 
 
-_FIELD_ORDER = ("date", "from_code", "from_akun", "code", "akun", "amount", "sp2d", "ref",
-                "voids", "to_year", "grantor", "name", "note")
+_FIELD_ORDER = ("date", "from_code", "from_akun", "code", "akun", "contract", "amount", "sp2d",
+                "ref", "signed", "end", "supplier", "voids", "to_year", "grantor", "name", "note")
 
 
 def _in_order(fields):

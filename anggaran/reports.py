@@ -120,6 +120,7 @@ def row(code, level, name, f):
         "realised_before": f.realised_before, "realised_in_period": f.realised_in_period,
         "realised": f.realised, "absorption_pct": percent(f.realised, f.ceiling),
         "balance": f.balance, "available": f.available,
+        "blocked": f.blocked, "committed": f.committed,
     }
 
 
@@ -186,7 +187,7 @@ def _tree(lines, names, by):
     return rows
 
 
-_FOUR = operator.attrgetter("ceiling", "locked", "realised", "realised_before")
+_FOUR = operator.attrgetter(*projections.Figures._fields)  # every figure, in order
 
 
 def _total(figures):
@@ -194,11 +195,19 @@ def _total(figures):
     return projections.Figures(*map(sum, zip(*map(_FOUR, figures))))
 
 
+HISTORY_FIGURES = ("ceiling", "locked", "realised", "blocked", "committed")  # postings' columns
+
+
 def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     """Every event that touched a code's lines (or one line with ``akun``) in the as-of
     year up to the as-of date, in effective-date order, with running figures. A voided
     event keeps its row with zero deltas and ``voided_by`` (the void's seq); as known at a
-    time before its void, it counts and ``voided_by`` is null."""
+    time before its void, it counts and ``voided_by`` is null.
+
+    Rows carry the deltas and running figures of ceiling, locked, realised, blocked and
+    committed. An event whose postings fall on two dates (an SP2D or addendum dated before
+    a close of its contract recorded earlier also moves what the close released, at the
+    close's date) has a row on each date."""
     if "/" in code:
         c, _, a = code.partition("/")
         raise UsageError(f"write one line as CODE --akun AKUN: history {c}" + (f" --akun {a}" if a else ""))
@@ -215,7 +224,7 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         # Per posting: the void that cancels its event, if recorded by max_seq; and whether
         # it is a void's own (negating) posting, which the voided event's row stands for.
         sql = ("SELECT p.seq, p.date, p.recorded_at, p.kind, p.ref, p.ceiling, p.locked, "
-               "p.realised, (SELECT v.seq FROM events v WHERE v.voids = p.seq AND v.seq <= ?), "
+               "p.realised, p.blocked, p.committed, (SELECT v.seq FROM events v WHERE v.voids = p.seq AND v.seq <= ?), "
                "(SELECT e.kind FROM events e WHERE e.seq = p.seq) = 'void' FROM postings p "
                "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
         args = [max_seq, year, code, as_of, max_seq]
@@ -236,16 +245,17 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
             continue  # a void shows as its voided event's row, with zero deltas
         if by is not None:  # a voided event keeps its row, moving nothing
             voided_by[record[0]] = by
-            record[5:] = (0, 0, 0)
-        if events and events[-1][0] == record[0]:
+            record[5:] = (0,) * len(HISTORY_FIGURES)
+        if events and events[-1][:2] == tuple(record[:2]):  # one event, one date
             events[-1] = (*events[-1][:5], *(a + b for a, b in zip(events[-1][5:], record[5:])))
         else:
             events.append(tuple(record))
     rows = [{"seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,
              "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,
              "ceiling": c, "locked": l, "realised": r, "balance": c - r,
-             "absorption_pct": percent(r, c), "voided_by": voided_by.get(seq)}
-            for (seq, date, recorded_at, kind, ref, dc, dl, dr), (c, l, r)
+             "absorption_pct": percent(r, c), "voided_by": voided_by.get(seq),
+             "delta_blocked": db, "delta_committed": dk, "blocked": b, "committed": k}
+            for (seq, date, recorded_at, kind, ref, dc, dl, dr, db, dk), (c, l, r, b, k)
             in zip(events, projections.running(e[5:] for e in events))]
     return {"code": code, "akun": akun, "year": year, "as_of": as_of, "rows": rows}
 

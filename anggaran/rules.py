@@ -18,6 +18,8 @@ from .errors import RuleError
 from .events import CEILING, CREATE, FIELDS, Event
 from .money import MAX_AMOUNT, rupiah
 
+_QUOTED = tuple(f'"{f}"' for f in FIELDS)  # "end" is an SQL word
+
 
 class State:
     """What the rules ask of the ledger, answered by the store's indexed reads and cached
@@ -61,9 +63,56 @@ class State:
 
     def event(self, seq):
         """The recorded event number ``seq`` as an Event, or None."""
-        row = self.conn.execute(f"SELECT {', '.join(FIELDS)} FROM events WHERE seq = ?",
+        row = self.conn.execute(f"SELECT {', '.join(_QUOTED)} FROM events WHERE seq = ?",
                                 (seq,)).fetchone()
         return Event(*row) if row else None
+
+    def contract(self, year, number):
+        """The registered, not voided contract of ``year`` numbered ``number``:
+        ``(seq, Event)``, or None."""
+        row = self.conn.execute(
+            f"SELECT seq, {', '.join(_QUOTED)} FROM events WHERE year = ? AND ref = ? AND "
+            f"kind <> 'sp2d' AND kind = 'contract' AND {store.NOT_VOIDED}",
+            (year, number)).fetchone()
+        return (row[0], Event(*row[1:])) if row else None
+
+    def close(self, year, number, contract_seq, other_than=None):
+        """The not voided close of that contract (``other_than``: but not the close with
+        that ref, the one being judged): ``(seq, date)``, or None."""
+        row = self.conn.execute(
+            "SELECT seq, date FROM events WHERE year = ? AND contract = ? AND "
+            f"kind = 'contract_close' AND seq > ? AND ref IS NOT ? AND {store.NOT_VOIDED} "
+            "ORDER BY seq LIMIT 1", (year, number, contract_seq, other_than)).fetchone()
+        return tuple(row) if row else None
+
+    def contract_at(self, year, number, seq):
+        """The contract numbered ``number`` in force when event ``seq`` was recorded (the
+        last one registered before it: a contract voided and registered again is the new
+        one from then on), voided since or not: ``(seq, Event)``, or None. Postings are
+        made from this, so that verify, replaying the log, makes the same ones."""
+        row = self.conn.execute(
+            f"SELECT seq, {', '.join(_QUOTED)} FROM events WHERE year = ? AND ref = ? AND "
+            "kind <> 'sp2d' AND kind = 'contract' AND seq < ? ORDER BY seq DESC LIMIT 1",
+            (year, number, seq)).fetchone()
+        return (row[0], Event(*row[1:])) if row else None
+
+    def close_at(self, year, number, contract_seq, seq):
+        """The close of that contract standing when event ``seq`` was recorded (recorded
+        before it and not voided before it): ``(seq, date)``, or None."""
+        row = self.conn.execute(
+            "SELECT seq, date FROM events e WHERE year = ? AND contract = ? AND "
+            "kind = 'contract_close' AND seq > ? AND seq < ? AND NOT EXISTS (SELECT 1 FROM "
+            "events v WHERE v.voids = e.seq AND v.seq < ?) ORDER BY seq DESC LIMIT 1",
+            (year, number, contract_seq, seq, seq)).fetchone()
+        return tuple(row) if row else None
+
+    def unpaid(self, year, number, contract_seq, seq, date):
+        """What contract ``number`` (registered at ``contract_seq``) has unpaid on ``date``
+        by the postings recorded before event ``seq``: what its close releases."""
+        return self.conn.execute(
+            "SELECT COALESCE(SUM(committed), 0) FROM postings WHERE year = ? AND contract = ? "
+            "AND date <= ? AND seq >= ? AND seq < ?",
+            (year, number, date, contract_seq, seq)).fetchone()[0]
 
     def corrected_away(self, year, sp2d):
         """Corrected away from SP2D ``sp2d`` so far: by the whole batch in an append, up to
@@ -123,6 +172,7 @@ def judge_void(state, void, year):
         if row:
             raise RuleError(10, f"SP2D {target.ref} (seq {void.voids}) cannot be voided: the "
                                 f"{row[1]} at seq {row[0]} names it; void that first")
+    _judge_contract_void(state, void, target, year)
     codes_created = {s.code for s in target.sides() if s.role == CREATE}
     for code in sorted(codes_created):
         for (seq,) in state.conn.execute(
@@ -141,11 +191,50 @@ def judge_void(state, void, year):
                                     f"no ceiling in {year}; void or move that first") from None
 
 
+def _judge_contract_void(state, void, target, year):
+    """Rule 10 for contracts, so that a void stays the negation of what was stored: a
+    contract cannot be voided while an event names it; a close cannot be voided while a
+    payment or addendum recorded after it moved its release; a payment or addendum
+    recorded before a standing close of its contract cannot be voided before the close."""
+    seq = void.voids
+    number = target.ref if target.kind == "contract" else target.contract
+    if number is None:
+        return
+    about = f"seq {seq} ({target.describe()}) cannot be voided"
+    if target.kind == "contract":
+        row = state.conn.execute(
+            "SELECT seq FROM events WHERE year = ? AND contract = ? AND seq > ? AND "
+            f"{store.NOT_VOIDED} ORDER BY seq LIMIT 1", (year, number, seq)).fetchone()
+        if row:
+            raise RuleError(10, f"{about}: seq {row[0]} names contract {number}; void that first")
+        return
+    if target.kind == "contract_close":
+        row = state.conn.execute(
+            "SELECT seq FROM events WHERE year = ? AND contract = ? AND seq > ? AND date <= ? "
+            f"AND kind <> 'contract_close' AND {store.NOT_VOIDED} ORDER BY seq LIMIT 1",
+            (year, number, seq, target.date)).fetchone()
+        if row:
+            raise RuleError(10, f"{about}: seq {row[0]}, recorded after it and dated before it, "
+                                "changed what it released; void that first")
+        return
+    contract = state.contract_at(year, number, seq)
+    close = contract and state.close(year, number, contract[0])
+    if close is not None and close[0] > seq:
+        raise RuleError(10, f"{about}: contract {number} was closed since (seq {close[0]}), "
+                            "which released what was unpaid then; void the close first")
+
+
 def void_breaks_message(void, target, bucket, date, figures):
     """Rule 10's words when the ledger without the voided event breaks rule 5."""
-    c, l, r = figures
+    c, l, r, b, k = figures
+    if bucket.startswith("@"):
+        return (f"seq {void.voids} ({target.describe()}) cannot be voided: without it contract "
+                f"{bucket[1:]} would be paid beyond its value on {date}")
+    held = [("ceiling", c), ("locked", l)] + [(n, v) for n, v in (("blocked", b),
+                                                                  ("committed", k)) if v]
     return (f"seq {void.voids} ({target.describe()}) cannot be voided: without it {bucket} on "
-            f"{date} would hold ceiling {rupiah(c)}, locked {rupiah(l)}, realised {rupiah(r)}")
+            f"{date} would hold " + ", ".join(f"{n} {rupiah(v)}" for n, v in held)
+            + f", realised {rupiah(r)}")
 
 
 def judge(state, values, year, judged):
@@ -153,8 +242,8 @@ def judge(state, values, year, judged):
     verify judge them: a one-line kind that names no other event once per line and role
     (``judged`` remembers; the verdict cannot differ), every other event on its own."""
     kind = values[0]
-    if not kinds.general(kind, values[8]):
-        key = (year, values[2], values[3], kinds.ONE_SIDE[kind](values[6])[3])
+    if not kinds.general(kind, values[kinds.SP2D], values[kinds.CONTRACT]):
+        key = (year, values[2], values[3], kinds.ONE_SIDE[kind](values[6])[-1])
         if key in judged:
             return
         judged.add(key)
@@ -191,6 +280,36 @@ def check_lines(state, event):
         _check_correction(state, event)
     elif event.kind == "refund" and event.sp2d is not None:
         _check_refund(state, event)
+    if event.contract is not None:
+        _check_contract(state, event)
+
+
+def _check_contract(state, event):
+    """Rule 7 for an event naming a contract (an SP2D paying it, an addendum, a close): the
+    contract is registered in the event's year, on or before the event's date, and not
+    closed before it (a payment on the closing day is allowed; a second close is not); a
+    payment is on the contract's line."""
+    y, number = event.year, event.contract
+    contract = state.contract(y, number)
+    who = event.describe()
+    if contract is None:
+        raise RuleError(7, f"{who} names contract {number}, which is not registered for {y}")
+    seq, registered = contract
+    if event.date < registered.date:
+        raise RuleError(7, f"{who} dated {event.date} comes before contract {number} was "
+                           f"registered ({registered.date})")
+    close = state.close(y, number, seq, other_than=event.ref if event.kind == "contract_close"
+                        else None)
+    if close is not None and (event.kind == "contract_close" or event.date > close[1]):
+        raise RuleError(7, f"{who} dated {event.date}: contract {number} was closed on "
+                           f"{close[1]} (seq {close[0]})")
+    if event.kind == "sp2d":
+        line = codes.line_key(event.code, state.line_akun(y, event.code, event.akun))
+        theirs = codes.line_key(registered.code,
+                                state.line_akun(y, registered.code, registered.akun))
+        if line != theirs:
+            raise RuleError(7, f"{who} on {line} pays contract {number}, which is registered "
+                               f"on {theirs}")
 
 
 def _what(event):
@@ -236,30 +355,48 @@ def _named_sp2d(state, event, who, verb, line, elsewhere):
     return original, paid
 
 
-def rule5_message(event, side, line, date, before):
+def rule5_message(event, deltas, line, date, before):
     """Rule 5's words for the event that breaks a line on ``date``.
 
-    ``before`` is the (ceiling, locked, realised) the line would have on that date
-    without this event.
+    ``deltas``: what the event moves there (the FIGURES deltas of its postings on the line
+    up to that date); ``before``: the figures the line would have on that date without it.
     """
-    c, l, r = before
+    dc, dl, dr, db, dk = deltas
+    c, l, r, b, k = before
     where = f"{line} on {date}"
     what = event.describe()
-    if side.ceiling < 0 and c + side.ceiling < 0:
-        return f"{what} would make the ceiling of {where} negative: ceiling {rupiah(c)}, asked {rupiah(-side.ceiling)}"
-    if side.locked < 0:
-        return f"{what} would unlock more than is locked on {where}: locked {rupiah(l)}, asked {rupiah(-side.locked)}"
-    if side.realised < 0:
-        return f"{what} would take back more than is realised on {where}: realised {rupiah(r)}, asked {rupiah(-side.realised)}"
-    available = c - l - r
-    if side.realised > 0:
-        verb = "would overspend"
-    elif side.locked > 0:
-        verb = "would lock more than is available on"
+    if dc < 0 and c + dc < 0:
+        return f"{what} would make the ceiling of {where} negative: ceiling {rupiah(c)}, asked {rupiah(-dc)}"
+    if dl < 0 and l + dl < 0:
+        return f"{what} would unlock more than is locked on {where}: locked {rupiah(l)}, asked {rupiah(-dl)}"
+    if db < 0 and b + db < 0:
+        return f"{what} would unblock more than is blocked on {where}: blocked {rupiah(b)}, asked {rupiah(-db)}"
+    if dr < 0 and r + dr < 0:
+        return f"{what} would take back more than is realised on {where}: realised {rupiah(r)}, asked {rupiah(-dr)}"
+    if dk < 0 and k + dk < 0:
+        return f"{what} would release more than is committed on {where}: committed {rupiah(k)}, asked {rupiah(-dk)}"
+    available = c - l - b - k - r
+    if dr > 0 and dk < 0:  # a payment against a contract uses what the contract reserved
+        available, asked, verb = available - dk, dr, "would overspend"
+    elif dr > 0:
+        asked, verb = dr, "would overspend"
+    elif dk > 0:
+        asked, verb = dk, "would commit more than is available on"
+    elif dl > 0:
+        asked, verb = dl, "would lock more than is available on"
+    elif db > 0:
+        asked, verb = db, "would block more than is available on"
     else:
-        verb = "would cut below what is realised and locked on"
-    asked = side.realised or side.locked or -side.ceiling
+        held = ["realised", "locked"] + [n for n, v in (("blocked", b), ("committed", k)) if v]
+        asked = -dc
+        verb = f"would cut below what is {', '.join(held[:-1])} and {held[-1]} on"
     return f"{what} {verb} {where}: available {rupiah(available)}, asked {rupiah(asked)}"
+
+
+def contract_message(event, number, date, paid_over):
+    """Rule 5's words when payments (or an addendum) leave a contract paid beyond its value."""
+    return (f"{event.describe()} would pay contract {number} beyond its value on {date}: "
+            f"paid {rupiah(paid_over)} more than the contract is worth")
 
 
 def too_large(*figures):
@@ -268,15 +405,16 @@ def too_large(*figures):
 
 
 def too_large_message(what, date, figures):
-    names = ("ceiling", "locked", "realised")
+    names = kinds.FIGURES
     name, value = next((n, f) for n, f in zip(names, figures) if abs(f) > MAX_AMOUNT)
     return (f"the {name} of {what} would reach {rupiah(value)} on {date}, above the limit of "
             f"{rupiah(MAX_AMOUNT)}; check the amounts")
 
 
-def breaks(ceiling, locked, realised):
-    """True when figures break rule 5 at one date."""
-    return ceiling < 0 or locked < 0 or realised < 0 or realised + locked > ceiling
+def breaks(ceiling, locked, realised, blocked=0, committed=0):
+    """True when a line's figures break rule 5 at one date."""
+    return (ceiling < 0 or locked < 0 or realised < 0 or blocked < 0 or committed < 0
+            or realised + locked + blocked + committed > ceiling)
 
 
 __all__ = ["State", "judge", "judge_void", "refuse_closed_year", "refuse_second_pagu",

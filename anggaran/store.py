@@ -116,13 +116,29 @@ WHEN EXISTS (SELECT 1 FROM events WHERE ident = NEW.ident)
   OR (NEW.kind = 'sp2d' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND kind = 'sp2d' AND ref = NEW.ref AND {NOT_VOIDED}))
   OR (NEW.kind = 'pagu' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND code = NEW.code AND akun IS NEW.akun AND kind = 'pagu' AND {IS_CEILING} AND {NOT_VOIDED}))
   OR (NEW.kind = 'void' AND EXISTS (SELECT 1 FROM events WHERE voids = NEW.voids))
-BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number, pagu or void refused'); END"""
+  OR (NEW.kind = 'contract' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND ref = NEW.ref AND kind <> 'sp2d' AND kind = 'contract' AND {NOT_VOIDED}))
+BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number, pagu, contract or void refused'); END"""
 MIGRATIONS = {
     2: ("ALTER TABLE events ADD COLUMN voids INTEGER",
+        "ALTER TABLE events ADD COLUMN contract TEXT",
+        "ALTER TABLE events ADD COLUMN signed TEXT",
+        "ALTER TABLE events ADD COLUMN supplier TEXT",
+        'ALTER TABLE events ADD COLUMN "end" TEXT',
         "CREATE INDEX events_void ON events(voids) WHERE voids IS NOT NULL",
         "CREATE INDEX events_key ON events(year, ref) WHERE ref IS NOT NULL AND kind <> 'sp2d'",
+        "CREATE INDEX events_contract ON events(year, contract) WHERE contract IS NOT NULL",
         "DROP TRIGGER events_unique",
-        UNIQUE_V2),
+        UNIQUE_V2,
+        # The figures blokir and contracts add, zero on the rows of an older ledger, and the
+        # contract a posting belongs to (its per-contract bucket in daily).
+        "ALTER TABLE postings ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE postings ADD COLUMN committed INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE postings ADD COLUMN contract TEXT",
+        "CREATE INDEX postings_contract ON postings(year, contract, date) WHERE contract IS NOT NULL",
+        "ALTER TABLE daily ADD COLUMN d_blocked INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily ADD COLUMN d_committed INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily ADD COLUMN committed INTEGER NOT NULL DEFAULT 0"),
 }
 TRIGGERS = {**TRIGGERS_V1, "events_unique": UNIQUE_V2}
 # Events from this seq on follow the v2.0 rules (every money event has its ref; rule 6

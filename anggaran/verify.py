@@ -23,10 +23,10 @@ from collections import defaultdict
 
 import attrs
 
-from . import projections, rules, store
+from . import kinds, projections, rules, store
 from .chain import chain_hash, identity
 from .errors import RuleError, VerifyError
-from .events import FIELDS, canonical_of
+from .events import FIELDS, VOIDS, canonical_of
 
 
 @attrs.frozen
@@ -115,8 +115,10 @@ def _check_keys(conn):
         ("is a second pagu for its line and year (rule 3)", ("year", "code", "akun"),
          f"kind = 'pagu' AND {store.IS_CEILING} AND {live}"),
         ("voids an event voided already (rule 6)", ("voids",), "voids IS NOT NULL"),
+        ("reuses a contract number of its year (rule 6)", ("year", "ref"),
+         f"kind = 'contract' AND {live}"),
         ("repeats the key of another event with other content (rule 6)",
-         ("kind", "year", "ref", "code", "akun", "from_code", "from_akun"),
+         ("kind", "year", "ref", "code", "akun", "from_code", "from_akun", "contract"),
          f"seq >= {strict} AND kind IN ({other}) AND {live}"),
     )
     found = []
@@ -149,7 +151,7 @@ def _check_meta(ledger):
     return expected
 
 
-_COLUMNS = ", ".join(FIELDS)
+_COLUMNS = ", ".join(f'"{f}"' for f in FIELDS)  # "end" is an SQL word
 
 
 def _stream(conn, sql):
@@ -269,8 +271,7 @@ def _postings_off(conn, parts, last):
     return stored != sum(p["postings"] for p in parts)
 
 
-_POSTING_COLUMNS = ("seq, year, date, code, akun, jenis, ceiling, locked, realised, kind, ref, "
-                    "recorded_at")
+_POSTING_COLUMNS = projections.POSTING_COLUMNS
 
 
 def _postings_by_seq(conn, levels, last, voided):
@@ -309,10 +310,10 @@ def _expected_postings(conn, state, seq, values, year, recorded_at, line_akun, v
     negation of the stored postings of the event it voids (on whatever line each was
     stored: see ``_same_postings``)."""
     if values[0] == "void":
-        target = state.event(values[-1])
-        if target is None or values[-1] >= seq or target.kind in ("void", "close"):
+        target = state.event(values[VOIDS])
+        if target is None or values[VOIDS] >= seq or target.kind in ("void", "close"):
             raise ValueError("a void that names no event it may void")
-        return projections.void_postings(conn, seq, values[-1], target, year, recorded_at)
+        return projections.void_postings(conn, seq, values[VOIDS], target, year, recorded_at)
     return projections.postings_of(seq, values, year, recorded_at, state, line_akun)
 
 
@@ -484,7 +485,7 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
         if identity(canonical, seal) != ident:
             raise VerifyError(f"seq {seq}: its identity does not match its content", seq)
         if kind == "void":
-            event_year = _void_year(conn, seq, values[-1])
+            event_year = _void_year(conn, seq, values[VOIDS])
         if year != event_year:
             raise VerifyError(f"seq {seq}: its year column does not match its date", seq)
         if recorded_at < last_time:
@@ -545,15 +546,23 @@ def _check_daily(conn):
     in key order, with rule 5 on every line at every date; then the list of buckets. The
     fold is summed and sorted by SQLite: memory stays flat however many lines and days."""
     altered = "do not match the log: the projection tables were altered"
-    stored = _stream(conn, "SELECT * FROM daily ORDER BY year, bucket, date")
+    stored = _stream(conn, f"SELECT {projections.DAILY_COLUMNS} FROM daily "
+                           "ORDER BY year, bucket, date")
     buckets = set()
+    n = projections.N
     for expected in projections.cumulative(projections.daily_deltas(conn)):
-        year, bucket, date, *_d, c, l, r = expected
+        year, bucket, date = expected[:3]
+        figures = expected[3 + n:]
         buckets.add((year, bucket))
-        if bucket[0] != "#" and rules.breaks(c, l, r) or rules.too_large(c, l, r):
-            rule = 2 if rules.too_large(c, l, r) else 5
-            raise VerifyError(f"rule {rule} is broken on {bucket} on {date}: ceiling {c}, "
-                              f"locked {l}, realised {r}")
+        if bucket[0] == "@":
+            broken = figures[-1] < 0  # a contract paid beyond its value
+        else:
+            broken = bucket[0] != "#" and rules.breaks(*figures)
+        if broken or rules.too_large(*figures):
+            rule = 2 if rules.too_large(*figures) else 5
+            raise VerifyError(f"rule {rule} is broken on {bucket} on {date}: "
+                              + ", ".join(f"{name} {value}" for name, value
+                                          in zip(kinds.FIGURES, figures)))
         got = next(stored, None)
         if got == expected:
             continue
@@ -584,7 +593,10 @@ def _check_seals(conn, seals, start):
             return VerifyError(f"the seal of {year} (seq {seq}) names a chain head that is "
                                "not the event before it", seq)
         # The whole log: an event dated in a sealed year after its seal breaks it too.
-        if seal.get("lines") != seal_figures(conn, year, float("inf")):
+        lines = seal.get("lines")
+        legacy = bool(lines) and isinstance(lines, dict) and all(
+            isinstance(f, list) and len(f) == 3 for f in lines.values())
+        if lines != seal_figures(conn, year, float("inf"), legacy):
             return VerifyError(f"the seal of {year} (seq {seq}) no longer equals a replay of "
                                "the log", seq)
     return None

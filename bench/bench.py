@@ -132,16 +132,24 @@ def _amount(rng, mu, sigma, lo, hi):
 
 
 def generate(n_events, n_lines, seed, shape="standard"):
-    """N valid events (contract v1.1) over ``n_lines`` lines of the given shape
+    """N valid events (contract v2.0) over ``n_lines`` lines of the given shape
     (``make_lines`` or ``make_national_lines``), deterministic for a seed.
 
     Returns (events, info). Events are dicts with JSON-integer amounts, in date order
     (pagu first). Validity by construction: every line's pagu is its later reductions
     (cuts, negative revisions, shifts out) plus 1.05-1.45 times everything that can ever
-    sit on it (all its SP2Ds, corrections in and locks), plus 100 million, so rule 5
-    holds at every date whatever the order; each correction and refund uses its own,
-    earlier-dated SP2D on the right line and takes at most half of it (rule 7); SP2D
-    numbers are unique (rule 6); every event has a distinct ref, so none is a duplicate.
+    sit on it (all its SP2Ds, corrections in, locks, blokir, and the value and positive
+    addenda of its contracts), plus 100 million, so rule 5 holds at every date whatever the
+    order; each correction and refund uses its own, earlier-dated SP2D (never a contract
+    payment) on the right line and takes at most half of it (rule 7); SP2D numbers are
+    unique (rule 6); every event has a distinct ref, so none is a duplicate.
+
+    Contracts: 1 % of the events are SP2Ds paying a contract, 2-10 per contract, each on
+    its contract's line, dated on or after its registration and on or before its close;
+    a contract is worth 1.0-1.25 times its payments; about 15 % get an addendum (a positive
+    one while it is being paid, or a negative one of at most half its unpaid value after
+    its last payment) and 40 % are closed on or after their last payment (or addendum).
+    Blokir (0.2 %) on some lines, most opened again in part or whole (buka blokir) later.
     """
     rng = random.Random(seed)
     lines = (make_national_lines if shape == "national" else make_lines)(rng, n_lines)
@@ -181,7 +189,17 @@ def generate(n_events, n_lines, seed, shape="standard"):
     n_unlock = int(n_lock * 0.8)
     n_corr = int(rest * 0.008)
     n_refund = int(rest * 0.008)
-    n_sp2d = rest - n_rev - n_cut - n_grant - n_shift - n_lock - n_unlock - n_corr - n_refund
+    n_block = int(rest * 0.002)
+    n_unblock = int(n_block * 0.6)
+    # Contracts: the payment count of each (2-10), then their addenda and closes.
+    n_pay = int(rest * 0.01)
+    payment_counts = []
+    while sum(payment_counts) < n_pay:
+        payment_counts.append(min(rng.randint(2, 10), n_pay - sum(payment_counts)))
+    plans = [(m, rng.random() < 0.15, rng.random() < 0.4) for m in payment_counts]
+    n_contract_events = sum(1 + m + changed + closed for m, changed, closed in plans)
+    n_sp2d = (rest - n_rev - n_cut - n_grant - n_shift - n_lock - n_unlock - n_corr - n_refund
+              - n_block - n_unblock - n_contract_events)
 
     ev = []  # (date, order, event)
     order = 0
@@ -192,7 +210,51 @@ def generate(n_events, n_lines, seed, shape="standard"):
         ev.append((date, order, event))
 
     reduce_ = [0] * n_lines   # cuts, negative revisions, shifts out
-    exposure = [0] * n_lines  # SP2Ds, corrections in, locks: the most that can sit on a line
+    exposure = [0] * n_lines  # SP2Ds, corrections in, locks, blokir, contracts: the most
+    #                           that can sit on a line
+
+    pay_no = 0
+    for k, (m, changed, closed) in enumerate(plans):
+        i = pick_line()
+        number = f"KTR-{k + 1:05d}/2024"
+        start = rng.randrange(nd - 30)
+        pay_days = sorted(rng.randint(start, nd - 1) for _ in range(m))
+        amounts = [_amount(rng, 16.5, 1.2, 50_000, 1_000_000_000) for _ in range(m)]
+        value = -(-int(sum(amounts) * rng.uniform(1.0, 1.25)) // 1000) * 1000
+        exposure[i] += value
+        add(days[start], {"kind": "contract", "date": days[start], **at(i), "amount": value,
+                          "ref": number, "supplier": f"CV Penyedia {k % 97 + 1:02d}"})
+        for di, amt in zip(pay_days, amounts):
+            pay_no += 1
+            add(days[di], {"kind": "sp2d", "date": days[di], **at(i), "amount": amt,
+                           "ref": f"2401224{pay_no:08d}", "contract": number})
+        last = pay_days[-1]
+        if changed:
+            slack = value - sum(amounts)
+            if rng.random() < 0.3 and slack >= 2:  # lower it after the last payment
+                di, amt = rng.randint(last, nd - 1), -(slack // 2)
+            else:  # raise it while it is being paid
+                di, amt = rng.randint(start, last), _amount(rng, 15, 1.0, 100_000, 100_000_000)
+                exposure[i] += amt
+            last = max(last, di)
+            add(days[di], {"kind": "contract_change", "date": days[di], "contract": number,
+                           "amount": amt, "ref": f"ADD-{k + 1:05d}"})
+        if closed:
+            di = rng.randint(last, nd - 1)
+            add(days[di], {"kind": "contract_close", "date": days[di], "contract": number,
+                           "ref": f"BAST-{k + 1:05d}"})
+    for k in range(n_block):
+        i = pick_line()
+        amt = _amount(rng, 18, 1.0, 1_000_000, 5_000_000_000)
+        exposure[i] += amt
+        di = rng.randrange(nd - 40)
+        add(days[di], {"kind": "block", "date": days[di], **at(i), "amount": amt,
+                       "ref": f"BLOKIR-24-{k + 1:05d}"})
+        if k < n_unblock:
+            ui = min(nd - 1, di + rng.randint(5, 60))
+            add(days[ui], {"kind": "unblock", "date": days[ui], **at(i),
+                           "amount": rng.choice((amt, rng.randint(1, amt))),
+                           "ref": f"BUKA-24-{k + 1:05d}"})
 
     sp2ds = []  # (day index, line, amount, ref)
     for k in range(n_sp2d):
@@ -281,6 +343,7 @@ def generate(n_events, n_lines, seed, shape="standard"):
         "kegiatan": len({".".join(c.split(".")[:2]) for c, _ in lines}),
         "code_level_lines": sum(1 for _, a in lines if not a),
         "kinds": dict(sorted(_count(e["kind"] for e in events).items())),
+        "contracts": len(plans), "contract_payments": n_pay,
         "heavy_line": list(ranked[0][0]), "heavy_line_events": ranked[0][1],
         "median_line": list(ranked[len(ranked) // 2][0]),
         "median_line_events": ranked[len(ranked) // 2][1],
@@ -303,11 +366,15 @@ def _count(items):
     return c
 
 
+_MOVES_C_L_R = ("pagu", "grant", "revise", "cut", "carry_over", "shift", "lock", "unlock", "sp2d",
+                "refund", "correction")
+
+
 def sides(e):
     """(code, akun, d_ceiling, d_locked, d_realised) per line the event moves (akun ""
     for a code-level line: the generator never names an akun on one)."""
     k, a = e["kind"], e.get("amount")
-    if k == "name":
+    if k not in _MOVES_C_L_R:  # name, blokir and the contract kinds: none of the three
         return []
     line = (e["code"], e.get("akun", ""))
     if k in ("pagu", "grant", "revise"):
@@ -330,25 +397,8 @@ def sides(e):
 
 
 def expected_lines(events, as_of):
-    """The generator's own fold: line -> [ceiling, locked, realised] as of a date, and
-    a check that rule 5 holds at every date on every line."""
-    per = defaultdict(lambda: [0, 0, 0])
-    by_date = defaultdict(list)
-    for e in events:
-        for s in sides(e):
-            by_date[e["date"]].append(s)
-    for date in sorted(by_date):
-        touched = set()
-        for code, akun, dc, dl, dr in by_date[date]:
-            f = per[(code, akun)]
-            f[0] += dc
-            f[1] += dl
-            f[2] += dr
-            touched.add((code, akun))
-        for key in touched:
-            c, l, r = per[key]
-            if c < 0 or l < 0 or r < 0 or r + l > c:
-                raise AssertionError(f"generator broke rule 5 on {key} on {date}: {per[key]}")
+    """The generator's own fold: line -> [ceiling, locked, realised] as of a date (rule 5
+    at every date, with blokir and contracts: ``funds``)."""
     out = defaultdict(lambda: [0, 0, 0])
     for e in events:
         if e["date"] <= as_of:
@@ -358,6 +408,73 @@ def expected_lines(events, as_of):
                 f[1] += dl
                 f[2] += dr
     return dict(out)
+
+
+def funds(events):
+    """Fold the events day by day with blocked and committed beside ceiling, locked and
+    realised, per line, checking rule 5 (realised + locked + blocked + committed <=
+    ceiling, nothing negative, no contract paid beyond its value) at the end of every day;
+    return ``{date: (blocked, committed)}``, the satker's totals at the end of each day on
+    which an event is dated."""
+    per = defaultdict(lambda: [0, 0, 0, 0, 0])  # ceiling, locked, realised, blocked, committed
+    contracts = {}  # number -> [line, value, paid, open]
+    by_date = defaultdict(list)
+    for e in events:
+        by_date[e["date"]].append(e)
+    blocked = committed = 0
+    totals = {}
+    for date in sorted(by_date):
+        touched = set()
+        for e in by_date[date]:
+            k = e["kind"]
+            for code, akun, dc, dl, dr in sides(e):
+                f = per[(code, akun)]
+                f[0] += dc
+                f[1] += dl
+                f[2] += dr
+                touched.add((code, akun))
+            line = (e.get("code"), e.get("akun", ""))
+            if k in ("block", "unblock"):
+                d = e["amount"] if k == "block" else -e["amount"]
+                per[line][3] += d
+                blocked += d
+                touched.add(line)
+                continue
+            number = e["ref"] if k == "contract" else e.get("contract")
+            if number is None:
+                continue
+            if k == "contract":
+                contracts[number] = c = [line, 0, 0, True]
+                d = e["amount"]
+                c[1] += d
+            else:
+                c = contracts[number]
+                if k == "contract_change":
+                    c[1] += e["amount"]
+                    d = e["amount"] if c[3] else 0
+                elif k == "sp2d":
+                    c[2] += e["amount"]
+                    d = -e["amount"] if c[3] else 0
+                else:  # contract_close: what is unpaid is released
+                    d, c[3] = -(c[1] - c[2]), False
+                if c[2] > c[1]:
+                    raise AssertionError(f"generator pays contract {number} beyond its value on {date}")
+            per[c[0]][4] += d
+            committed += d
+            touched.add(c[0])
+        for line in touched:
+            c, l, r, b, k = per[line]
+            if min(c, l, r, b, k) < 0 or r + l + b + k > c:
+                raise AssertionError(f"generator broke rule 5 on {line} on {date}: {per[line]}")
+        totals[date] = (blocked, committed)
+    return totals
+
+
+def expected_funds(daily, as_of):
+    """``{"blocked", "committed"}`` of the whole satker as of a date, from ``funds``."""
+    days = [d for d in daily if d <= as_of]
+    b, k = daily[max(days)] if days else (0, 0)
+    return {"blocked": b, "committed": k}
 
 
 def totals_of(per_line):
@@ -577,6 +694,8 @@ class Bench:
         self.info[label] = info
         expect = {d: expected_lines(events, d) for d in AS_OF_DATES}
         info["expected"] = {d: totals_of(expect[d]) for d in AS_OF_DATES}
+        daily = funds(events)  # and rule 5 with blokir and contracts, at every date
+        info["expected_funds"] = {d: expected_funds(daily, d) for d in AS_OF_DATES}
         self.log(f"   kinds {info['kinds']}; heavy line {'/'.join(info['heavy_line'])} "
                  f"({info['heavy_line_events']} events); {info['kegiatan']} kegiatan")
         db = self.work / f"ledger_{shape}_{n}_{n_lines}.db"
@@ -651,6 +770,48 @@ class Bench:
         for f in (journal, statement):
             f.unlink()
 
+    def funds_reads(self, label, db):
+        """``report --view funds`` and ``contracts`` as of 31 December through the CLI,
+        checked against the generator: the total's blocked and committed, the number of
+        contracts and payments, and the outstanding of the open contracts summing to what
+        is committed. A command this version does not have (or that fails) is skipped with
+        a note, not counted as a mismatch."""
+        quick = max(self.args.runs, self.args.quick_runs or 0)
+        end = AS_OF_DATES[-1]
+        info = self.info[label]
+        plan = [("cli report --view funds", ["report", "--view", "funds", "--as-of", end,
+                                             "--format", "json"]),
+                ("cli contracts", ["contracts", "--as-of", end, "--format", "json"])]
+        for name, argv in plan:
+            p = self.cli(db, *argv)
+            if p.rc != 0:
+                why = ((p.err or p.out).strip().splitlines() or ["no output"])[-1][:160]
+                note = f"`{name[4:]}` not measured: the command failed with exit {p.rc} ({why})"
+                if note not in self.notes:
+                    self.notes.append(note)
+                self.log(f"   {note}")
+                continue
+            self.sample(label, name, p)
+            for r in range(quick - 1):
+                p = self.must(self.cli(db, *argv), name)
+                self.sample(label, name, p)
+            out = json.loads(p.out)
+            want = info["expected_funds"][end]
+            if name == "cli contracts":
+                rows = out["contracts"]
+                got = {"contracts": len(rows), "payments": sum(c["payments"] for c in rows),
+                       "committed": sum(c["outstanding"] for c in rows if c["status"] == "open")}
+                want = {"contracts": info["contracts"], "payments": info["contract_payments"],
+                        "committed": want["committed"]}
+            else:
+                self.check_totals(label, "anggaran report --view funds (cli)", end, out["rows"],
+                                  info["expected"])
+                got = {f: out["rows"][0][f] for f in ("blocked", "committed")}
+            if got != want:
+                self.fail(f"{label} {end}: anggaran {name[4:]} {got} != generator {want}")
+            self.log(f"   {name[4:]}: {self._med(label, name):.3f} s, "
+                     f"{self._max(label, name, 'rss_mb'):.0f} MB")
+
     def lines_point(self, n, n_lines):
         """One point of the lines curve (national shape): report --by akun through the CLI
         and the API call, against the raw GROUP BY per line, on one fresh ledger."""
@@ -724,6 +885,7 @@ class Bench:
             self.sample(label, "api verify", p, call=res["call_s"], rate=n / res["call_s"])
         self.log("   api reads done")
         self.other_reads(label, db, stem)
+        self.funds_reads(label, db)
 
         # ---- peers and the raw floor
         self.peers(label, events, stem, by_akun)
@@ -1151,6 +1313,8 @@ MEASURES = [
     ("api verify", "verify (API)", "call"),
     ("cli record sp2d", "record one SP2D (CLI)", "wall"),
     ("api record sp2d", "record one SP2D (API)", "call"),
+    ("cli report --view funds", "report --view funds 2024-12-31 (CLI)", "wall"),
+    ("cli contracts", "contracts 2024-12-31 (CLI)", "wall"),
     ("cli absorption", "absorption --year 2024 (CLI)", "wall"),
     ("cli reconcile", "reconcile with the report --by akun CSV (CLI)", "wall"),
     ("cli export fiscal-data-package", "export --to fiscal-data-package (CLI)", "wall"),
@@ -1369,6 +1533,14 @@ def targets(b, lab):
                 parts.append(f"{d}: {p:.2f} s / {a:.3f} s = {p / a:.1f}x")
             return ok, "; ".join(parts)
         target(f">= {need}x faster than {'ledger-cli' if tool == 'ledger' else tool} at {lab}", peer)
+
+    for name, what in (("cli report --view funds", "`report --view funds`"),
+                       ("cli contracts", "`contracts`")):
+        def funds_read(name=name):
+            t, rss = b._med(lab, name), b._max(lab, name, "rss_mb")
+            return t < 0.3 and rss < 200, (f"{t:.3f} s, {rss:.0f} MB ({info['contracts']:,} "
+                                           f"contracts, {info['contract_payments']:,} payments)")
+        target(f"{what} < 0.3 s wall and RSS < 200 MB (CLI) at {lab}", funds_read)
 
     def history():
         h, hm = b._med(lab, "cli history heavy line"), b._med(lab, "cli history median line")

@@ -20,6 +20,7 @@ FORMATS = click.Choice(["table", "markdown", "csv", "json"])
 OUT_FORMATS = click.Choice(["table", "markdown", "csv", "json", "xlsx"])
 LOCALES = click.Choice(["id", "en"])
 BY = click.Choice(["program", "kegiatan", "akun", "jenis"])
+VIEWS = click.Choice(["official", "funds"])
 
 
 class Group(click.Group):
@@ -215,15 +216,24 @@ def kind_help(command):
 @click.option("--date", help="Effective date YYYY-MM-DD (also DD/MM/YYYY or DD-MM-YYYY).")
 @click.option("--code", help="Budget code, e.g. CQ.6639.")
 @click.option("--akun", help="Six-digit account, e.g. 521211.")
-@click.option("--amount", help="Whole rupiah: 1500000, 1.500.000 or 'Rp 1.500.000,-'.")
+@click.option("--amount", help="Whole rupiah: 1500000, 1.500.000 or 'Rp 1.500.000,-' (revise and "
+              "contract_change: a leading - lowers).")
 @click.option("--ref", help="Document number: the SP2D number for sp2d, the DIPA or revision "
-              "number for a ceiling change, the NTPN or SSPB number for a refund.")
+              "number for a ceiling change, the NTPN or SSPB number for a refund, the contract "
+              "number for a contract.")
 @click.option("--from-code", help="shift, correction: the code the money moves from.")
 @click.option("--from-akun", help="shift, correction: the akun the money moves from.")
 @click.option("--sp2d", help="correction, refund: the number of the original SP2D.")
 @click.option("--to-year", help="carry_over: the year the money goes to (default: next year).")
 @click.option("--grantor", help="grant: who gives the hibah.")
 @click.option("--voids", metavar="SEQ", help="void: the seq of the event recorded in error.")
+@click.option("--contract", metavar="NUMBER", help="sp2d: the contract it pays; contract_change, "
+              "contract_close: the contract it changes or closes (its number, the --ref of "
+              "the contract).")
+@click.option("--signed", metavar="D", help="contract: the day it was signed (default: --date, "
+              "the day it is registered).")
+@click.option("--supplier", help="contract: the supplier (penyedia).")
+@click.option("--end", metavar="D", help="contract: the day the work should end.")
 @click.option("--name", help="Uraian to show for the code.")
 @click.option("--note", help="Free text (void: why the event is cancelled).")
 @click.pass_context
@@ -240,6 +250,8 @@ def record(ctx, kind, **fields):
           --amount 1.000.000.000 --ref DIPA-076.01.2.657757/2024
       anggaran record sp2d --date 2024-12-04 --code CQ.6639 --akun 521211 \\
           --amount "Rp 5.000.000" --ref 240122300000123
+      anggaran record kontrak --date 2025-03-03 --code CQ.6639 --akun 521211 \\
+          --amount 300.000.000 --ref 027/KPU-LMJ/2025 --supplier "CV Maju"
       anggaran record void --date 2024-12-05 --voids 12 --note "entered twice"
     """
     if ctx.args:  # an option that is no field of any event: rule 1, like a bad CSV column
@@ -411,6 +423,10 @@ def report_options(f):
     f = click.option("--by", type=BY, default="kegiatan", show_default=True,
                      help="Row level: programs, kegiatan, kegiatan with their akun lines, or "
                      "jenis belanja.")(f)
+    f = click.option("--view", type=VIEWS, default="official", show_default=True,
+                     help="Columns: the official realisation report, or funds: Pagu Revisi, "
+                     "Blokir, Lock Pagu, Komitmen, Realisasi s.d. Periode, Pagu Tersedia "
+                     "(json is the same in both).")(f)
     f = click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")(f)
     return f
 
@@ -420,8 +436,11 @@ def report_options(f):
 @click.option("--from", "period_start", metavar="F", help="Period start (default: 1st of the as-of month).")
 @report_options
 @click.pass_context
-def report(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
+def report(ctx, as_of, period_start, known_at, by, view, fmt, locale, output, force):
     """The SP2D realisation report (Laporan Realisasi SP2D) as of a date.
+
+    --view funds shows instead what is left to commit or spend: Pagu Tersedia = ceiling
+    - blokir - lock - komitmen (contracts' unpaid value) - realisation.
 
     When no budget event of the year is dated up to the as-of date, table and markdown
     say so in one line instead of a table of zeros (exit status 0); csv, json and xlsx
@@ -432,6 +451,7 @@ def report(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
       anggaran report --as-of 2024-12-31 --from 2024-12-01
       anggaran report --as-of 2024-12-31 --by jenis --format markdown
       anggaran report --as-of 2024-12-31 --format xlsx --output realisasi.xlsx
+      anggaran report --as-of 2025-06-30 --view funds
     """
     with open_ledger(ctx) as ledger:
         rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
@@ -439,15 +459,16 @@ def report(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
             from anggaran.reports import first_dates
             held = first_dates(ledger, rep["known_at"])
             return emit(ctx, render.nothing_to_report(rep, held), fmt, output, force)
-    emit_report(ctx, rep, fmt, locale, output, force)
+    emit_report(ctx, rep, fmt, locale, output, force, view)
 
 
-def emit_report(ctx, rep, fmt, locale, output, force):
+def emit_report(ctx, rep, fmt, locale, output, force, view="official"):
     if fmt == "xlsx":
         from . import xlsx
-        emit(ctx, lambda path, *safety: xlsx.report(rep, path, locale, *safety), fmt, output, force)
+        emit(ctx, lambda path, *safety: xlsx.report(rep, path, locale, *safety, view=view), fmt,
+             output, force)
     else:
-        emit(ctx, render.report(rep, fmt, locale), fmt, output, force)
+        emit(ctx, render.report(rep, fmt, locale, view=view), fmt, output, force)
 
 
 @cli.command()
@@ -471,6 +492,32 @@ def history(ctx, code, akun, as_of, known_at, fmt, locale, output, force):
     with open_ledger(ctx) as ledger:
         hist = ledger.history(code, akun=akun, as_of=as_of, known_at=known_at)
     emit(ctx, render.history(hist, fmt, locale), fmt, output, force)
+
+
+@cli.command()
+@click.option("--as-of", metavar="D", help="As of this date (default as for report).")
+@click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="Output format.")
+@click.option("--locale", type=LOCALES, default="id", show_default=True,
+              help="Number style for table/markdown.")
+@output_options
+@click.pass_context
+def contracts(ctx, as_of, known_at, fmt, locale, output, force):
+    """The contracts (kontrak) of the as-of year: value, paid, outstanding, status.
+
+    Every contract registered by the as-of date, in contract-number order. Value is its
+    amount with the addenda dated by then; paid, the SP2Ds naming it; outstanding, what
+    is still committed (0 once it is closed: the close released the rest).
+
+    \b
+    Example:
+      anggaran contracts --as-of 2025-06-30
+      anggaran contracts --as-of 2025-06-30 --known-at 2025-07-05 --format json
+    """
+    with open_ledger(ctx) as ledger:
+        result = ledger.contracts(as_of=as_of, known_at=known_at)
+    emit(ctx, render.contracts(result, fmt, locale), fmt, output, force)
 
 
 @cli.command()
@@ -645,7 +692,7 @@ def rules(number, locale):
               help="Period start.")
 @report_options
 @click.pass_context
-def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
+def demo(ctx, as_of, period_start, known_at, by, view, fmt, locale, output, force):
     """Build the shipped Lumajang 2024 ledger and print its year-end report.
 
     The ledger is built in a temporary file, or in FILE when the group option --db FILE
@@ -665,7 +712,7 @@ def demo(ctx, as_of, period_start, known_at, by, fmt, locale, output, force):
         path = explicit or os.path.join(tmp, "lumajang-2024.db")
         with build_demo(path) as ledger:
             rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
-    emit_report(ctx, rep, fmt, locale, output, force)
+    emit_report(ctx, rep, fmt, locale, output, force, view)
 
 
 def main():

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from decimal import Decimal
+from typing import NamedTuple
 
 from anggaran.money import format_money, format_percent
 from anggaran.tabular import defuse
@@ -21,9 +22,15 @@ HEADERS = {"uraian": "Uraian", "ceiling": "Pagu Revisi", "locked": "Lock Pagu",
            "kode": "Kode", "title": "LAPORAN REALISASI SP2D TA {year}",
            "satker": "Satuan Kerja : {code} {name}",
            "period": "Periode {start} s.d. {as_of}", "known": "sebagaimana tercatat pada {known}",
-           "part1": "Pagu dan sisa anggaran", "part2": "Realisasi TA {year}"}
+           "part1": "Pagu dan sisa anggaran", "part2": "Realisasi TA {year}",
+           # --view funds (Pagu Tersedia: what may still be committed or spent)
+           "blocked": "Blokir", "committed": "Komitmen", "available": "Pagu Tersedia",
+           "realised_total": "Realisasi s.d. Periode",
+           "funds_title": "LAPORAN PAGU TERSEDIA TA {year}", "position": "Keadaan s.d. {as_of}",
+           "funds_part1": "Pagu, blokir dan lock", "funds_part2": "Komitmen, realisasi dan pagu tersedia"}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-MONEY = ("ceiling", "locked", "realised_before", "realised_in_period", "realised", "balance")
+MONEY = ("ceiling", "locked", "realised_before", "realised_in_period", "realised", "balance",
+         "blocked", "committed", "available")
 INDENT = {"total": 0, "program": 0, "jenis": 2, "kegiatan": 2, "akun": 4}
 
 
@@ -100,23 +107,64 @@ REPORT_CSV = ("code", "level", "name", "ceiling", "locked", "realised_before",
               "realised_in_period", "realised", "absorption_pct", "balance", "available")
 
 
-def report(rep, fmt="table", locale="id", width=None):
+class View(NamedTuple):
+    """The columns of one view of the report (``--view``): the one wide table, the two
+    stacked tables of a narrow terminal (``part1`` under the names, ``part2`` under the
+    codes, titled by the ``parts`` headers), the CSV columns, and the headers."""
+    title: str
+    period: str
+    columns: tuple
+    part1: tuple
+    part2: tuple
+    parts: tuple
+    csv: tuple
+    headers: dict
+
+
+VIEWS = {
+    "official": View(
+        title="title", period="period",
+        columns=("ceiling", "locked", "realised_before", "realised_in_period", "realised",
+                 "absorption_pct", "balance"),
+        part1=("ceiling", "locked", "balance", "absorption_pct"),
+        part2=("realised_before", "realised_in_period", "realised", "absorption_pct"),
+        parts=("part1", "part2"), csv=REPORT_CSV, headers=HEADERS),
+    # What is left to commit or spend. The JSON of both views is the same object.
+    "funds": View(
+        title="funds_title", period="position",
+        columns=("ceiling", "blocked", "locked", "committed", "realised", "available"),
+        part1=("ceiling", "blocked", "locked"), part2=("committed", "realised", "available"),
+        parts=("funds_part1", "funds_part2"),
+        csv=("code", "level", "name", "ceiling", "blocked", "locked", "committed", "realised",
+             "available"),
+        headers={**HEADERS, "realised": HEADERS["realised_total"]}),
+}
+
+
+def report(rep, fmt="table", locale="id", width=None, view="official"):
+    """The report ``rep`` (``Ledger.report``) in ``fmt``; ``view`` chooses the columns of
+    table, markdown and csv (``VIEWS``); json is the same object in every view."""
     if fmt == "json":
         return to_json(rep)
+    v = VIEWS[view]
     if fmt == "csv":
-        return to_csv(REPORT_CSV, rep["rows"])
-    h = HEADERS
-    title = [h["title"].format(year=rep["year"]),
-             h["satker"].format(**rep["satker"]),
-             h["period"].format(start=rep["from"], as_of=rep["as_of"])
-             + (" (" + h["known"].format(known=rep["known_at"]) + ")" if rep["known_at"] else "")]
+        return to_csv(v.csv, rep["rows"])
+    title = report_titles(rep, v)
     if fmt == "markdown":
-        return "\n".join(f"**{t}**  " for t in title) + "\n\n" + _report_grid(rep, h, locale, "pipe", None)
+        return "\n".join(f"**{t}**  " for t in title) + "\n\n" + _report_grid(rep, v, locale, "pipe", None)
     width = width or terminal_width()
-    full = _fit(lambda wrap: _report_grid(rep, h, locale, "simple", wrap), width, minimum=24)
+    full = _fit(lambda wrap: _report_grid(rep, v, locale, "simple", wrap), width, minimum=24)
     if full is not None:
         return "\n".join(title) + "\n\n" + full
-    return "\n".join(title) + "\n\n" + _report_split(rep, h, locale, width)
+    return "\n".join(title) + "\n\n" + _report_split(rep, v, locale, width)
+
+
+def report_titles(rep, v):
+    """The three title lines of a report in view ``v``: what, whose, when (and as known at)."""
+    h = v.headers
+    return [h[v.title].format(year=rep["year"]), h["satker"].format(**rep["satker"]),
+            h[v.period].format(start=rep["from"], as_of=rep["as_of"])
+            + (" (" + h["known"].format(known=rep["known_at"]) + ")" if rep["known_at"] else "")]
 
 
 def _fit(make, width, minimum):
@@ -147,11 +195,10 @@ def _money_cells(r, keys, locale):
     return [format_money(r[k], locale) if k in MONEY else format_percent(r[k], locale) for k in keys]
 
 
-def _report_grid(rep, h, locale, tablefmt, wrap):
-    keys = ("ceiling", "locked", "realised_before", "realised_in_period", "realised",
-            "absorption_pct", "balance")
+def _report_grid(rep, v, locale, tablefmt, wrap):
+    keys = v.columns
     rows = [[_label(r, wrap)] + _money_cells(r, keys, locale) for r in rep["rows"]]
-    headers = [h["uraian"]] + [h[k] for k in keys]
+    headers = [v.headers["uraian"]] + [v.headers[k] for k in keys]
     if tablefmt == "pipe":
         rows = [[cell.replace("\n", " ").replace("|", "\\|").strip() if i == 0 else cell
                  for i, cell in enumerate(row)] for row in rows]
@@ -164,33 +211,42 @@ def _report_grid(rep, h, locale, tablefmt, wrap):
                     colalign=("left",) + ("right",) * len(keys))
 
 
-def _report_split(rep, h, locale, width):
-    """Two stacked tables for a narrow terminal: ceiling/balance, then realisation."""
-    keys1 = ("ceiling", "locked", "balance", "absorption_pct")
-    keys2 = ("realised_before", "realised_in_period", "realised", "absorption_pct")
+def _report_split(rep, v, locale, width):
+    """Two stacked tables for a narrow terminal: the view's first columns under the names
+    (official: ceiling and balance), then the rest under the codes (official: realisation)."""
+    h, keys1, keys2 = v.headers, v.part1, v.part2
     numbers1 = [_money_cells(r, keys1, locale) for r in rep["rows"]]
+    align1 = ("left",) + ("right",) * len(keys1)
     t1 = _fit(lambda wrap: tabulate([[_label(r, wrap)] + n for r, n in zip(rep["rows"], numbers1)],
                                      [h["uraian"]] + [h[k] for k in keys1], tablefmt="simple",
-                                     disable_numparse=True, colalign=("left",) + ("right",) * 4),
+                                     disable_numparse=True, colalign=align1),
               width, minimum=12)
     if t1 is None:  # a very narrow terminal: let it wrap rather than lose the names
         t1 = tabulate([[_label(r, 12)] + n for r, n in zip(rep["rows"], numbers1)],
                       [h["uraian"]] + [h[k] for k in keys1], tablefmt="simple",
-                      disable_numparse=True, colalign=("left",) + ("right",) * 4)
+                      disable_numparse=True, colalign=align1)
     t2 = tabulate([[(" " * INDENT[r["level"]]) + (r["code"] or "TOTAL")] + _money_cells(r, keys2, locale)
                    for r in rep["rows"]],
                   [h["kode"]] + [h[k] for k in keys2], tablefmt="simple",
-                  disable_numparse=True, colalign=("left",) + ("right",) * 4)
-    return f"{h['part1']}\n\n{t1}\n\n{h['part2'].format(year=rep['year'])}\n\n{t2}"
+                  disable_numparse=True, colalign=("left",) + ("right",) * len(keys2))
+    first, second = (h[p].format(year=rep["year"]) for p in v.parts)
+    return f"{first}\n\n{t1}\n\n{second}\n\n{t2}"
 
 
 # ------------------------------------------------------------------ history
 
 HISTORY_KEYS = ("seq", "date", "recorded_at", "kind", "ref", "delta_ceiling", "delta_locked",
-                "delta_realised", "ceiling", "locked", "realised", "balance", "absorption_pct", "voided_by")
+                "delta_realised", "ceiling", "locked", "realised", "balance", "absorption_pct", "voided_by",
+                "delta_blocked", "delta_committed", "blocked", "committed")
+# The figure the change column shows: the first that moved, in this order (an SP2D paying a
+# contract moves realised up and committed down: the change shown is the payment).
+CHANGE_ORDER = ("delta_ceiling", "delta_locked", "delta_blocked", "delta_realised",
+                "delta_committed")
 
 
 def history(hist, fmt="table", locale="id"):
+    """A line's history. The table has Blokir and Komitmen columns only when something on
+    the line was blocked or committed up to the as-of date."""
     if fmt == "json":
         return to_json({k: hist[k] for k in ("code", "akun", "rows")})
     if fmt == "csv":
@@ -199,23 +255,66 @@ def history(hist, fmt="table", locale="id"):
     if not hist["rows"]:
         return (f"{title}: no event touched it in {hist['year']} up to {hist['as_of']} "
                 "(check the code, the --akun, or --as-of)")
+    funds = any(r["delta_blocked"] or r["delta_committed"] for r in hist["rows"])
+    figures = ("ceiling", "locked") + (("blocked", "committed") if funds else ()) + (
+        "realised", "balance")
     rows = []
     for r in hist["rows"]:
-        delta = next((format_money(r[k], locale) for k in ("delta_ceiling", "delta_locked",
-                                                            "delta_realised") if r[k]), "0")
-        if r["delta_ceiling"] > 0 or r["delta_locked"] > 0 or r["delta_realised"] > 0:
-            delta = "+" + delta
+        moved = next((r[k] for k in CHANGE_ORDER if r[k]), 0)
+        delta = ("+" if moved > 0 else "") + format_money(moved, locale)
         if r.get("voided_by") is not None:  # a voided event: its row stays, moving nothing
             delta = f"batal (seq {r['voided_by']})"
         rows.append([r["seq"], r["date"], r["kind"], r["ref"] or "", delta,
-                     *(format_money(r[k], locale) for k in ("ceiling", "locked", "realised", "balance")),
+                     *(format_money(r[k], locale) for k in figures),
                      format_percent(r["absorption_pct"], locale)])
-    headers = ["seq", "tanggal", "peristiwa", "nomor", "perubahan", "Pagu", "Lock", "Realisasi",
-               "Sisa", "%"]
+    names = {"ceiling": "Pagu", "locked": "Lock", "blocked": "Blokir", "committed": "Komitmen",
+             "realised": "Realisasi", "balance": "Sisa"}
+    headers = ["seq", "tanggal", "peristiwa", "nomor", "perubahan", *(names[k] for k in figures),
+               "%"]
+    n = len(figures) + 2
     if fmt == "markdown":
         return title + "\n\n" + tabulate(rows, headers, tablefmt="pipe", disable_numparse=True,
-                                         colalign=("right", "left", "left", "left") + ("right",) * 6)
-    return title + "\n\n" + simple_grid(rows, headers, "rlll" + "r" * 6)
+                                         colalign=("right", "left", "left", "left") + ("right",) * n)
+    return title + "\n\n" + simple_grid(rows, headers, "rlll" + "r" * n)
+
+
+# ------------------------------------------------------------------ contracts
+
+CONTRACT_KEYS = ("ref", "date", "signed", "code", "akun", "supplier", "value", "paid",
+                 "outstanding", "payments", "status", "closed_on")
+
+
+def contracts(result, fmt="table", locale="id"):
+    """``Ledger.contracts`` as a table (a JUMLAH row under it), markdown, csv or json."""
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        return to_csv(CONTRACT_KEYS, result["contracts"])
+    known = f" (sebagaimana tercatat pada {result['known_at']})" if result["known_at"] else ""
+    title = [f"DAFTAR KONTRAK TA {result['year']}",
+             HEADERS["satker"].format(**result["satker"]),
+             f"Keadaan s.d. {result['as_of']}{known}"]
+    rows = result["contracts"]
+    if not rows:
+        return (f"No contracts registered in {result['year']} up to {result['as_of']}"
+                + (f" as recorded by {result['known_at']}" if result["known_at"] else "") + ".")
+    money = lambda v: format_money(v, locale)  # noqa: E731
+    cells = [[c["ref"], c["date"], c["code"] + (f"/{c['akun']}" if c["akun"] else ""),
+              c["supplier"] or "", money(c["value"]), money(c["paid"]), c["payments"],
+              money(c["outstanding"]),
+              "berjalan" if c["status"] == "open" else f"selesai {c['closed_on']}"]
+             for c in rows]
+    cells.append(["JUMLAH", "", "", "", *(money(sum(c[k] for c in rows))
+                                          for k in ("value", "paid")),
+                  sum(c["payments"] for c in rows), money(sum(c["outstanding"] for c in rows)), ""])
+    headers = ["Nomor Kontrak", "Tanggal", "Baris", "Penyedia", "Nilai Kontrak", "Dibayar", "SP2D",
+               "Sisa Kontrak", "Status"]
+    if fmt == "markdown":
+        cells = [[str(c).replace("|", "\\|") for c in row] for row in cells]
+        return ("\n".join(f"**{t}**  " for t in title) + "\n\n"
+                + tabulate(cells, headers, tablefmt="pipe", disable_numparse=True,
+                           colalign=("left",) * 4 + ("right",) * 4 + ("left",)))
+    return "\n".join(title) + "\n\n" + simple_grid(cells, headers, "llllrrrrl")
 
 
 # ------------------------------------------------------------------ log
@@ -356,10 +455,13 @@ def nothing_to_report(rep, first_dates):
 def close_totals(totals, locale="id"):
     """What ``close`` shows before it asks: the totals the seal of the year will record."""
     figures = [("Pagu Revisi (ceiling)", totals["ceiling"]), ("Lock Pagu (locked)", totals["locked"]),
+               ("Blokir (blocked)", totals["blocked"]),
                ("Realisasi (realised)", totals["realised"]), ("Sisa Anggaran (balance)", totals["balance"])]
     width = max(len(format_money(v, locale)) for _, v in figures)
     lines = [f"Closing {totals['year']} is permanent: afterwards nothing dated in {totals['year']} "
              f"can be recorded. The seal will record {totals['lines']} line(s) as of "
              f"{totals['year']}-12-31:"]
     lines += [f"  {label:<25}{format_money(v, locale):>{width}}" for label, v in figures]
+    if totals["blocked"]:
+        lines.append(f"  The blokir of {format_money(totals['blocked'], locale)} lapses with the year.")
     return "\n".join(lines)

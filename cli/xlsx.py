@@ -1,4 +1,4 @@
-"""Excel output (``--format xlsx --output FILE``): the report and absorption tables as a
+"""Excel output (``--format xlsx --output FILE``): the report (either view) and absorption tables as a
 real workbook an officer pastes into the LKj: rupiah with thousands separators, two-decimal
 percentages, bold total and program rows, a frozen header.
 
@@ -6,8 +6,6 @@ Every text is a text cell, never a formula: openpyxl would store a name such as
 ``=HYPERLINK(...)`` as a live formula, so ``_append`` marks each str cell as a string."""
 
 from anggaran.errors import AnggaranError
-
-from .render import HEADERS
 
 MONEY_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00"
@@ -55,20 +53,20 @@ def _header(ws, titles, headers):
     return row
 
 
-def report(rep, path, locale="id", force=False, protect=()):
-    """Write ``ledger.report(...)`` to an .xlsx file."""
+def report(rep, path, locale="id", force=False, protect=(), view="official"):
+    """Write ``ledger.report(...)`` to an .xlsx file, in the columns of ``view``
+    (``render.VIEWS``: the official report, or the funds view)."""
     from openpyxl.styles import Font
 
-    h = HEADERS
+    from .render import VIEWS, report_titles
+
+    v = VIEWS[view]
+    h = v.headers
     book = _book()
     ws = book.active
-    ws.title = "Realisasi"
-    keys = ("ceiling", "locked", "realised_before", "realised_in_period", "realised",
-            "absorption_pct", "balance")
-    titles = [h["title"].format(year=rep["year"]), h["satker"].format(**rep["satker"]),
-              h["period"].format(start=rep["from"], as_of=rep["as_of"])
-              + (" (" + h["known"].format(known=rep["known_at"]) + ")" if rep["known_at"] else "")]
-    _header(ws, titles, [h["kode"], h["uraian"]] + [h[k] for k in keys])
+    ws.title = "Realisasi" if view == "official" else "Pagu Tersedia"
+    keys = v.columns
+    _header(ws, report_titles(rep, v), [h["kode"], h["uraian"]] + [h[k] for k in keys])
     for r in rep["rows"]:
         values = [r["code"], r["name"]] + [float(r[k]) if k == "absorption_pct" else r[k] for k in keys]
         row = _append(ws, values)
@@ -79,8 +77,8 @@ def report(rep, path, locale="id", force=False, protect=()):
                 ws.cell(row, col).font = Font(bold=True)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 60
-    for letter in "CDEFGHI":
-        ws.column_dimensions[letter].width = 18
+    for col in range(3, 3 + len(keys)):
+        ws.column_dimensions[ws.cell(1, col).column_letter].width = 18
     _save(book, path, force, protect)
 
 

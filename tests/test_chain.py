@@ -83,7 +83,8 @@ def test_verify_intact(filled):
       "UPDATE events SET seq = 3 WHERE seq = 100"],
      "seq 2 does not chain to seq 1: an event was inserted, deleted or reordered here"),
     (["INSERT INTO events SELECT 5, kind, date, year, code, akun, from_code, from_akun, 1, ref, "
-      "sp2d, to_year, grantor, name, note, seal, recorded_at, 'x', hash, hash, voids FROM events "
+      "sp2d, to_year, grantor, name, note, seal, recorded_at, 'x', hash, hash, voids, contract, "
+      "signed, supplier, \"end\" FROM events "
       "WHERE seq = 4"],
      "seq 5 does not match its hash: its content was edited (or events were swapped)"),
 ])
@@ -210,8 +211,8 @@ def test_two_processes_find_what_one_finds_in_either_half(tmp_path, run, monkeyp
      "kind, ref, recorded_at) SELECT -1, seq, year, date, code, akun, jenis, 0, 0, 5, kind, ref, "
      "recorded_at FROM postings WHERE seq = 2"],
     # a row past the end (no event behind it) and then a copy of a real posting
-    ["INSERT INTO postings SELECT 99, year, date, code, akun, jenis, 0, 0, 1, kind, ref, recorded_at "
-     "FROM postings WHERE seq = 2",
+    ["INSERT INTO postings SELECT 99, year, date, code, akun, jenis, 0, 0, 1, kind, ref, recorded_at, "
+     "0, 0, NULL FROM postings WHERE seq = 2",
      "INSERT INTO postings SELECT * FROM postings WHERE seq = 3"],
     ["INSERT INTO postings SELECT * FROM postings WHERE seq = 3"],
 ])
@@ -225,7 +226,8 @@ def test_extra_posting_rows_are_found(filled, statements):
 def test_an_event_below_seq_1_is_found(filled):
     tamper(filled.db, "INSERT INTO events SELECT 0, kind, date, year, code, akun, from_code, "
                       "from_akun, amount, 'S0', sp2d, to_year, grantor, name, note, seal, "
-                      "'2000-01-01T00:00:00Z', ident, prev_hash, hash, voids FROM events "
+                      "'2000-01-01T00:00:00Z', ident, prev_hash, hash, voids, contract, signed, "
+                      "supplier, \"end\" FROM events "
                       "WHERE seq = 2")
     assert filled("verify").stderr == "Error: verify failed: seq 0 appears out of order\n"
 
@@ -255,7 +257,7 @@ def first_release_copy(src, dest, first_release=True, without_ref=(1,)):
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     v1_fields = FIELDS[:FIELDS.index("voids")]
-    assert FIELDS[len(v1_fields):] == ("voids",)
+    assert FIELDS[len(v1_fields):] == ("voids", "contract", "signed", "supplier", "end")
     prev = meta["genesis"]
     for seq, *rest in conn.execute(f"SELECT seq, {', '.join(v1_fields)}, year, recorded_at "
                                    "FROM src.events ORDER BY seq").fetchall():
@@ -263,15 +265,17 @@ def first_release_copy(src, dest, first_release=True, without_ref=(1,)):
         assert rest[0] != "close"
         if seq in without_ref:
             values[v1_fields.index("ref")] = None
-        canonical = canonical_of((*values, None))
+        canonical = canonical_of((*values, *[None] * (len(FIELDS) - len(v1_fields))))
         digest = chain_hash(prev, canonical, seq, recorded_at)
         conn.execute(f"INSERT INTO events (seq, {', '.join(v1_fields)}, year, recorded_at, ident, "
                      f"prev_hash, hash) VALUES ({', '.join('?' * (len(v1_fields) + 6))})",
                      (seq, *values, year, recorded_at, identity(canonical), prev, digest))
         prev = digest
-    conn.execute("INSERT INTO postings SELECT * FROM src.postings ORDER BY rowid")
+    conn.execute("INSERT INTO postings SELECT seq, year, date, code, akun, jenis, ceiling, locked, "
+                 "realised, kind, ref, recorded_at FROM src.postings ORDER BY rowid")
     conn.execute(f"UPDATE postings SET ref = NULL WHERE seq IN ({', '.join(map(str, without_ref))})")
-    conn.execute("INSERT INTO daily SELECT * FROM src.daily")
+    conn.execute("INSERT INTO daily SELECT year, bucket, date, d_ceiling, d_locked, d_realised, "
+                 "ceiling, locked, realised FROM src.daily")
     conn.execute("INSERT INTO buckets SELECT * FROM src.buckets")
     conn.execute("COMMIT")
     conn.execute("DETACH DATABASE src")

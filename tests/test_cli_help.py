@@ -80,6 +80,29 @@ def test_every_option_has_help(command, option):
     assert param.help and len(param.help) > 5, f"{command} {option}"
 
 
+def test_record_has_the_contract_options():
+    text = flat(help_of("record"))
+    for option in ("--contract NUMBER sp2d: the contract it pays",
+                   "--signed D contract: the day it was signed (default: --date",
+                   "--supplier TEXT contract: the supplier (penyedia).",
+                   "--end D contract: the day the work should end."):
+        assert option in text
+    assert "anggaran record kontrak --date 2025-03-03" in text
+
+
+def test_report_and_demo_name_both_views():
+    for command in ("report", "demo"):
+        text = flat(help_of(command))
+        assert "--view [official|funds]" in text and "[default: official]" in text
+        assert "Blokir, Lock Pagu, Komitmen, Realisasi s.d. Periode, Pagu Tersedia" in text
+
+
+def test_contracts_help_says_what_each_figure_is():
+    text = flat(help_of("contracts"))
+    assert "--known-at T" in text and "--format [table|markdown|csv|json]" in text
+    assert "outstanding, what is still committed (0 once it is closed" in text
+
+
 def test_by_states_its_default():
     for command in ("report", "demo"):
         assert "[default: kegiatan]" in flat(help_of(command))

@@ -31,7 +31,7 @@ def test_close_seals_figures_and_head(year):
     seal = json.loads(year("log", "--format", "json").stdout)[-1]
     assert seal["kind"] == "close" and seal["date"] == "2024-12-31"
     assert seal["seal"] == {"year": 2024, "head_hash": head_before,
-                            "lines": {"CQ.6870/521211": [1000, 0, 400]}}
+                            "lines": {"CQ.6870/521211": [1000, 0, 0, 0, 400]}}
     assert year("verify").exit_code == 0
 
 
@@ -102,3 +102,37 @@ def test_verify_finds_a_seal_that_no_longer_matches(year):
     assert result.exit_code == 1
     assert result.stderr == ("Error: verify failed: the seal of 2024 (seq 4) names a chain head that "
                              "is not the event before it\n")
+
+
+CONTRACT = ("--code", "CQ.6870", "--akun", "521211")
+
+
+def test_close_refuses_a_year_with_an_open_contract(year):
+    """Like a standing lock, an open contract is refused, naming it: exit 1, nothing written."""
+    assert year("record", "kontrak", "--date", "2024-03-01", *CONTRACT, "--amount", "500",
+                "--ref", "K-07/2024", "--supplier", "CV Maju").exit_code == 0
+    assert year("record", "sp2d", "--date", "2024-06-01", *CONTRACT, "--amount", "300",
+                "--ref", "S2", "--contract", "K-07/2024").exit_code == 0
+    before = log_rows(year.db)
+    result = year("close", "2024", "--yes")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == ("Error: 2024 cannot be closed: contract K-07/2024 (seq 4) is still "
+                             "open; record its contract_close first\n")
+    assert log_rows(year.db) == before
+
+
+def test_a_closed_contract_and_a_standing_blokir_seal_with_every_figure(year):
+    """Once the contract is closed the year closes; the seal records ceiling, locked,
+    blocked, committed (0: the close released the unpaid 200) and realised per line, and a
+    standing blokir lapses with the year."""
+    for args in (("kontrak", "--date", "2024-03-01", *CONTRACT, "--amount", "500", "--ref", "K-1"),
+                 ("sp2d", "--date", "2024-06-01", *CONTRACT, "--amount", "300", "--ref", "S2",
+                  "--contract", "K-1"),
+                 ("blokir", "--date", "2024-07-01", *CONTRACT, "--amount", "100", "--ref", "B-1"),
+                 ("kontrak selesai", "--date", "2024-12-20", "--contract", "K-1", "--ref", "BAST")):
+        assert year("record", *args).exit_code == 0, year("record", *args).stderr
+    result = year("close", "2024", "--yes")
+    assert result.exit_code == 0, result.stderr
+    seal = json.loads(year("log", "--format", "json").stdout)[-1]["seal"]
+    assert seal["lines"] == {"CQ.6870/521211": [1000, 0, 100, 0, 700]}
+    assert year("verify").exit_code == 0

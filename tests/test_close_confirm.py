@@ -59,6 +59,7 @@ def test_on_a_terminal_it_shows_the_totals_and_asks(year, terminal):
         "will record 2 line(s) as of 2024-12-31:\n"
         "  Pagu Revisi (ceiling)    1.500\n"
         "  Lock Pagu (locked)           0\n"
+        "  Blokir (blocked)             0\n"
         "  Realisasi (realised)       400\n"
         "  Sisa Anggaran (balance)  1.100\n"
         "Close 2024? This cannot be undone [y/N]: n\n"
@@ -73,6 +74,19 @@ def test_on_a_terminal_it_shows_the_totals_and_asks(year, terminal):
     assert len(log_rows(year.db)) == len(before) + 1
 
 
+def test_the_question_shows_the_blokir_that_lapses(year, terminal):
+    assert year("record", "blokir", "--date", "2024-06-01", "--code", "WA.3355", "--akun", "511111",
+                "--amount", "200", "--ref", "BLOKIR-1").exit_code == 0
+    refused = year("close", "2024", input="n\n")
+    assert refused.exit_code == 1
+    assert ("  Lock Pagu (locked)           0\n"
+            "  Blokir (blocked)           200\n"
+            "  Realisasi (realised)       400\n"
+            "  Sisa Anggaran (balance)  1.100\n"
+            "  The blokir of 200 lapses with the year.\n"
+            "Close 2024? This cannot be undone [y/N]: n\n") in refused.stderr
+
+
 def test_yes_on_a_terminal_does_not_ask(year, terminal):
     result = year("close", "2024", "--yes")
     assert result.exit_code == 0 and result.stderr == ""
@@ -81,8 +95,8 @@ def test_yes_on_a_terminal_does_not_ask(year, terminal):
 def test_year_totals_is_what_the_prompt_shows(db, year):
     with Ledger.open(db) as ledger:
         assert year_totals(ledger, "2024") == {
-            "year": 2024, "ceiling": 1500, "locked": 0, "realised": 400, "balance": 1100,
-            "lines": 2, "head_seq": 3}
+            "year": 2024, "ceiling": 1500, "locked": 0, "blocked": 0, "realised": 400,
+            "balance": 1100, "lines": 2, "head_seq": 3}
     assert len(log_rows(db)) == 3
 
 

@@ -29,7 +29,8 @@ from anggaran.errors import AnggaranError, UsageError
 from anggaran.export import account_for, export_fiscal_data_package, export_journal
 from anggaran.ledger import Ledger
 
-FIGURES = ("ceiling", "locked", "realised", "balance", "available")
+# The report's figures a journal holds as account balances: the funds view and the balance.
+FIGURES = ("ceiling", "blocked", "locked", "committed", "realised", "balance", "available")
 
 # ------------------------------------------------------------------ ledgers
 
@@ -69,11 +70,59 @@ sp2d,2025-01-20,CQ.6639,521211,,,150000,250100000001,,,,,
 """
 
 
+# Blokir and contracts (kontrak, addendum, kontrak selesai): a block partly unblocked, a
+# contract on an akun-level line with two addenda, payments and a close, a contract on a
+# code-level line (CQ.6870/, its SP2Ds naming akun 521219), one still open at year end, and
+# the next year's own blokir and contract K-01. Recorded one by one after the file
+# (CONTRACT_LATER): a payment dated before K-01's close but recorded after it (it lowers
+# what the close released), a payment on K-02's closing day, and a blokir voided (it and
+# its void stay out of the journal).
+CONTRACTS_CSV = """\
+kind,date,code,akun,amount,ref,contract,signed,supplier,end,note
+pagu,2024-01-02,CQ.6639,521211,1000000,DIPA-1,,,,,
+pagu,2024-01-02,CQ.6639,532111,5000000,DIPA-1,,,,,
+pagu,2024-01-02,CQ.6870,,800000,DIPA-1,,,,,
+blokir,2024-01-05,CQ.6639,532111,1000000,BLK-1,,,,,menunggu dokumen
+kontrak,2024-02-01,CQ.6639,532111,3000000,K-01,,2024-01-20,CV Maju,2024-11-30,
+kontrak,2024-02-10,CQ.6870,,300000,K-02,,,PT Sinar,,
+lock,2024-02-15,CQ.6639,521211,100000,REV-1,,,,,
+sp2d,2024-03-01,CQ.6639,532111,1000000,240300000001,K-01,,,,termin 1
+sp2d,2024-03-10,CQ.6870,521219,100000,240300000002,K-02,,,,
+buka blokir,2024-03-15,CQ.6639,532111,400000,BLK-2,,,,,
+addendum,2024-04-01,,,500000,ADD-1,K-01,,,,
+sp2d,2024-05-01,CQ.6639,532111,1500000,240500000001,K-01,,,,termin 2
+addendum,2024-06-01,,,-200000,ADD-2,K-01,,,,
+kontrak selesai,2024-07-01,,,,BAST-1,K-01,,,,
+kontrak selesai,2024-08-01,,,,BAST-2,K-02,,,,
+unlock,2024-08-15,CQ.6639,521211,100000,REV-1,,,,,
+kontrak,2024-09-01,CQ.6639,521211,400000,K-03,,,,,
+sp2d,2024-10-01,CQ.6639,521211,100000,241000000001,K-03,,,,
+pagu,2025-01-02,CQ.6639,532111,2000000,DIPA-2025,,,,,
+blokir,2025-01-03,CQ.6639,532111,500000,BLK-2025,,,,,
+kontrak,2025-01-10,CQ.6639,532111,1000000,K-01,,,,,
+"""
+CONTRACT_LATER = [
+    ("sp2d", dict(date="2024-06-20", code="CQ.6639", akun="532111", amount=300000,
+                  ref="240600000001", contract="K-01")),
+    ("sp2d", dict(date="2024-08-01", code="CQ.6870", akun="521219", amount=50000,
+                  ref="240800000001", contract="K-02")),
+    ("blokir", dict(date="2024-02-20", code="CQ.6639", akun="521211", amount=50000, ref="BLK-X")),
+]
+
+
 def _new_ledger(path, text):
     source = path.with_suffix(".csv")
     source.write_text(text, encoding="utf-8")
     ledger = Ledger.init(path, "657757", "KPU KABUPATEN LUMAJANG")
     ledger.import_file(source)
+    return ledger
+
+
+def _contracts_ledger(path):
+    ledger = _new_ledger(path, CONTRACTS_CSV)
+    for kind, fields in CONTRACT_LATER:
+        ledger.record(kind, **fields)
+    ledger.record("void", date="2024-02-21", voids=ledger.head()[0], note="salah pos")
     return ledger
 
 
@@ -99,11 +148,18 @@ def mixed(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def journals(lumajang, mixed, tmp_path_factory):
+def contracts(tmp_path_factory):
+    ledger = _contracts_ledger(tmp_path_factory.mktemp("contracts") / "contracts.db")
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture(scope="module")
+def journals(lumajang, mixed, contracts, tmp_path_factory):
     """(ledger name, format) -> path of the exported journal, written once."""
     folder = tmp_path_factory.mktemp("journals")
     out = {}
-    for name, ledger in (("lumajang", lumajang), ("mixed", mixed)):
+    for name, ledger in (("lumajang", lumajang), ("mixed", mixed), ("contracts", contracts)):
         for fmt in ("beancount", "hledger"):
             out[(name, fmt)] = path = folder / f"{name}.{fmt}"
             export_journal(ledger, fmt, path)
@@ -118,7 +174,8 @@ BEANCOUNT_TINY = """\
 ; Accounts per fiscal year and budget line (see docs/export.md):
 ;   -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,
 ;     Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which
-;     :Tersedia = available and :Lock = locked, Expenses:Realisasi:Y:LINE = realised
+;     :Tersedia = available, :Lock = locked, :Blokir = blocked and :Komitmen =
+;     committed, Expenses:Realisasi:Y:LINE = realised
 
 option "title" "657757 KPU KABUPATEN LUMAJANG"
 option "operating_currency" "IDR"
@@ -169,7 +226,8 @@ HLEDGER_TINY = """\
 ; Accounts per fiscal year and budget line (see docs/export.md):
 ;   -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,
 ;     Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which
-;     :Tersedia = available and :Lock = locked, Expenses:Realisasi:Y:LINE = realised
+;     :Tersedia = available, :Lock = locked, :Blokir = blocked and :Komitmen =
+;     committed, Expenses:Realisasi:Y:LINE = realised
 
 commodity IDR
 tag seq
@@ -273,7 +331,7 @@ def _need_tool(name):
     return path
 
 
-@pytest.mark.parametrize("which", ["lumajang", "mixed"])
+@pytest.mark.parametrize("which", ["lumajang", "mixed", "contracts"])
 def test_bean_check_accepts_the_export(journals, which):
     bean_check = _need_tool("bean-check")
     done = subprocess.run([bean_check, str(journals[(which, "beancount")])],
@@ -281,7 +339,7 @@ def test_bean_check_accepts_the_export(journals, which):
     assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("which", ["lumajang", "mixed"])
+@pytest.mark.parametrize("which", ["lumajang", "mixed", "contracts"])
 def test_hledger_check_accepts_the_export(journals, which):
     hledger = _need_tool("hledger")
     path = str(journals[(which, "hledger")])
@@ -290,7 +348,7 @@ def test_hledger_check_accepts_the_export(journals, which):
         assert done.returncode == 0, (args, done.stdout + done.stderr)
 
 
-@pytest.mark.parametrize("which", ["lumajang", "mixed"])
+@pytest.mark.parametrize("which", ["lumajang", "mixed", "contracts"])
 def test_ledger_cli_reads_the_hledger_export_strictly(journals, which):
     ledger_cli = _need_tool("ledger")
     done = subprocess.run([ledger_cli, "-f", str(journals[(which, "hledger")]), "--strict",
@@ -359,11 +417,13 @@ def _figures(balances, node):
     def total(root):
         return sum(v for a, v in balances.items() if a == f"{root}:{node}" or a.startswith(f"{root}:{node}:"))
 
-    locked = sum(v for a, v in balances.items()
-                 if a.startswith(f"Assets:Sisa:{node}:") and a.endswith(":Lock"))
-    balance = total("Assets:Sisa")
-    return {"ceiling": -total("Equity:DIPA"), "locked": locked, "realised": total("Expenses:Realisasi"),
-            "balance": balance, "available": balance - locked}
+    def held(what):
+        return sum(v for a, v in balances.items()
+                   if a.startswith(f"Assets:Sisa:{node}:") and a.endswith(f":{what}"))
+
+    return {"ceiling": -total("Equity:DIPA"), "blocked": held("Blokir"), "locked": held("Lock"),
+            "committed": held("Komitmen"), "realised": total("Expenses:Realisasi"),
+            "balance": total("Assets:Sisa"), "available": held("Tersedia")}
 
 
 CASES = [
@@ -374,13 +434,36 @@ CASES = [
     ("mixed", "2024-03-05"),  # locked, after a correction
     ("mixed", "2024-12-31"),
     ("mixed", "2025-01-31"),  # the next fiscal year: its own accounts
+    ("contracts", "2024-01-31"),  # blocked only
+    ("contracts", "2024-03-31"),  # partly unblocked; two contracts paid in part; locked
+    ("contracts", "2024-06-25"),  # after two addenda and the late payment's date
+    ("contracts", "2024-07-01"),  # K-01 closed: its unpaid value released
+    ("contracts", "2024-08-01"),  # K-02 closed and paid on its closing day
+    ("contracts", "2024-12-31"),  # K-03 still open
+    ("contracts", "2025-01-31"),  # the next year: its own blokir and K-01
 ]
+
+# The funds view (ceiling, blocked, locked, committed, realised, available) of the
+# contracts ledger's lines, worked out by hand: K-01 is worth 3.000.000 + 500.000 -
+# 200.000 and paid 1.000.000 + 1.500.000 + 300.000 (the late payment) by 2024-06-25, so
+# 500.000 is committed then and released by its close; K-02 is worth 300.000, paid 100.000
+# and 50.000 (on its closing day).
+FUNDS = {
+    ("2024-06-25", "CQ.6639/532111"): (5_000_000, 600_000, 0, 500_000, 2_800_000, 1_100_000),
+    ("2024-07-01", "CQ.6639/532111"): (5_000_000, 600_000, 0, 0, 2_800_000, 1_600_000),
+    ("2024-07-01", "CQ.6870/"): (800_000, 0, 0, 200_000, 100_000, 500_000),
+    ("2024-08-01", "CQ.6870/"): (800_000, 0, 0, 0, 150_000, 650_000),
+    ("2024-12-31", "CQ.6639/521211"): (1_000_000, 0, 0, 300_000, 100_000, 600_000),
+    ("2025-01-31", "CQ.6639/532111"): (2_000_000, 500_000, 0, 1_000_000, 0, 500_000),
+}
+FUNDS_VIEW = ("ceiling", "blocked", "locked", "committed", "realised", "available")
 
 
 @pytest.mark.parametrize("tool", ["beancount", "hledger"])
 @pytest.mark.parametrize("which, as_of", CASES)
-def test_balances_as_of_a_date_equal_the_report(journals, lumajang, mixed, tool, which, as_of):
-    ledger = {"lumajang": lumajang, "mixed": mixed}[which]
+def test_balances_as_of_a_date_equal_the_report(journals, lumajang, mixed, contracts, tool, which,
+                                                as_of):
+    ledger = {"lumajang": lumajang, "mixed": mixed, "contracts": contracts}[which]
     balances = BALANCES[tool](journals[(which, tool)], as_of)
     report = ledger.report(as_of=as_of, by="akun")
     year = report["year"]
@@ -388,6 +471,8 @@ def test_balances_as_of_a_date_equal_the_report(journals, lumajang, mixed, tool,
     for row in report["rows"]:
         code = row["code"] if row["level"] != "total" else None
         assert _figures(balances, _node(year, code)) == {f: row[f] for f in FIGURES}, row["code"]
+        if which == "contracts" and (as_of, row["code"]) in FUNDS:
+            assert tuple(row[f] for f in FUNDS_VIEW) == FUNDS[(as_of, row["code"])], row["code"]
         checked += 1
     assert checked == len(report["rows"]) > 3
     # Every line's accounts sum to zero: ceiling = balance + realised, by construction.
@@ -397,6 +482,38 @@ def test_balances_as_of_a_date_equal_the_report(journals, lumajang, mixed, tool,
     if which == "lumajang" and as_of == "2024-12-31":
         total = report["rows"][0]
         assert (total["ceiling"], total["realised"]) == (107_905_482_000, 107_275_888_055)
+
+
+def test_contract_events_in_the_journal(journals):
+    """A payment against a contract moves Komitmen to Realisasi; a close gives back what
+    is unpaid; the late payment also lowers the release on the close's date, as its own
+    transaction; a payment on the closing day is one plain movement; the voided blokir and
+    its void are not there."""
+    text = journals[("contracts", "hledger")].read_text(encoding="utf-8")
+    transactions = {t.split("\n", 1)[0]: t for t in text.split("\n\n")}
+
+    def postings(head):
+        return [tuple(line.split()[:2]) for line in transactions[head].splitlines()[1:]
+                if not line.strip().startswith(";")]
+
+    line = "2024:CQ:6639:532111"
+    assert postings("2024-01-05 * (BLK-1) block CQ.6639/532111: menunggu dokumen") == [
+        (f"Assets:Sisa:{line}:Blokir", "1000000"), (f"Assets:Sisa:{line}:Tersedia", "-1000000")]
+    assert postings("2024-02-01 * (K-01) contract K-01 on CQ.6639/532111 with CV Maju") == [
+        (f"Assets:Sisa:{line}:Komitmen", "3000000"), (f"Assets:Sisa:{line}:Tersedia", "-3000000")]
+    assert postings("2024-03-01 * (240300000001) sp2d CQ.6639/532111 for contract K-01: termin 1") == [
+        (f"Expenses:Realisasi:{line}", "1000000"), (f"Assets:Sisa:{line}:Komitmen", "-1000000")]
+    assert postings("2024-06-01 * (ADD-2) contract_change K-01 on CQ.6639/532111") == [
+        (f"Assets:Sisa:{line}:Komitmen", "-200000"), (f"Assets:Sisa:{line}:Tersedia", "200000")]
+    assert postings("2024-07-01 * (BAST-1) contract_close K-01 on CQ.6639/532111") == [
+        (f"Assets:Sisa:{line}:Komitmen", "-800000"), (f"Assets:Sisa:{line}:Tersedia", "800000")]
+    late = ("2024-07-01 * (240600000001) sp2d CQ.6639/532111 for contract K-01 (of 2024-06-20, "
+            "recorded after the contract's close on 2024-07-01: it changes what the close released)")
+    assert postings(late) == [(f"Assets:Sisa:{line}:Komitmen", "300000"),
+                              (f"Assets:Sisa:{line}:Tersedia", "-300000")]
+    assert postings("2024-08-01 * (240800000001) sp2d CQ.6870/521219 for contract K-02") == [
+        ("Expenses:Realisasi:2024:CQ:6870:Kode", "50000"), ("Assets:Sisa:2024:CQ:6870:Kode:Tersedia", "-50000")]
+    assert "BLK-X" not in text and "salah pos" not in text and "void" not in text
 
 
 def test_initial_pagu_is_the_pagu_subaccount(journals, lumajang):
@@ -472,9 +589,11 @@ def test_fiscal_data_package_model_follows_the_spec(package):
         jsonschema.validate(descriptor, FDP_MODEL_SCHEMA)
     model = descriptor["model"]
     columns = {f["name"] for f in descriptor["resources"][0]["schema"]["fields"]}
-    phases = {m.get("phase"): name for name, m in model["measures"].items()}
-    assert phases == {"approved": "initial_ceiling", "adjusted": "ceiling", "executed": "realised",
-                      None: "balance"}
+    phases = {name: m.get("phase") for name, m in model["measures"].items()}
+    assert phases == {"initial_ceiling": "approved", "ceiling": "adjusted", "realised": "executed",
+                      "blocked": None, "locked": None, "committed": None, "balance": None,
+                      "available": None}
+    assert set(phases) <= columns
     assert all(m["currency"] == "IDR" and m["direction"] == "expenditure" and m["factor"] == 1
                for m in model["measures"].values())
     for dimension in model["dimensions"].values():
@@ -497,7 +616,7 @@ def _sum(rows, key=lambda r: "", fields=("initial_ceiling", "ceiling", "locked",
 
 
 def _compare_with_report(ledger, rows, as_of):
-    fields = ("ceiling", "locked", "realised", "balance")
+    fields = ("ceiling", "blocked", "locked", "committed", "realised", "balance", "available")
     total = ledger.report(as_of=as_of)["rows"][0]
     assert _sum(rows, fields=fields)[""] == {f: total[f] for f in fields}
     by_line = _sum(rows, key=lambda r: f"{r['code']}/{r['akun']}", fields=fields)
@@ -538,6 +657,26 @@ def test_fiscal_data_package_as_of_a_date(mixed, tmp_path):
         ("CQ.6870", "", "0", "200000")]
     assert json.loads((tmp_path / "2025-01-31" / "datapackage.json").read_text())["fiscalPeriod"] == {
         "start": "2025-01-01", "end": "2025-12-31"}
+
+
+def test_fiscal_data_package_carries_blocked_and_committed(contracts, tmp_path):
+    for as_of in ("2024-03-31", "2024-06-25", "2024-07-01", "2024-12-31", "2025-01-31"):
+        folder = tmp_path / as_of
+        export_fiscal_data_package(contracts, folder, as_of=as_of)
+        _compare_with_report(contracts, _read_rows(folder), as_of)
+    rows = {(r["code"], r["akun"], r["jenis"]): r for r in _read_rows(tmp_path / "2024-06-25")}
+    line = rows[("CQ.6639", "532111", "53")]
+    assert {f: int(line[f]) for f in FUNDS_VIEW} == dict(zip(FUNDS_VIEW, FUNDS[("2024-06-25", "CQ.6639/532111")]))
+    # K-02 on the code-level line: its committed under TANPA AKUN (the contract names no
+    # akun), the payment's realised under the jenis of the akun its SP2D names (521219: 52).
+    assert int(rows[("CQ.6870", "", "-")]["committed"]) == 200000
+    assert int(rows[("CQ.6870", "", "-")]["realised"]) == 0
+    assert int(rows[("CQ.6870", "", "52")]["realised"]) == 100000
+    if importlib.util.find_spec("frictionless"):
+        import frictionless
+
+        report = frictionless.validate(str(tmp_path / "2024-06-25" / "datapackage.json"))
+        assert report.valid, report.flatten(["type", "note"])
 
 
 # ------------------------------------------------------------------ refusals

@@ -18,4 +18,4 @@ def test_one_side_table_equals_event_sides(kind, amount):
     event = Event(kind=kind, date="2024-03-01", code="CQ.6639", akun="521211", amount=amount,
                   ref="R1")
     (side,) = event.sides()
-    assert ONE_SIDE[kind](amount) == (side.ceiling, side.locked, side.realised, side.role)
+    assert ONE_SIDE[kind](amount) == (*side.figures(), side.role)

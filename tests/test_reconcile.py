@@ -127,3 +127,69 @@ def test_fix_by_appending_then_reconcile_to_zero(filled, tmp_path):
     assert result.exit_code == 0
     assert result.stdout == "No differences: every SP2D of 2024 matches the list.\n"
     assert filled("close", "2024", "--yes").exit_code == 0
+
+
+# ------------------------------------------------------------------ blokir and komitmen
+
+FUNDS = ("blokir,2024-02-01,CQ.6639,521211,200000,BLK-01\n"
+         "kontrak,2024-02-05,CQ.6709,521211,250000,K-01\n"
+         "sp2d,2024-07-01,CQ.6709,521211,50000,S4\n")
+
+
+@pytest.fixture
+def funded(run, tmp_path):
+    header, rows = LEDGER.split("\n", 1)
+    text = header + ",contract\n" + rows.replace("\n", ",\n") + FUNDS.replace("\n", ",\n")
+    text = text.replace("sp2d,2024-07-01,CQ.6709,521211,50000,S4,", "sp2d,2024-07-01,CQ.6709,521211,50000,S4,K-01")
+    result = run("import", write(tmp_path / "l.csv", text))
+    assert result.exit_code == 0, result.stderr
+    return run
+
+
+@pytest.mark.parametrize("view", ["official", "funds"])
+def test_own_report_csv_of_either_view_reconciles(funded, tmp_path, view):
+    csv = funded("report", "--as-of", "2024-12-31", "--by", "akun", "--view", view, "--format",
+                 "csv").stdout
+    result = funded("reconcile", write(tmp_path / "st.csv", csv), "--as-of", "2024-12-31")
+    assert result.exit_code == 0, result.stdout
+
+
+def test_a_blokir_column_is_compared(funded, tmp_path):
+    """Headers ``Blokir`` (or ``blocked``) and ``Komitmen`` (or ``committed``): each figure
+    is compared where the statement has it; a blank cell compares nothing."""
+    st = write(tmp_path / "kppn.csv",
+               "Kode,Pagu Revisi,Blokir,Komitmen,Realisasi s.d. Periode\n"
+               "CQ.6639,1.000.000,150.000,0,100.000\n"
+               "CQ.6709,500.000,0,250.000,250.000\n"
+               "WA.3355,300.000,,,150.000\n")
+    code, found = diffs(funded, st, "--as-of", "2024-12-31")
+    assert code == 1
+    assert found == [
+        {"code": "CQ.6639", "akun": None, "field": "blocked", "statement": 150_000,
+         "ledger": 200_000, "difference": -50_000, "kind": "mismatch"},
+        # K-01: 250.000 less the 50.000 paid on it.
+        {"code": "CQ.6709", "akun": None, "field": "committed", "statement": 250_000,
+         "ledger": 200_000, "difference": 50_000, "kind": "mismatch"}]
+
+
+def test_blocked_and_committed_in_english_headers_and_sums(funded, tmp_path):
+    st = write(tmp_path / "kppn.csv",
+               "code,ceiling,blocked,committed,realised\n"
+               ",1800000,200000,200000,500000\n"
+               "CQ,1500000,200000,200000,350000\n"
+               "CQ.6639,1000000,200000,0,100000\n"
+               "CQ.6709,500000,0,200000,250000\n"
+               "WA,300000,1,0,150000\n"
+               "WA.3355,300000,0,0,150000\n")
+    code, found = diffs(funded, st, "--as-of", "2024-12-31")
+    assert code == 1
+    assert [(d["code"], d["field"], d["kind"]) for d in found] == [
+        ("WA", "blocked", "mismatch"), ("", "blocked", "statement_inconsistent"),
+        ("WA", "blocked", "statement_inconsistent")]
+    assert found[1]["expected"] == 200_001 and found[2]["expected"] == 0
+
+
+def test_a_statement_without_the_columns_compares_neither(funded, tmp_path):
+    st = write(tmp_path / "kppn.csv", "code,ceiling,realised\nCQ.6639,1000000,100000\n"
+               "CQ.6709,500000,250000\nWA.3355,300000,150000\n")
+    assert diffs(funded, st, "--as-of", "2024-12-31") == (0, [])

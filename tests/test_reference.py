@@ -167,3 +167,49 @@ def test_the_repository_documents_itself():
 def test_the_readme_links_to_the_reference():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "](docs/reference.md)" in readme
+
+
+def test_the_contract_and_blokir_messages_on_the_page_are_the_codes(tmp_path):
+    """Each rule 5, 7 and 10 message the page quotes for blokir and contracts is what the
+    code says for the same events."""
+    from anggaran.errors import AnggaranError
+    from anggaran.ledger import Ledger
+
+    said = []
+
+    def refused(kind, **fields):
+        with pytest.raises(AnggaranError) as e:
+            ledger.record(kind, **fields)
+        said.append(str(e.value).split(": ", 1)[1])
+
+    line = dict(code="CQ.6639", akun="521211")
+    with Ledger.init(tmp_path / "x.db", "657757", "KPU") as ledger:
+        ledger.record("pagu", date="2024-01-02", amount=1000000, ref="DIPA-1", **line)
+        ledger.record("pagu", date="2024-01-02", code="CQ.6639", akun="524111", amount=1000000,
+                      ref="DIPA-1")
+        ledger.record("blokir", date="2024-01-03", amount=100000, ref="BLK-1", **line)
+        refused("buka blokir", date="2024-01-04", amount=200000, ref="BLK-2", **line)
+        refused("blokir", date="2024-01-03", amount=2000000, ref="BLK-3", **line)
+        ledger.record("kontrak", date="2024-02-01", amount=900000, ref="K-01", **line)
+        refused("kontrak", date="2024-02-01", amount=600000, ref="K-01", **line)
+        refused("sp2d", date="2024-03-01", code="CQ.6639", akun="524111", amount=100000,
+                ref="240300000001", contract="K-01")
+        refused("sp2d", date="2024-01-15", amount=100000, ref="240300000001", contract="K-01", **line)
+        refused("sp2d", date="2024-03-01", amount=100000, ref="240300000001", contract="K-99", **line)
+        ledger.record("sp2d", date="2024-03-01", amount=700000, ref="240300000001", contract="K-01",
+                      **line)
+        refused("sp2d", date="2024-03-01", amount=300000, ref="240300000002", **line)
+        refused("addendum", date="2024-03-05", contract="K-01", amount=-500000, ref="ADD-1")
+        refused("addendum", date="2024-03-05", contract="K-01", amount=400000, ref="ADD-1")
+        refused("cut", date="2024-03-06", amount=200000, ref="PMK-1", **line)
+        ledger.record("kontrak selesai", date="2024-04-01", contract="K-01", ref="BAST-1")
+        refused("kontrak selesai", date="2024-04-02", contract="K-01", ref="BAST-2")
+        refused("sp2d", date="2024-04-02", amount=10000, ref="240400000001", contract="K-01", **line)
+        ledger.record("sp2d", date="2024-04-01", amount=10000, ref="240400000002", contract="K-01",
+                      **line)
+        refused("void", date="2024-05-02", voids=4, note="x")
+        refused("void", date="2024-05-02", voids=6, note="x")
+        refused("void", date="2024-05-02", voids=5, note="x")
+    page = flat(PAGE).replace("` `", " ")
+    for message in said:
+        assert flat(message) in page, message

@@ -44,7 +44,7 @@ def test_year_end_by_kegiatan_hand_computed(filled):
         "code": "CQ.6639", "level": "kegiatan", "name": "Teknis Penyelenggaraan Pemilu/Pemilihan",
         "ceiling": 1_300_000, "locked": 50_000, "realised_before": 100_000,
         "realised_in_period": 240_000, "realised": 340_000, "absorption_pct": 26.15,
-        "balance": 960_000, "available": 910_000}
+        "balance": 960_000, "available": 910_000, "blocked": 0, "committed": 0}
     assert r[""]["ceiling"] == 1_600_000 and r[""]["realised"] == 490_000
     assert r[""]["realised_before"] == 250_000 and r[""]["realised_in_period"] == 240_000
     assert rep["as_of"] == "2024-12-31" and rep["from"] == "2024-12-01" and rep["known_at"] is None

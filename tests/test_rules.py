@@ -34,7 +34,8 @@ def test_rule1_unknown_column_in_a_csv_header(funded, tmp_path):
     assert result.stderr == (
         "Error: rule 1: unknown column 'colour' in the header; use the field names (kind, date, "
         "code, akun, from_code, from_akun, amount, ref, sp2d, to_year, grantor, name, note, "
-        "voids, recorded_at) or the Indonesian names listed in docs/reference.md (Tanggal, Kode "
+        "voids, contract, signed, supplier, end, recorded_at) or the Indonesian names listed in "
+        "docs/reference.md (Tanggal, Kode "
         "Kegiatan, Akun, Nilai, Nomor SP2D, Peristiwa, Uraian, …)\n")
     assert log_rows(funded.db) == before
 
@@ -44,7 +45,8 @@ def test_rule1_unknown_field_in_jsonl(funded, tmp_path):
     f.write_text('{"kind":"sp2d","date":"2024-03-01","code":"CQ.6870","akun":"521211","amount":5,'
                  '"ref":"A1","colour":"red"}\n')
     refused(funded, ["import", f], "row 1: rule 1: unknown field 'colour' (fields are: kind, date, "
-            "code, akun, from_code, from_akun, amount, ref, sp2d, to_year, grantor, name, note, voids)")
+            "code, akun, from_code, from_akun, amount, ref, sp2d, to_year, grantor, name, note, voids, "
+            "contract, signed, supplier, end)")
 
 
 @pytest.mark.parametrize("option,value,message", [

@@ -431,11 +431,12 @@ def test_a_taken_key_with_no_void_in_the_file_is_still_refused(funded, tmp_path)
 
 
 def test_a_kind_of_a_later_version_says_so(funded):
-    refused(funded, ["record", "Blokir", "--date", "2025-02-01", "--code", "QA.1234", "--akun",
-                     "521211", "--amount", "10", "--ref", "B-1"],
-            "rule 1: kind 'Blokir' (block) is not recorded by this version of anggaran yet (use "
-            "one of: pagu, revise, shift, cut, grant, carry_over, lock, unlock, sp2d, correction, "
-            "refund, void, name)")
+    refused(funded, ["record", "Setoran UP", "--date", "2025-02-01", "--amount", "10", "--ref",
+                     "NTPN-1"],
+            "rule 1: kind 'Setoran UP' (up_return) is not recorded by this version of anggaran "
+            "yet (use one of: pagu, revise, shift, cut, grant, carry_over, lock, unlock, block, "
+            "unblock, sp2d, correction, refund, contract, contract_change, contract_close, void, "
+            "name)")
 
 
 def test_text_output_is_never_written_into_an_xlsx_file(funded, tmp_path):
