@@ -351,7 +351,8 @@ class Appender:
                     except RuleError as e:
                         raise e.at_row(self.row_of(seq)) from None
                     postings += projections.void_postings(
-                        conn, seq, values[VOIDS], state.event(values[VOIDS]), year, recorded_at)
+                        conn, seq, values[VOIDS], state.event(values[VOIDS]), year, recorded_at,
+                        state)
                     continue
                 if seq not in self.voided:  # one voided in this batch never happened
                     try:
@@ -377,11 +378,10 @@ class Appender:
             if bucket[0] != "#" and rules.breaks(*figures):
                 raise self._line_error(state, year, bucket, date, figures, rules.breaks)
             if rules.too_large(*figures):
-                c, l, r, *_ = figures
                 if bucket[0] == "#":
                     what = f"jenis {bucket[1:]}" if bucket != "#-" else "the lines without akun"
                     raise RuleError(2, rules.too_large_message(f"{what} of {year}", date,
-                                                               (c, l, r)))
+                                                               figures))
                 raise self._line_error(state, year, bucket, date, figures, rules.too_large)
 
         for year in sorted(projections.merge_daily(conn, projections.daily_deltas(conn, before),

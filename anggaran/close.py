@@ -69,7 +69,7 @@ def _closable_lines(ledger, year):
         "c.kind <> 'sp2d' AND c.kind = 'contract' AND "  # through events_key
         "NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = c.seq) AND NOT EXISTS (SELECT 1 "
         "FROM events x WHERE x.year = c.year AND x.contract = c.ref AND x.kind = 'contract_close' "
-        "AND x.seq > c.seq AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = x.seq)) "
+        "AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = x.seq)) "
         "ORDER BY c.ref LIMIT 1", (year,)).fetchone()
     if open_contract:
         raise AnggaranError(f"{year} cannot be closed: contract {open_contract[0]} (seq "

@@ -63,7 +63,7 @@ def contracts(ledger, as_of=None, known_at=None, today=None):
         for number, seq, kind, date, amount in conn.execute(
                 _NAMING, (year, as_of, max_seq, max_seq)):
             c = found.get(number)
-            if c is None or seq < c["seq"]:  # not registered by D, or an earlier registration's
+            if c is None:  # not registered by D
                 continue
             if kind == "contract_change":
                 c["value"] += amount

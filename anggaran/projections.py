@@ -21,10 +21,10 @@ from .kinds import CONTRACT, SP2D
 N = len(kinds.FIGURES)
 # A posting row, in this order everywhere (the append writes it, verify compares it).
 POSTING_COLUMNS = ("seq, year, date, code, akun, jenis, ceiling, locked, realised, blocked, "
-                   "committed, kind, ref, recorded_at, contract")
+                   "committed, kind, ref, recorded_at, contract, release")
 DAILY_COLUMNS = ("year, bucket, date, d_ceiling, d_locked, d_realised, d_blocked, d_committed, "
                  "ceiling, locked, realised, blocked, committed")
-INSERT_POSTINGS = f"INSERT INTO postings ({POSTING_COLUMNS}) VALUES ({', '.join('?' * 15)})"
+INSERT_POSTINGS = f"INSERT INTO postings ({POSTING_COLUMNS}) VALUES ({', '.join('?' * 16)})"
 INSERT_DAILY = f"INSERT OR REPLACE INTO daily ({DAILY_COLUMNS}) VALUES ({', '.join('?' * 13)})"
 LINE_BUCKETS = "bucket NOT LIKE '#%' AND bucket NOT LIKE '@%'"
 
@@ -85,7 +85,7 @@ def postings_of(seq, values, year, recorded_at, state, line_akun):
             return contract_postings(seq, event, year, recorded_at, state)
         return tuple(
             (seq, year, event.date, side.code, state.line_akun(year, side.code, side.akun),
-             codes.jenis_of(side.akun), *side.figures(), kind, event.ref, recorded_at, None)
+             codes.jenis_of(side.akun), *side.figures(), kind, event.ref, recorded_at, None, 0)
             for side in event.sides())
     date, code, akun = values[1], values[2], values[3]
     key = (year, code, akun)
@@ -93,7 +93,7 @@ def postings_of(seq, values, year, recorded_at, state, line_akun):
     if la is None:
         la = line_akun[key] = state.line_akun(year, code, akun)
     return ((seq, year, date, code, la, codes.jenis_of(akun), *kinds.ONE_SIDE[kind](values[6])[:N],
-             kind, values[7], recorded_at, None),)
+             kind, values[7], recorded_at, None, 0),)
 
 
 def contract_postings(seq, event, year, recorded_at, state):
@@ -106,11 +106,15 @@ def contract_postings(seq, event, year, recorded_at, state):
     - a close: committed − what is unpaid, at its date: the contract's committed postings
       recorded before the close and dated on or before it.
 
-    An addendum or SP2D dated on or before a close that was recorded before it (a late
-    payment) also moves the close's release: the opposite committed delta at the close's
-    date, so that committed after the close stays 0 and ``--known-at`` before the late event
-    still sees the release as it was. The contract and its close are those in force when
-    the event was recorded (``state.contract_at``), so verify recomputes the same rows."""
+    A contract, addendum or SP2D dated on or before a close that was recorded before it (a
+    late payment; in one file, a row after the close) also moves the close's release: the
+    opposite committed delta at the close's date, so that committed after the close stays 0
+    and ``--known-at`` before the late event still sees the release as it was. A release
+    and the deltas that move it are marked (``release`` 1): the contract's own bucket
+    leaves them out, so it holds value − paid at every date, which rule 5 keeps from going
+    below 0 — also on the closing day. The contract and its close are those in force when
+    the event was recorded (``state.contract_at``, ``close_at``), so verify recomputes the
+    same rows."""
     kind = event.kind
     number = event.ref if kind == "contract" else event.contract
     if kind == "contract":
@@ -124,17 +128,18 @@ def contract_postings(seq, event, year, recorded_at, state):
     line = (code, state.line_akun(year, code, akun))
     jenis = codes.jenis_of(akun)
 
-    def posting(date, dr=0, dk=0, jenis=jenis):
+    def posting(date, dr=0, dk=0, jenis=jenis, release=0):
         return (seq, year, date, *line, jenis, 0, 0, dr, 0, dk, kind, event.ref, recorded_at,
-                number)
+                number, release)
 
-    if kind == "contract":
-        return (posting(event.date, dk=event.amount),)
-    close = state.close_at(year, number, found[0], seq)
+    close = state.close_at(year, number, seq)
     if kind == "contract_close":
-        unpaid = state.unpaid(year, number, found[0], seq, event.date)
-        return (posting(event.date, dk=-unpaid),)
-    if kind == "contract_change":
+        unpaid = state.unpaid(year, number, seq, event.date)
+        return (posting(event.date, dk=-unpaid, release=1),)
+    if kind == "contract":
+        out = [posting(event.date, dk=event.amount)]
+        moved = event.amount
+    elif kind == "contract_change":
         out = [posting(event.date, dk=event.amount)]
         moved = event.amount
     else:  # an SP2D paying the contract: realised under its own akun's jenis (on a
@@ -145,7 +150,7 @@ def contract_postings(seq, event, year, recorded_at, state):
                 posting(event.date, dk=-event.amount)])
         moved = -event.amount
     if close is not None and event.date <= close[1]:
-        out.append(posting(close[1], dk=-moved))
+        out.append(posting(close[1], dk=-moved, release=1))
     return tuple(out)
 
 
@@ -153,7 +158,7 @@ _NO_LINES = (frozenset(k for k, spec in kinds.KINDS.items() if not spec.effects)
              - set(kinds.CONTRACT_KINDS)) | {kinds.CLOSE}
 
 
-def void_postings(conn, seq, target_seq, target, year, recorded_at):
+def void_postings(conn, seq, target_seq, target, year, recorded_at, state=None):
     """The postings of void ``seq``: the stored postings of the event it voids
     (``target_seq``, ``target`` its Event) negated, on the same lines and dates, with the
     void's seq and recording time — so that the voided event counts nowhere from then on,
@@ -164,20 +169,45 @@ def void_postings(conn, seq, target_seq, target, year, recorded_at):
     if number is not None:  # a contract's postings: all in its bucket, whatever their line
         rows = conn.execute(
             "SELECT rowid, date, code, akun, jenis, ceiling, locked, realised, blocked, "
-            "committed, kind, ref, contract FROM postings WHERE year = ? AND contract = ? "
-            "AND seq = ?", (year, number, target_seq))
+            "committed, kind, ref, contract, release FROM postings WHERE year = ? AND "
+            "contract = ? AND seq = ?", (year, number, target_seq))
         found.update((row[0], row[1:]) for row in rows)
     for code, akun in dict.fromkeys((s.code, s.akun or "") for s in target.sides()):
         for row in conn.execute(
                 "SELECT rowid, date, code, akun, jenis, ceiling, locked, realised, blocked, "
-                "committed, kind, ref, contract FROM postings WHERE year = ? AND code = ? "
-                "AND akun IN ('', ?) AND date = ? AND seq = ?",
+                "committed, kind, ref, contract, release FROM postings WHERE year = ? AND "
+                "code = ? AND akun IN ('', ?) AND date = ? AND seq = ?",
                 (year, code, akun, target.date, target_seq)):
             found[row[0]] = row[1:]
-    return [(seq, year, date, code, la, jenis, *(-f for f in figures), kind, ref, recorded_at,
-             contract)
-            for date, code, la, jenis, *figures, kind, ref, contract in
-            (found[k] for k in sorted(found))]
+    rows = [found[k] for k in sorted(found)]
+    if number is not None and target.kind != "contract_close":
+        # A late event's delta on a close that was voided since is gone with that void.
+        standing = state.close_at(year, number, target_seq)
+        if standing is not None and state.close_at(year, number, seq) != standing:
+            rows = [r for r in rows if not r[-1]]
+    out = [(seq, year, date, code, la, jenis, *(-f for f in figures), kind, ref, recorded_at,
+            contract, release)
+           for date, code, la, jenis, *figures, kind, ref, contract, release in rows]
+    if target.kind == "contract_close":
+        # The close's void takes back its release as it stands now: with what late events
+        # and voids recorded since moved it (all at its date, all marked).
+        moved = conn.execute(
+            "SELECT COALESCE(SUM(committed), 0) FROM postings WHERE year = ? AND contract = ? "
+            "AND date = ? AND release = 1 AND seq > ? AND seq < ?",
+            (year, number, target.date, target_seq, seq)).fetchone()[0]
+        if moved and out:
+            out.append((*out[0][:10], -moved, *out[0][11:]))
+    if number is not None and target.kind != "contract_close":
+        # Recorded before a close that stands now (and dated on or before it), the voided
+        # event is in what the close released: the release moves back by what it moved.
+        close = state.close_at(year, number, seq)
+        if close is not None and close[0] > target_seq and target.date <= close[1]:
+            moved = sum(p[10] for p in out if not p[15] and p[2] == target.date)
+            if moved:
+                first = next(p for p in out if not p[15])
+                out.append((*first[:2], close[1], *first[3:6], 0, 0, 0, 0, -moved,
+                            *first[11:15], 1))
+    return out
 
 
 def daily_deltas(conn, after_rowid=0):
@@ -195,7 +225,7 @@ def daily_deltas(conn, after_rowid=0):
         + part.format(bucket="code || '/' || akun") + " UNION ALL "
         + part.format(bucket="'#' || jenis") + " UNION ALL "
         "SELECT year, '@' || contract, date, 0, 0, realised, 0, committed FROM postings "
-        "WHERE rowid > ? AND contract IS NOT NULL"
+        "WHERE rowid > ? AND contract IS NOT NULL AND release = 0"
         ") GROUP BY year, bucket, date ORDER BY year, bucket, date",
         (after_rowid, after_rowid, after_rowid))
 

@@ -151,19 +151,15 @@ RULES = {
               "tahun anggaran yang masih terbuka. Tanpa peristiwa yang dibatalkan itu, catatan "
               "anggaran harus tetap memenuhi semua aturan lain: membatalkan pagu yang sudah ada "
               "realisasinya, SP2D yang dirujuk koreksi atau pengembalian belanja, atau kontrak "
-              "yang masih dirujuk peristiwa lain, ditolak. Kontrak selesai tidak dapat "
-              "dibatalkan selama ada pembayaran atau addendum yang dicatat sesudahnya dengan "
-              "tanggal sebelumnya (yang mengubah nilai yang dilepasnya); pembayaran atau "
-              "addendum yang dicatat sebelum kontrak selesai tidak dapat dibatalkan sebelum "
-              "kontrak selesai itu dibatalkan. Setelah dibatalkan, kuncinya bebas dipakai lagi.",
+              "yang masih dirujuk peristiwa lain, ditolak. Peristiwa lain suatu kontrak dapat "
+              "dibatalkan, dan nilai yang dilepas kontrak selesai mengikutinya. Setelah "
+              "dibatalkan, kuncinya bebas dipakai lagi.",
         "en": "A void must name a recorded event that is not a void, not a year-end seal and "
               "not already voided, of a year that is still open. Without the voided event the "
               "ledger must keep every other rule: voiding a pagu that has spending on it, an "
               "SP2D that a correction or refund names, or a contract that an event names, is "
-              "refused. A contract's close cannot be voided while a payment or addendum "
-              "recorded after it and dated before it changed what it released; a payment or "
-              "addendum recorded before a standing close cannot be voided before the close. "
-              "Once voided, its key is free.",
+              "refused. Every other event of a contract may be voided, and what a close "
+              "released follows. Once voided, its key is free.",
     },
     11: {
         "id": "Rencana penarikan dana (RPD) tidak boleh mengubah bulan yang sudah berakhir "

@@ -205,9 +205,9 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     time before its void, it counts and ``voided_by`` is null.
 
     Rows carry the deltas and running figures of ceiling, locked, realised, blocked and
-    committed. An event whose postings fall on two dates (an SP2D or addendum dated before
-    a close of its contract recorded earlier also moves what the close released, at the
-    close's date) has a row on each date."""
+    committed. An SP2D or addendum dated before a close of its contract but recorded after
+    it (or a void of one recorded before it) also moves what the close released: that
+    delta shows on the close's row, which reads what the close released in the end."""
     if "/" in code:
         c, _, a = code.partition("/")
         raise UsageError(f"write one line as CODE --akun AKUN: history {c}" + (f" --akun {a}" if a else ""))
@@ -225,7 +225,8 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         # it is a void's own (negating) posting, which the voided event's row stands for.
         sql = ("SELECT p.seq, p.date, p.recorded_at, p.kind, p.ref, p.ceiling, p.locked, "
                "p.realised, p.blocked, p.committed, (SELECT v.seq FROM events v WHERE v.voids = p.seq AND v.seq <= ?), "
-               "(SELECT e.kind FROM events e WHERE e.seq = p.seq) = 'void' FROM postings p "
+               "(SELECT e.kind FROM events e WHERE e.seq = p.seq) = 'void', p.release, "
+               "p.contract FROM postings p "
                "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
         args = [max_seq, year, code, as_of, max_seq]
         if akun is not None:
@@ -239,8 +240,17 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
     finally:
         conn.execute("ROLLBACK")
     events, voided_by = [], {}  # one per event: both sides of a shift inside the code are one row
+    closes = {}  # (contract, date) -> index in events of its close's row
     for record in records:
-        *record, by, is_void = record
+        *record, by, is_void, release, contract = record
+        if release and not (record[3] == "contract_close" and not is_void):
+            # What a later event (or a void) moved a close's release by shows on the
+            # close's row, which then reads what the close released in the end.
+            at = closes.get((contract, record[1]))
+            if at is not None and events[at][0] not in voided_by:
+                events[at] = (*events[at][:5], *(a + b for a, b in zip(events[at][5:],
+                                                                       record[5:])))
+            continue
         if is_void:
             continue  # a void shows as its voided event's row, with zero deltas
         if by is not None:  # a voided event keeps its row, moving nothing
@@ -250,6 +260,8 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
             events[-1] = (*events[-1][:5], *(a + b for a, b in zip(events[-1][5:], record[5:])))
         else:
             events.append(tuple(record))
+            if record[3] == "contract_close":
+                closes[(contract, record[1])] = len(events) - 1
     rows = [{"seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,
              "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,
              "ceiling": c, "locked": l, "realised": r, "balance": c - r,

@@ -86,33 +86,37 @@ class State:
         return tuple(row) if row else None
 
     def contract_at(self, year, number, seq):
-        """The contract numbered ``number`` in force when event ``seq`` was recorded (the
-        last one registered before it: a contract voided and registered again is the new
-        one from then on), voided since or not: ``(seq, Event)``, or None. Postings are
-        made from this, so that verify, replaying the log, makes the same ones."""
+        """The contract numbered ``number`` that event ``seq`` belongs to: the first one
+        registered (before or after it: row order in a file does not matter) that was not
+        voided before ``seq`` — a number is free again only once its contract is voided,
+        and then every event naming it was voided first. Voided since or not: ``(seq,
+        Event)``, or None. Postings are made from this, so that verify, replaying the log,
+        makes the same ones."""
         row = self.conn.execute(
-            f"SELECT seq, {', '.join(_QUOTED)} FROM events WHERE year = ? AND ref = ? AND "
-            "kind <> 'sp2d' AND kind = 'contract' AND seq < ? ORDER BY seq DESC LIMIT 1",
+            f"SELECT seq, {', '.join(_QUOTED)} FROM events c WHERE year = ? AND ref = ? AND "
+            "kind <> 'sp2d' AND kind = 'contract' AND NOT EXISTS (SELECT 1 FROM events v "
+            "WHERE v.voids = c.seq AND v.seq < ?) ORDER BY seq LIMIT 1",
             (year, number, seq)).fetchone()
         return (row[0], Event(*row[1:])) if row else None
 
-    def close_at(self, year, number, contract_seq, seq):
-        """The close of that contract standing when event ``seq`` was recorded (recorded
-        before it and not voided before it): ``(seq, date)``, or None."""
+    def close_at(self, year, number, seq):
+        """The close of contract ``number`` standing when event ``seq`` was recorded
+        (recorded before it and not voided before it): ``(seq, date)``, or None."""
         row = self.conn.execute(
             "SELECT seq, date FROM events e WHERE year = ? AND contract = ? AND "
-            "kind = 'contract_close' AND seq > ? AND seq < ? AND NOT EXISTS (SELECT 1 FROM "
+            "kind = 'contract_close' AND seq < ? AND NOT EXISTS (SELECT 1 FROM "
             "events v WHERE v.voids = e.seq AND v.seq < ?) ORDER BY seq DESC LIMIT 1",
-            (year, number, contract_seq, seq, seq)).fetchone()
+            (year, number, seq, seq)).fetchone()
         return tuple(row) if row else None
 
-    def unpaid(self, year, number, contract_seq, seq, date):
-        """What contract ``number`` (registered at ``contract_seq``) has unpaid on ``date``
-        by the postings recorded before event ``seq``: what its close releases."""
+    def unpaid(self, year, number, seq, date):
+        """What contract ``number`` has unpaid on ``date`` by the postings recorded before
+        event ``seq`` (its value less its payments; a voided contract's postings and their
+        voids cancel): what its close releases."""
         return self.conn.execute(
             "SELECT COALESCE(SUM(committed), 0) FROM postings WHERE year = ? AND contract = ? "
-            "AND date <= ? AND seq >= ? AND seq < ?",
-            (year, number, date, contract_seq, seq)).fetchone()[0]
+            "AND date <= ? AND seq < ? AND release = 0",
+            (year, number, date, seq)).fetchone()[0]
 
     def corrected_away(self, year, sp2d):
         """Corrected away from SP2D ``sp2d`` so far: by the whole batch in an append, up to
@@ -192,10 +196,9 @@ def judge_void(state, void, year):
 
 
 def _judge_contract_void(state, void, target, year):
-    """Rule 10 for contracts, so that a void stays the negation of what was stored: a
-    contract cannot be voided while an event names it; a close cannot be voided while a
-    payment or addendum recorded after it moved its release; a payment or addendum
-    recorded before a standing close of its contract cannot be voided before the close."""
+    """Rule 10 for contracts: a contract cannot be voided while an event names it (its
+    payments, addenda and close go first). Every other event of a contract may be voided;
+    what that does to a close's release is ``projections.void_postings``'s."""
     seq = void.voids
     number = target.ref if target.kind == "contract" else target.contract
     if number is None:
@@ -203,25 +206,13 @@ def _judge_contract_void(state, void, target, year):
     about = f"seq {seq} ({target.describe()}) cannot be voided"
     if target.kind == "contract":
         row = state.conn.execute(
-            "SELECT seq FROM events WHERE year = ? AND contract = ? AND seq > ? AND "
-            f"{store.NOT_VOIDED} ORDER BY seq LIMIT 1", (year, number, seq)).fetchone()
+            "SELECT seq FROM events WHERE year = ? AND contract = ? AND "
+            f"{store.NOT_VOIDED} ORDER BY seq LIMIT 1", (year, number)).fetchone()
         if row:
             raise RuleError(10, f"{about}: seq {row[0]} names contract {number}; void that first")
         return
-    if target.kind == "contract_close":
-        row = state.conn.execute(
-            "SELECT seq FROM events WHERE year = ? AND contract = ? AND seq > ? AND date <= ? "
-            f"AND kind <> 'contract_close' AND {store.NOT_VOIDED} ORDER BY seq LIMIT 1",
-            (year, number, seq, target.date)).fetchone()
-        if row:
-            raise RuleError(10, f"{about}: seq {row[0]}, recorded after it and dated before it, "
-                                "changed what it released; void that first")
-        return
-    contract = state.contract_at(year, number, seq)
-    close = contract and state.close(year, number, contract[0])
-    if close is not None and close[0] > seq:
-        raise RuleError(10, f"{about}: contract {number} was closed since (seq {close[0]}), "
-                            "which released what was unpaid then; void the close first")
+    # A close's void takes back its release as it stands; a payment or addendum voided
+    # while a close stands moves that release (projections.void_postings).
 
 
 def void_breaks_message(void, target, bucket, date, figures):
@@ -395,6 +386,9 @@ def rule5_message(event, deltas, line, date, before):
 
 def contract_message(event, number, date, paid_over):
     """Rule 5's words when payments (or an addendum) leave a contract paid beyond its value."""
+    if event.kind == "contract_change" and event.amount < 0:
+        return (f"{event.describe()} would lower the value of contract {number} below what is "
+                f"paid on {date}: paid {rupiah(paid_over)} more than the new value")
     return (f"{event.describe()} would pay contract {number} beyond its value on {date}: "
             f"paid {rupiah(paid_over)} more than the contract is worth")
 

@@ -134,6 +134,9 @@ MIGRATIONS = {
         "ALTER TABLE postings ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE postings ADD COLUMN committed INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE postings ADD COLUMN contract TEXT",
+        # 1 on a close's release and the deltas that move it later (see projections):
+        # the contract's own bucket leaves them out and so holds value − paid.
+        "ALTER TABLE postings ADD COLUMN release INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX postings_contract ON postings(year, contract, date) WHERE contract IS NOT NULL",
         "ALTER TABLE daily ADD COLUMN d_blocked INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE daily ADD COLUMN d_committed INTEGER NOT NULL DEFAULT 0",

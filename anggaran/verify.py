@@ -313,7 +313,8 @@ def _expected_postings(conn, state, seq, values, year, recorded_at, line_akun, v
         target = state.event(values[VOIDS])
         if target is None or values[VOIDS] >= seq or target.kind in ("void", "close"):
             raise ValueError("a void that names no event it may void")
-        return projections.void_postings(conn, seq, values[VOIDS], target, year, recorded_at)
+        return projections.void_postings(conn, seq, values[VOIDS], target, year, recorded_at,
+                                         state)
     return projections.postings_of(seq, values, year, recorded_at, state, line_akun)
 
 

@@ -212,7 +212,7 @@ def test_two_processes_find_what_one_finds_in_either_half(tmp_path, run, monkeyp
      "recorded_at FROM postings WHERE seq = 2"],
     # a row past the end (no event behind it) and then a copy of a real posting
     ["INSERT INTO postings SELECT 99, year, date, code, akun, jenis, 0, 0, 1, kind, ref, recorded_at, "
-     "0, 0, NULL FROM postings WHERE seq = 2",
+     "0, 0, NULL, 0 FROM postings WHERE seq = 2",
      "INSERT INTO postings SELECT * FROM postings WHERE seq = 3"],
     ["INSERT INTO postings SELECT * FROM postings WHERE seq = 3"],
 ])

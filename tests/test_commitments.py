@@ -151,8 +151,8 @@ def test_an_addendum_beyond_what_is_available_or_below_what_was_paid(led, tmp_pa
             "QA.1234/521211 on 2025-03-05: available 100.000, asked 200.000")
     refused(led, tmp_path, {"kind": "addendum", "date": "2025-03-05", "contract": "K-01",
                             "amount": -700_000, "ref": "ADD-1"},
-            "rule 5: addendum ADD-1 of contract K-01 would pay contract K-01 beyond its value on "
-            "2025-03-05: paid 100.000 more than the contract is worth")
+            "rule 5: addendum ADD-1 of contract K-01 would lower the value of contract K-01 below "
+            "what is paid on 2025-03-05: paid 100.000 more than the new value")
 
 
 # ------------------------------------------------------------------ rules 6 and 7
@@ -293,19 +293,90 @@ def test_voids_and_a_close(led, tmp_path):
     pay(led, "S1", 100_000, "2025-03-01")  # seq 4, recorded before the close
     led.record("contract_close", date="2025-06-30", contract="K-01", ref="BAST-1")  # seq 5
     pay(led, "S2", 50_000, "2025-06-10")  # seq 6: late, moves the release
-    refused(led, tmp_path, {"kind": "void", "date": "2025-07-05", "voids": 4, "note": "x"},
-            "rule 10: seq 4 (SP2D S1) cannot be voided: contract K-01 was closed since (seq 5), "
-            "which released what was unpaid then; void the close first")
-    refused(led, tmp_path, {"kind": "void", "date": "2025-07-05", "voids": 5, "note": "x"},
-            "rule 10: seq 5 (contract close BAST-1 of contract K-01) cannot be voided: seq 6, "
-            "recorded after it and dated before it, changed what it released; void that first")
-    led.record("void", date="2025-07-05", voids=6, note="dobel")
-    assert line(led)["committed"] == 0 and line(led)["realised"] == 100_000
-    led.record("void", date="2025-07-05", voids=5, note="belum selesai")
-    assert line(led)["committed"] == 500_000
-    led.record("void", date="2025-07-05", voids=4, note="salah kontrak")
-    assert line(led)["committed"] == 600_000 and line(led)["realised"] == 0
+    assert line(led)["committed"] == 0
+    # A payment recorded before the close is voided: the release grows by what it paid.
+    led.record("void", date="2025-07-05", voids=4, note="salah kontrak")  # seq 7
+    assert (line(led)["committed"], line(led)["realised"]) == (0, 50_000)
+    assert line(led, as_of="2025-06-29")["committed"] == 550_000
+    # The close is voided: the contract is open again, with what is paid on it.
+    led.record("void", date="2025-07-05", voids=5, note="belum selesai")  # seq 8
+    assert line(led)["committed"] == 550_000
+    # The late payment voided after its close was: its delta on the close went with it.
+    led.record("void", date="2025-07-05", voids=6, note="dobel")  # seq 9
+    assert (line(led)["committed"], line(led)["realised"]) == (600_000, 0)
     assert led.verify().events == 9
+    assert led.contracts(as_of="2025-12-31")["contracts"][0]["status"] == "open"
+    led.record("contract_close", date="2025-07-31", contract="K-01", ref="BAST-2")
+    assert line(led)["committed"] == 0 and line(led, as_of="2025-07-30")["committed"] == 600_000
+    assert led.verify().events == 10
+
+
+def test_a_contract_is_voided_after_what_names_it(led, tmp_path):
+    contract(led)
+    led.record("contract_close", date="2025-06-30", contract="K-01", ref="BAST-1")  # seq 4
+    refused(led, tmp_path, {"kind": "void", "date": "2025-07-05", "voids": 3, "note": "x"},
+            "rule 10: seq 3 (contract K-01) cannot be voided: seq 4 names contract K-01; void "
+            "that first")
+    led.record("void", date="2025-07-05", voids=4, note="x")
+    led.record("void", date="2025-07-05", voids=3, note="x")
+    assert line(led)["committed"] == 0 and led.verify().events == 6
+
+
+@pytest.mark.parametrize("order", ["payment first", "close first"])
+def test_row_order_in_a_file_does_not_matter(run, tmp_path, order):
+    """Rule 8: a contract's payment, addendum and close may come before it in a file."""
+    rows = [{"kind": "pagu", "date": "2025-01-02", "amount": 1_000_000, "ref": "DIPA-1", **LINE},
+            {"kind": "contract", "date": "2025-02-01", "amount": 600_000, "ref": "K-01", **LINE},
+            {"kind": "sp2d", "date": "2025-03-01", "amount": 100_000, "ref": "S1",
+             "contract": "K-01", **LINE},
+            {"kind": "addendum", "date": "2025-03-02", "amount": 50_000, "ref": "A1",
+             "contract": "K-01"},
+            {"kind": "contract_close", "date": "2025-06-30", "ref": "BAST-1", "contract": "K-01"}]
+    ordered = [rows[0], *rows[:0:-1]] if order == "close first" else [rows[0], rows[2], rows[1],
+                                                                     rows[3], rows[4]]
+    f = write(tmp_path / "k.jsonl", "".join(json.dumps(r) + "\n" for r in ordered))
+    assert run("import", f).exit_code == 0
+    with Ledger.open(run.db) as ledger:
+        assert line(ledger, as_of="2025-06-29")["committed"] == 550_000
+        assert line(ledger) == {"ceiling": 1_000_000, "locked": 0, "blocked": 0, "committed": 0,
+                                "realised": 100_000, "available": 900_000}
+        (c,) = ledger.contracts(as_of="2025-12-31")["contracts"]
+        assert (c["value"], c["paid"], c["status"]) == (650_000, 100_000, "closed")
+        assert ledger.verify().events == 5
+    too_much = [rows[0], {**rows[2], "amount": 700_000}, rows[1]]
+    f = write(tmp_path / "bad.jsonl", "".join(json.dumps(r) + "\n" for r in too_much))
+    fresh = run.__class__(tmp_path / "fresh.db")
+    Ledger.init(tmp_path / "fresh.db", "123456", "X").close()
+    result = fresh("import", f)
+    assert result.exit_code == 1
+    assert "would pay contract K-01 beyond its value" in result.stderr
+
+
+def test_a_late_payment_on_the_closing_day_is_still_within_the_value(led, tmp_path):
+    contract(led)
+    pay(led, "S1", 100_000, "2025-03-01")
+    led.record("contract_close", date="2025-04-01", contract="K-01", ref="BAST-1")
+    refused(led, tmp_path, {"kind": "sp2d", "date": "2025-04-01", "amount": 600_000, "ref": "S3",
+                            "contract": "K-01", **LINE},
+            "rule 5: SP2D S3 would pay contract K-01 beyond its value on 2025-04-01: paid "
+            "100.000 more than the contract is worth")
+    refused(led, tmp_path, {"kind": "addendum", "date": "2025-04-01", "amount": -550_000,
+                            "ref": "A1", "contract": "K-01"},
+            "rule 5: addendum A1 of contract K-01 would lower the value of contract K-01 below "
+            "what is paid on 2025-04-01: paid 50.000 more than the new value")
+
+
+def test_a_commitment_beyond_what_anggaran_keeps_is_rule_2(run, tmp_path):
+    with Ledger.open(run.db) as ledger:
+        ledger.record("pagu", date="2025-01-02", amount=600_000_000_000_000, ref="DIPA-1",
+                      code="QA.1231", akun="521211")
+        ledger.record("contract", date="2025-02-01", amount=600_000_000_000_000, ref="K-1",
+                      code="QA.1231", akun="521211")
+        with pytest.raises(RuleError) as e:
+            ledger.record("contract_change", date="2025-02-02", amount=999_999_999_999_400,
+                          ref="A-1", contract="K-1")
+    assert e.value.rule == 2
+    assert str(e.value).startswith("rule 2: the committed of jenis 52 of 2025 would reach")
 
 
 def test_rule_errors_through_the_api_are_the_same(led):
@@ -326,3 +397,23 @@ def test_verify_finds_an_altered_commitment(led):
     result = led.run("verify")
     assert result.exit_code == 1
     assert "the projection tables were altered" in result.stderr
+
+
+def test_history_shows_a_late_payment_once_and_the_release_on_the_close(led):
+    contract(led)  # seq 3
+    pay(led, "S1", 100_000, "2025-03-01")  # seq 4
+    led.record("contract_close", date="2025-06-30", contract="K-01", ref="BAST-1")  # seq 5
+    pay(led, "S2", 200_000, "2025-06-20")  # seq 6: late
+    rows = [(r["seq"], r["date"], r["delta_committed"], r["committed"], r["realised"])
+            for r in led.history("QA.1234", akun="521211", as_of="2025-12-31")["rows"]
+            if r["seq"] > 2]
+    assert rows == [(3, "2025-02-01", 600_000, 600_000, 0),
+                    (4, "2025-03-01", -100_000, 500_000, 100_000),
+                    (6, "2025-06-20", -200_000, 300_000, 300_000),
+                    (5, "2025-06-30", -300_000, 0, 300_000)]
+    led.record("void", date="2025-07-01", voids=4, note="x")
+    rows = [(r["seq"], r["delta_committed"], r["committed"], r["voided_by"])
+            for r in led.history("QA.1234", akun="521211", as_of="2025-12-31")["rows"]
+            if r["seq"] > 2]
+    assert rows == [(3, 600_000, 600_000, None), (4, 0, 600_000, 7),
+                    (6, -200_000, 400_000, None), (5, -400_000, 0, None)]

@@ -397,7 +397,7 @@ def test_verify_names_the_correction_that_goes_too_far(run):
 
 def test_a_wrong_type_in_postings_is_an_alteration_not_an_internal_error(funded):
     sql(funded.db, "INSERT INTO postings SELECT 'x', year, date, code, akun, jenis, ceiling, "
-                   "locked, realised, kind, ref, recorded_at, blocked, committed, contract "
+                   "locked, realised, kind, ref, recorded_at, blocked, committed, contract, release "
                    "FROM postings LIMIT 1")
     one_error(funded("verify"), "Error: verify failed:")
 
