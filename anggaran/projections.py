@@ -193,7 +193,7 @@ def void_postings(conn, seq, target_seq, target, year, recorded_at, state=None):
         # and voids recorded since moved it (all at its date, all marked).
         moved = conn.execute(
             "SELECT COALESCE(SUM(committed), 0) FROM postings WHERE year = ? AND contract = ? "
-            "AND date = ? AND release = 1 AND seq > ? AND seq < ?",
+            "AND date = ? AND release = 1 AND seq > ? AND seq < ? AND kind <> 'contract_close'",
             (year, number, target.date, target_seq, seq)).fetchone()[0]
         if moved and out:
             out.append((*out[0][:10], -moved, *out[0][11:]))

@@ -260,7 +260,7 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
             events[-1] = (*events[-1][:5], *(a + b for a, b in zip(events[-1][5:], record[5:])))
         else:
             events.append(tuple(record))
-            if record[3] == "contract_close":
+            if record[3] == "contract_close" and by is None:  # a voided close takes its own
                 closes[(contract, record[1])] = len(events) - 1
     rows = [{"seq": seq, "date": date, "recorded_at": recorded_at, "kind": kind, "ref": ref,
              "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,

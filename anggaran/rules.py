@@ -79,10 +79,10 @@ class State:
     def close(self, year, number, contract_seq, other_than=None):
         """The not voided close of that contract (``other_than``: but not the close with
         that ref, the one being judged): ``(seq, date)``, or None."""
-        row = self.conn.execute(
+        row = self.conn.execute(  # every live event naming the number is the live contract's
             "SELECT seq, date FROM events WHERE year = ? AND contract = ? AND "
-            f"kind = 'contract_close' AND seq > ? AND ref IS NOT ? AND {store.NOT_VOIDED} "
-            "ORDER BY seq LIMIT 1", (year, number, contract_seq, other_than)).fetchone()
+            f"kind = 'contract_close' AND ref IS NOT ? AND {store.NOT_VOIDED} "
+            "ORDER BY seq LIMIT 1", (year, number, other_than)).fetchone()
         return tuple(row) if row else None
 
     def contract_at(self, year, number, seq):
@@ -205,11 +205,13 @@ def _judge_contract_void(state, void, target, year):
         return
     about = f"seq {seq} ({target.describe()}) cannot be voided"
     if target.kind == "contract":
-        row = state.conn.execute(
-            "SELECT seq FROM events WHERE year = ? AND contract = ? AND "
-            f"{store.NOT_VOIDED} ORDER BY seq LIMIT 1", (year, number)).fetchone()
-        if row:
-            raise RuleError(10, f"{about}: seq {row[0]} names contract {number}; void that first")
+        for (other,) in state.conn.execute(
+                "SELECT seq FROM events WHERE year = ? AND contract = ? AND "
+                f"{store.NOT_VOIDED} ORDER BY seq", (year, number)).fetchall():
+            mine = state.contract_at(year, number, other)
+            if mine is not None and mine[0] == seq:  # not a later registration's
+                raise RuleError(10, f"{about}: seq {other} names contract {number}; void that "
+                                    "first")
         return
     # A close's void takes back its release as it stands; a payment or addendum voided
     # while a close stands moves that release (projections.void_postings).
@@ -294,6 +296,15 @@ def _check_contract(state, event):
     if close is not None and (event.kind == "contract_close" or event.date > close[1]):
         raise RuleError(7, f"{who} dated {event.date}: contract {number} was closed on "
                            f"{close[1]} (seq {close[0]})")
+    if event.kind == "contract_close":
+        later = state.conn.execute(
+            "SELECT seq, date FROM events WHERE year = ? AND contract = ? AND date > ? AND "
+            f"kind <> 'contract_close' AND {store.NOT_VOIDED} ORDER BY date, seq LIMIT 1",
+            (y, number, event.date)).fetchone()
+        if later:
+            raise RuleError(7, f"{who} dated {event.date} comes before seq {later[0]} of "
+                               f"contract {number}, dated {later[1]}; date the close on or "
+                               "after the contract's last payment or addendum")
     if event.kind == "sp2d":
         line = codes.line_key(event.code, state.line_akun(y, event.code, event.akun))
         theirs = codes.line_key(registered.code,

@@ -417,3 +417,64 @@ def test_history_shows_a_late_payment_once_and_the_release_on_the_close(led):
             if r["seq"] > 2]
     assert rows == [(3, 600_000, 600_000, None), (4, 0, 600_000, 7),
                     (6, -200_000, 400_000, None), (5, -400_000, 0, None)]
+
+
+# ------------------------------------------------------------------ second review's cases
+
+def test_a_close_may_not_come_before_its_contracts_last_event(led, tmp_path):
+    contract(led, amount=300_000, date="2025-03-01")
+    led.record("addendum", date="2025-03-20", contract="K-01", amount=50_000, ref="A1")
+    refused(led, tmp_path, {"kind": "kontrak selesai", "date": "2025-03-10", "ref": "BAST-1",
+                            "contract": "K-01"},
+            "rule 7: contract close BAST-1 of contract K-01 dated 2025-03-10 comes before seq 4 "
+            "of contract K-01, dated 2025-03-20; date the close on or after the contract's last "
+            "payment or addendum")
+
+
+def _import(run, tmp_path, rows, name="f.jsonl"):
+    return run("import", write(tmp_path / name, "".join(json.dumps(r) + "\n" for r in rows)))
+
+
+PAGU_ROW = {"kind": "pagu", "date": "2025-01-02", "amount": 1_000_000, "ref": "DIPA-1", **LINE}
+
+
+def test_a_close_before_its_contract_in_a_file_still_closes_it(run, tmp_path):
+    rows = [PAGU_ROW,
+            {"kind": "contract_close", "date": "2025-03-10", "ref": "C1", "contract": "K-01"},
+            {"kind": "sp2d", "date": "2025-03-20", "amount": 50, "ref": "S1", "contract": "K-01",
+             **LINE},
+            {"kind": "contract", "date": "2025-03-05", "amount": 200, "ref": "K-01", **LINE}]
+    result = _import(run, tmp_path, rows)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: row 2: rule 7: contract close C1 of contract K-01 "
+                                    "dated 2025-03-10 comes before seq 3")
+    assert _import(run, tmp_path, [rows[0], rows[1], rows[3]], "ok.jsonl").exit_code == 0
+    with Ledger.open(run.db) as ledger:
+        assert line(ledger, as_of="2025-03-31")["committed"] == 0
+        assert line(ledger, as_of="2025-03-09")["committed"] == 200
+
+
+def test_two_closes_in_one_file_one_voided(run, tmp_path):
+    rows = [PAGU_ROW,
+            {"kind": "contract", "date": "2025-03-10", "amount": 200, "ref": "K-01", **LINE},
+            {"kind": "contract_close", "date": "2025-03-15", "ref": "C1", "contract": "K-01"},
+            {"kind": "contract_close", "date": "2025-03-15", "ref": "C2", "contract": "K-01"},
+            {"kind": "void", "date": "2025-03-16", "voids": 3, "note": "dobel"}]
+    assert _import(run, tmp_path, rows).exit_code == 0
+    with Ledger.open(run.db) as ledger:
+        assert line(ledger, as_of="2025-03-15")["committed"] == 0
+        assert line(ledger)["committed"] == 0
+        assert ledger.verify().events == 5
+
+
+def test_a_contract_voided_and_registered_again_in_one_file(run, tmp_path):
+    rows = [PAGU_ROW,
+            {"kind": "contract", "date": "2025-03-01", "amount": 200, "ref": "K-01", **LINE},
+            {"kind": "void", "date": "2025-03-02", "voids": 2, "note": "nilai salah"},
+            {"kind": "contract", "date": "2025-03-01", "amount": 300, "ref": "K-01", **LINE},
+            {"kind": "sp2d", "date": "2025-03-20", "amount": 50, "ref": "S1", "contract": "K-01",
+             **LINE}]
+    assert _import(run, tmp_path, rows).exit_code == 0
+    with Ledger.open(run.db) as ledger:
+        assert line(ledger)["committed"] == 250 and line(ledger)["realised"] == 50
+        assert ledger.verify().events == 5
