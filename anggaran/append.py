@@ -300,9 +300,6 @@ class Appender:
             raise RuleError(1, f"recorded_at {given} is in the future")
         return given
 
-    def _lookup(self, sql, keys):
-        return {r[0] for r in self._lookup_rows(sql, keys)}
-
     def _lookup_rows(self, sql, keys, *before):
         """Rows of ``sql`` whose ``IN ({})`` takes ``keys``, 500 at a time, after the
         parameters ``before``."""

@@ -20,7 +20,7 @@ from .errors import RuleError
 from .money import MAX_AMOUNT, AmountFormatError, parse_amount, rupiah
 
 FIELDS = kinds.FIELDS
-AMOUNT, REF, SP2D, VOIDS, CONTRACT = kinds.AMOUNT, kinds.REF, kinds.SP2D, kinds.VOIDS, kinds.CONTRACT
+SP2D, VOIDS, CONTRACT = kinds.SP2D, kinds.VOIDS, kinds.CONTRACT
 
 # kind -> (required fields, optional fields), from the kinds table.
 KINDS = {kind: (set(spec.required), set(spec.optional)) for kind, spec in kinds.KINDS.items()}

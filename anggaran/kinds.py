@@ -20,8 +20,7 @@ FIELDS = (
 )
 # Positions in FIELDS of the fields the append, verify and the projections read from a
 # stored row's values.
-AMOUNT, REF, SP2D, VOIDS, CONTRACT = (FIELDS.index(f) for f in ("amount", "ref", "sp2d", "voids",
-                                                                "contract"))
+SP2D, VOIDS, CONTRACT = (FIELDS.index(f) for f in ("sp2d", "voids", "contract"))
 
 # Roles of a side for rule 4: a CREATE side gives its line a ceiling that year; a CEILING
 # side changes an existing ceiling; OTHER needs a ceiling. ``revise`` creates when

@@ -26,7 +26,6 @@ DAILY_COLUMNS = ("year, bucket, date, d_ceiling, d_locked, d_realised, d_blocked
                  "ceiling, locked, realised, blocked, committed")
 INSERT_POSTINGS = f"INSERT INTO postings ({POSTING_COLUMNS}) VALUES ({', '.join('?' * 16)})"
 INSERT_DAILY = f"INSERT OR REPLACE INTO daily ({DAILY_COLUMNS}) VALUES ({', '.join('?' * 13)})"
-LINE_BUCKETS = "bucket NOT LIKE '#%' AND bucket NOT LIKE '@%'"
 
 
 class Figures(NamedTuple):

@@ -19,6 +19,7 @@ from .events import CEILING, CREATE, FIELDS, Event
 from .money import MAX_AMOUNT, rupiah
 
 _QUOTED = tuple(f'"{f}"' for f in FIELDS)  # "end" is an SQL word
+_EVER = 2**62  # a seq after every event
 
 
 class State:
@@ -69,12 +70,8 @@ class State:
 
     def contract(self, year, number):
         """The registered, not voided contract of ``year`` numbered ``number``:
-        ``(seq, Event)``, or None."""
-        row = self.conn.execute(
-            f"SELECT seq, {', '.join(_QUOTED)} FROM events WHERE year = ? AND ref = ? AND "
-            f"kind <> 'sp2d' AND kind = 'contract' AND {store.NOT_VOIDED}",
-            (year, number)).fetchone()
-        return (row[0], Event(*row[1:])) if row else None
+        ``(seq, Event)``, or None (``contract_at`` as the ledger stands now)."""
+        return self.contract_at(year, number, _EVER)
 
     def close(self, year, number, contract_seq, other_than=None):
         """The not voided close of that contract (``other_than``: but not the close with

@@ -471,16 +471,25 @@ def emit_report(ctx, rep, fmt, locale, output, force, view="official"):
         emit(ctx, render.report(rep, fmt, locale, view=view), fmt, output, force)
 
 
+def listing_options(as_of_help):
+    """--as-of, --known-at, --format, --locale and the output options of a listing
+    (``history``, ``contracts``)."""
+    def add(f):
+        f = output_options(f)
+        f = click.option("--locale", type=LOCALES, default="id", show_default=True,
+                         help="Number style for table/markdown.")(f)
+        f = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+                         help="Output format.")(f)
+        f = click.option("--known-at", metavar="T",
+                         help="Only events recorded at or before T (ISO 8601).")(f)
+        return click.option("--as-of", metavar="D", help=as_of_help)(f)
+    return add
+
+
 @cli.command()
 @click.argument("code")
 @click.option("--akun", help="One line of an akun-level code.")
-@click.option("--as-of", metavar="D", help="Up to this date (default as for report).")
-@click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
-              help="Output format.")
-@click.option("--locale", type=LOCALES, default="id", show_default=True,
-              help="Number style for table/markdown.")
-@output_options
+@listing_options("Up to this date (default as for report).")
 @click.pass_context
 def history(ctx, code, akun, as_of, known_at, fmt, locale, output, force):
     """Every event that touched a code (or one line), with running figures.
@@ -495,13 +504,7 @@ def history(ctx, code, akun, as_of, known_at, fmt, locale, output, force):
 
 
 @cli.command()
-@click.option("--as-of", metavar="D", help="As of this date (default as for report).")
-@click.option("--known-at", metavar="T", help="Only events recorded at or before T (ISO 8601).")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
-              help="Output format.")
-@click.option("--locale", type=LOCALES, default="id", show_default=True,
-              help="Number style for table/markdown.")
-@output_options
+@listing_options("As of this date (default as for report).")
 @click.pass_context
 def contracts(ctx, as_of, known_at, fmt, locale, output, force):
     """The contracts (kontrak) of the as-of year: value, paid, outstanding, status.
