@@ -447,3 +447,14 @@ def test_text_output_is_never_written_into_an_xlsx_file(funded, tmp_path):
     assert funded("history", "QA.1234", "--output", str(out)).exit_code == 2
     assert funded("report", "--as-of", "2025-12-31", "--format", "xlsx", "--output",
                   str(out)).exit_code == 0
+
+
+def test_rule_2_on_the_satker_total(run):
+    """Each line within the limit, their total beyond it: one Error line, nothing written."""
+    ok(run("record", "pagu", "--date", "2025-01-02", "--code", "QA.1234", "--amount",
+           "600.000.000.000.000", "--ref", "DIPA-1"), "Recorded")
+    refused(run, ["record", "pagu", "--date", "2025-01-02", "--code", "QA.5678", "--amount",
+                  "600.000.000.000.000", "--ref", "DIPA-1"],
+            "rule 2: the ceiling of the lines without akun of 2025 would reach "
+            "1.200.000.000.000.000 on 2025-01-02, above the limit of 1.000.000.000.000.000; "
+            "check the amounts")
