@@ -330,7 +330,7 @@ class Appender:
         conn = self.conn
         state = rules.State(conn)
         before = conn.execute("SELECT max(rowid) FROM postings").fetchone()[0] or 0
-        postings = []
+        postings, book, accounts = [], [], {}
         judged, line_akun = set(), {}
         n = len(FIELDS)
         cursor = conn.execute(SELECT_EVENTS + " WHERE seq > ? ORDER BY seq", (self.first_seq,))
@@ -347,9 +347,10 @@ class Appender:
                         rules.judge_void(state, Event(*values), year)
                     except RuleError as e:
                         raise e.at_row(self.row_of(seq)) from None
+                    target = state.event(values[VOIDS])
                     postings += projections.void_postings(
-                        conn, seq, values[VOIDS], state.event(values[VOIDS]), year, recorded_at,
-                        state)
+                        conn, seq, values[VOIDS], target, year, recorded_at, state)
+                    book += projections.void_cash(seq, target.values(), year, recorded_at)
                     continue
                 if seq not in self.voided:  # one voided in this batch never happened
                     try:
@@ -361,9 +362,16 @@ class Appender:
                     postings.clear()
                 postings += projections.postings_of(seq, values, year, recorded_at, state,
                                                     line_akun)
+                book += projections.cash_of(seq, values, year, recorded_at)
             if len(postings) >= 5000:
                 conn.executemany(INSERT_POSTINGS, postings)
                 postings.clear()
+            if book:
+                for r in book:  # (year, account, tup) -> the earliest date moved
+                    key = (r[1], r[3], r[4])
+                    accounts[key] = min(accounts.get(key, r[2]), r[2])
+                conn.executemany(projections.INSERT_CASH, book)
+                book.clear()
         conn.executemany(INSERT_POSTINGS, postings)
 
         def check(year, bucket, date, *figures):
@@ -387,7 +395,18 @@ class Appender:
                 if rules.too_large(*figures):
                     raise RuleError(2, rules.too_large_message(f"the total of {year}", date,
                                                                figures))
+        self._check_book(state, accounts)
         faults.at("project")
+
+    def _check_book(self, state, accounts):
+        """Rules 5 and 7 on the bendahara's advances this batch moved: ``accounts`` maps
+        their (year, account, tup) to the earliest date moved (bendahara.check)."""
+        from . import bendahara
+
+        for (year, account, tup), since in sorted(accounts.items(),
+                                                  key=lambda a: (a[0][0], a[0][1], a[0][2] or "")):
+            bendahara.check(self.conn, year, account, tup, self.first_seq, state.event,
+                            self.row_of, since)
 
     def row_of(self, seq):
         return self.rows[seq - self.first_seq - 1] or None

@@ -74,6 +74,14 @@ def _closable_lines(ledger, year):
     if open_contract:
         raise AnggaranError(f"{year} cannot be closed: contract {open_contract[0]} (seq "
                             f"{open_contract[1]}) is still open; record its contract_close first")
+    for account, tup, outstanding in conn.execute(
+            "SELECT account, tup, SUM(outstanding) FROM cash WHERE year = ? GROUP BY account, tup "
+            "HAVING SUM(outstanding) <> 0 ORDER BY account DESC, tup LIMIT 1", (year,)):
+        what = "UP" if account == "up" else f"TUP {tup}"
+        raise AnggaranError(f"{year} cannot be closed: {what} of {rupiah(outstanding)} is still "
+                            "outstanding with the bendahara; account for it (GUP nihil"
+                            + (", PTUP" if account == "tup" else "") + ") or return it (setoran "
+                            f"{'UP' if account == 'up' else 'TUP'}) first")
     return lines
 
 

@@ -50,9 +50,7 @@ def contracts(ledger, as_of=None, known_at=None, today=None):
     conn = ledger.conn
     conn.execute("BEGIN")  # one snapshot for every read
     try:
-        as_of, _ = reports.resolve_dates(ledger, as_of, None, today)
-        known, max_seq = reports.resolve_known_at(ledger, known_at)
-        year = int(as_of[:4])
+        as_of, known, max_seq, year = reports.moment(ledger, as_of, known_at, today)
         found = {}
         for seq, ref, date, signed, code, akun, supplier, amount in conn.execute(
                 _CONTRACTS, (year, as_of, max_seq, max_seq)):

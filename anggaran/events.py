@@ -98,6 +98,9 @@ class Event:
     signed: str | None = None
     supplier: str | None = None
     end: str | None = None
+    payment: str | None = None
+    tup: str | None = None
+    bast_date: str | None = None
 
     @property
     def year(self):
@@ -144,6 +147,8 @@ class Event:
         if self.kind in ("contract_change", "contract_close"):
             return f"{label} {self.ref} of contract {self.contract}"
         ref = self.ref if self.kind != "correction" else (self.ref or self.sp2d)
+        if self.payment is not None:  # SP2D 2501… (GUP nihil)
+            return f"{label} {ref} ({kinds.PAYMENT_LABELS[self.payment]})"
         return f"{label} {ref}" if ref else label
 
     # ------------------------------------------------------------------ parsing
@@ -165,6 +170,13 @@ class Event:
             raise RuleError(1, "missing required field 'kind' (one of: " + ", ".join(KINDS) + ")")
         if isinstance(kind, str):  # "SP2D", "Carry-over", "Hibah" as typed in a spreadsheet
             kind = kinds.kind_name(kind)
+        if kind in kinds.PAYMENTS:  # SAKTI's Jenis SPM: "GUP" is an sp2d paid by GUP
+            given = values.get("payment")
+            if given is not None and _payment(given, "sp2d") != kind:
+                raise RuleError(1, f"kind '{_show(raw.get('kind'))}' is an SP2D paid by "
+                                   f"{kind.upper().replace('_', ' ')}, but its payment is "
+                                   f"'{_show(given)}'; give one of them")
+            kind, values["payment"] = "sp2d", kind
         if isinstance(kind, str) and kind in kinds.PLANNED:
             raise RuleError(1, f"kind '{_show(raw.get('kind'))}' ({kinds.PLANNED[kind]}) is not "
                                "recorded by this version of anggaran yet (use one of: "
@@ -202,6 +214,8 @@ class Event:
             if event.end is not None and (event.signed or event.date) > event.end:
                 raise RuleError(1, f"contract {event.ref}: signed {event.signed or event.date} "
                                    f"is after its end {event.end}")
+        if kind == "sp2d":
+            event = _check_payment(event)
         if kind == "carry_over":
             if event.to_year == event.year + 1:  # the default: dropped, so giving it
                 event = attrs.evolve(event, to_year=None)  # explicitly makes the same event
@@ -332,6 +346,31 @@ def _year(value, kind):
     return int(text)
 
 
+def _payment(value, kind):
+    """``payment``: LS, GUP, GUP Nihil or PTUP in any case and spacing."""
+    key = kinds.kind_name(value) if isinstance(value, str) else None
+    if key not in kinds.PAYMENTS:
+        raise RuleError(1, f"payment '{_show(value)}' is not one of LS, GUP, GUP Nihil, PTUP")
+    return key
+
+
+def _check_payment(event):
+    """An SP2D's payment fields together: the default payment (LS) dropped; ``tup`` (the
+    TUP it accounts for) given with PTUP and only there; ``bast_date`` not after the SP2D."""
+    if event.payment == kinds.DEFAULT_PAYMENT:
+        event = attrs.evolve(event, payment=None)
+    if event.payment == "ptup" and event.tup is None:
+        raise RuleError(1, f"SP2D {event.ref} is a PTUP: name the TUP it accounts for in tup "
+                           "(the TUP's SP2D number)")
+    if event.tup is not None and event.payment != "ptup":
+        raise RuleError(1, f"SP2D {event.ref} names TUP {event.tup}, which only a PTUP does; "
+                           "give payment PTUP or leave tup out")
+    if event.bast_date is not None and event.bast_date > event.date:
+        raise RuleError(1, f"SP2D {event.ref}: bast_date {event.bast_date} is after the SP2D's "
+                           f"date {event.date}; the right to payment comes first")
+    return event
+
+
 def _voids(value, kind):
     text = str(value).strip() if not isinstance(value, bool) else ""
     if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**62):
@@ -358,6 +397,9 @@ _PARSERS = {
     "signed": _date,
     "end": _date,
     "supplier": _text("supplier"),
+    "payment": _payment,
+    "tup": _text("tup"),
+    "bast_date": _date,
 }
 
 

@@ -32,6 +32,13 @@ realised = Expenses:Realisasi:Y:L, initial pagu = -Equity:DIPA:Y:L:Pagu. Program
 kegiatan subtotals are the parent accounts. A payment against a contract moves
 ``Komitmen`` to ``Realisasi`` (what the contract reserved is spent); a contract's close
 moves what is unpaid back to ``Tersedia``.
+
+The bendahara's advances, per year: ``Assets:Bendahara:Y:UP`` and ``Assets:Bendahara:Y:TUP``
+hold the cash advanced and not yet accounted for or returned (the UP and TUP outstanding of
+``anggaran bendahara``), against ``Liabilities:UangMuka:Y:UP`` / ``:TUP``: an SP2D UP or TUP
+puts cash there; a GUP nihil, a PTUP or a setoran takes it back. An SP2D paid by GUP
+replenishes what it spends, so it moves no advance (its spending is realisation like any
+SP2D's).
 """
 
 import csv
@@ -67,8 +74,18 @@ _SELECT = (
     "SELECT p.seq, p.year, p.date, p.code, p.akun, p.jenis, p.ceiling, p.locked, p.realised, "
     "p.blocked, p.committed, p.contract, "
     "e.kind, e.date AS e_date, e.code AS e_code, e.akun AS e_akun, e.from_code, e.from_akun, "
-    "e.amount, e.ref, e.sp2d, e.to_year, e.grantor, e.supplier, e.note "
+    "e.amount, e.ref, e.sp2d, e.to_year, e.grantor, e.supplier, e.note, e.payment, e.tup, "
+    "NULL AS account, 0 AS outstanding "
     "FROM postings p JOIN events e ON e.seq = p.seq "
+)
+# The bendahara's book rows that move an advance, in the same columns (no line figures).
+_SELECT_CASH = (
+    "SELECT c.seq, c.year, c.date, e.code, e.akun, '' AS jenis, 0 AS ceiling, 0 AS locked, "
+    "0 AS realised, 0 AS blocked, 0 AS committed, NULL AS contract, "
+    "e.kind, e.date AS e_date, e.code AS e_code, e.akun AS e_akun, e.from_code, e.from_akun, "
+    "e.amount, e.ref, e.sp2d, e.to_year, e.grantor, e.supplier, e.note, e.payment, e.tup, "
+    "c.account, c.outstanding "
+    "FROM cash c JOIN events e ON e.seq = c.seq "
 )
 
 
@@ -113,15 +130,26 @@ def export_journal(ledger, fmt, path, force=False):
 
 
 def _postings(conn):
-    """The posting rows joined with their events, in (date, seq) order, 5,000 at a time. A
-    voided event and its void appear in neither: the journal holds what counts."""
-    cursor = conn.execute(_SELECT + "WHERE e.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM "
-                          "events v WHERE v.voids = p.seq) ORDER BY p.date, p.seq, p.rowid")
-    while True:
-        rows = cursor.fetchmany(5000)
-        if not rows:
-            return
-        yield from rows
+    """The posting rows joined with their events, in (date, seq) order, 5,000 at a time,
+    merged with the bendahara's book rows that move an advance (after the line postings of
+    the same event). A voided event and its void appear in neither: the journal holds what
+    counts."""
+    import heapq
+
+    def stream(sql):
+        cursor = conn.execute(sql)
+        while True:
+            rows = cursor.fetchmany(5000)
+            if not rows:
+                return
+            yield from rows
+
+    lines = stream(_SELECT + "WHERE e.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM "
+                   "events v WHERE v.voids = p.seq) ORDER BY p.date, p.seq, p.rowid")
+    book = stream(_SELECT_CASH + "WHERE c.outstanding <> 0 AND e.kind <> 'void' AND NOT EXISTS "
+                  "(SELECT 1 FROM events v WHERE v.voids = c.seq) ORDER BY c.date, c.seq")
+    yield from heapq.merge(lines, book, key=lambda r: (r["date"], r["seq"],
+                                                       r["account"] is not None))
 
 
 def _survey(transactions):
@@ -170,7 +198,7 @@ class _Txn:
         self.kind = rec["kind"]
         self.ref = rec["ref"]
         # The SP2D this transaction belongs to: its own number, or the one it corrects/refunds.
-        self.sp2d = rec["ref"] if rec["kind"] == "sp2d" else rec["sp2d"]
+        self.sp2d = rec["ref"] if rec["kind"] in ("sp2d", "up", "tup") else rec["sp2d"]
         self.narration = _narration(rec)
         self.postings = []
 
@@ -212,6 +240,10 @@ def _row_postings(rec):
     equity source; locked, blocked, committed and realised each against ``Tersedia``, except
     that a payment against a contract moves ``Komitmen`` to ``Realisasi`` directly."""
     y, code, akun = rec["year"], rec["code"], rec["akun"]
+    if rec["account"] is not None:  # an advance: the bendahara's cash against what it owes
+        name = "UP" if rec["account"] == "up" else "TUP"
+        moved = rec["outstanding"]
+        return [(f"Assets:Bendahara:{y}:{name}", moved), (f"Liabilities:UangMuka:{y}:{name}", -moved)]
     dc, dl, dr, db, dk = (rec["ceiling"], rec["locked"], rec["realised"], rec["blocked"],
                           rec["committed"])
     available = account_for(y, code, akun, "Tersedia")
@@ -238,7 +270,9 @@ def _line(code, akun):
 def _narration(rec):
     kind = rec["kind"]
     to = _line(rec["e_code"], rec["e_akun"])
-    if kind in ("shift", "correction"):
+    if kind in ("up", "tup", "up_return", "tup_return"):
+        text = kinds.KINDS[kind].label + (f" {rec['tup']}" if rec["tup"] else "")
+    elif kind in ("shift", "correction"):
         text = f"{kind} {_line(rec['from_code'], rec['from_akun'])} to {to}"
     elif kind in ("contract_change", "contract_close"):  # the line is the contract's
         text = f"{kind} {rec['contract']} on {_line(rec['code'], rec['akun'])}"
@@ -246,6 +280,9 @@ def _narration(rec):
         text = f"contract {rec['ref']} on {to}"
     else:
         text = f"{kind} {to}"
+    if kind == "sp2d" and rec["payment"]:
+        text = f"sp2d ({kinds.PAYMENT_LABELS[rec['payment']]}) {to}" + (
+            f" of TUP {rec['tup']}" if rec["tup"] else "")
     if kind == "sp2d" and rec["contract"]:
         text += f" for contract {rec['contract']}"
     if kind == "carry_over":
@@ -271,7 +308,9 @@ def _header(ledger, head_seq, head_hash, fmt):
         "  -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,",
         "    Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which",
         "    :Tersedia = available, :Lock = locked, :Blokir = blocked and :Komitmen =",
-        "    committed, Expenses:Realisasi:Y:LINE = realised",
+        "    committed, Expenses:Realisasi:Y:LINE = realised;",
+        "  Assets:Bendahara:Y:UP and :TUP = the bendahara's advances outstanding",
+        "    (against Liabilities:UangMuka:Y:UP and :TUP)",
     ]
 
 

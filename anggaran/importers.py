@@ -52,6 +52,7 @@ HEADER_ALIASES = {
     "signed": ("Tanggal Kontrak", "Tgl Kontrak"),
     "end": ("Tanggal Berakhir",),
     "supplier": ("Penyedia", "Nama Penyedia", "Supplier"),
+    "payment": ("Jenis Pembayaran", "Cara Bayar", "Cara Pembayaran"),  # LS, GUP, GUP Nihil, PTUP
     "bast_date": ("Tanggal BAST", "Tgl BAST"),
     "tup": ("SP2D TUP", "Nomor SP2D TUP"),
     "month": ("Bulan",),

@@ -16,11 +16,12 @@ from typing import NamedTuple
 FIELDS = (
     "kind", "date", "code", "akun", "from_code", "from_akun", "amount",
     "ref", "sp2d", "to_year", "grantor", "name", "note", "voids",
-    "contract", "signed", "supplier", "end",
+    "contract", "signed", "supplier", "end", "payment", "tup", "bast_date",
 )
 # Positions in FIELDS of the fields the append, verify and the projections read from a
 # stored row's values.
-SP2D, VOIDS, CONTRACT = (FIELDS.index(f) for f in ("sp2d", "voids", "contract"))
+SP2D, VOIDS, CONTRACT, PAYMENT, TUP = (
+    FIELDS.index(f) for f in ("sp2d", "voids", "contract", "payment", "tup"))
 
 # Roles of a side for rule 4: a CREATE side gives its line a ceiling that year; a CEILING
 # side changes an existing ceiling; OTHER needs a ceiling. ``revise`` creates when
@@ -89,10 +90,11 @@ KINDS = {
                 doc="blocks part of the ceiling by the DIPA (blokir); not spendable"),
     "unblock": _k("date code amount ref", "akun", [(ONE, "blocked", -1, OTHER)],
                   label="buka blokir", doc="opens blocked ceiling (buka blokir)"),
-    "sp2d": _k("date code amount ref", "akun contract", [(ONE, "realised", 1, OTHER)], key="sp2d",
-               refs=("contract",), label="SP2D",
-               doc="a disbursement: realised plus amount; ref is the SP2D number; with "
-                   "contract, a payment against that registered contract"),
+    "sp2d": _k("date code amount ref", "akun contract payment tup bast_date",
+               [(ONE, "realised", 1, OTHER)], key="sp2d", refs=("contract", "tup"), label="SP2D",
+               doc="a disbursement: realised plus amount; ref is the SP2D number; payment: ls "
+                   "(paid directly, the default), gup, gup_nihil or ptup (tup: the TUP it "
+                   "accounts for); with contract, a payment against that registered contract"),
     "correction": _k("date from_code code amount sp2d ref", "from_akun akun",
                      [("from", "realised", -1, OTHER), ("to", "realised", 1, OTHER)],
                      refs=("sp2d",), label="SP2D koreksi",
@@ -113,6 +115,20 @@ KINDS = {
                            refs=("contract",), label="contract close",
                            doc="the contract is finished or ended: its unpaid value is "
                                "released"),
+    "up": Kind(frozenset({"date", "amount", "ref"}), frozenset({"note"}), key="sp2d",
+               label="SP2D UP", doc="SP2D UP: cash advanced to the bendahara (uang persediaan); "
+                                    "not realisation"),
+    "tup": Kind(frozenset({"date", "amount", "ref"}), frozenset({"code", "akun", "name", "note"}),
+                key="sp2d", label="SP2D TUP",
+                doc="SP2D TUP: an extra advance, to be accounted for (PTUP) within one month; "
+                    "not realisation; code and akun for reference only"),
+    "up_return": Kind(frozenset({"date", "amount", "ref"}), frozenset({"note"}),
+                      label="setoran UP", doc="the bendahara deposits UP back (setoran); ref "
+                                              "is the NTPN"),
+    "tup_return": Kind(frozenset({"date", "amount", "ref", "tup"}), frozenset({"note"}),
+                       refs=("tup",), label="setoran TUP",
+                       doc="the bendahara deposits what is left of TUP tup (its SP2D number) "
+                           "back (setoran); ref is the NTPN"),
     "void": Kind(frozenset({"date", "voids", "note"}), frozenset({"ref"}), key="void",
                  label="void", doc="cancels event number voids (its seq), recorded in error; "
                                    "date is the day the mistake was found"),
@@ -131,17 +147,36 @@ ALIASES = {
     "pengembalian": "refund", "sspb": "refund", "batal": "void", "uraian": "name",
     "blokir": "block", "buka_blokir": "unblock", "kontrak": "contract",
     "addendum": "contract_change", "kontrak_selesai": "contract_close",
+    "setoran_up": "up_return", "setoran_tup": "tup_return",
 }
+
+# sp2d.payment: how an SP2D was paid. Every one is realisation; the last three also
+# account for the bendahara's advances (CASH). A file's kind column may hold these names
+# (SAKTI's Jenis SPM: LS, GUP, GUP Nihil, PTUP) for an sp2d with that payment.
+PAYMENTS = ("ls", "gup", "gup_nihil", "ptup")
+DEFAULT_PAYMENT = "ls"
+PAYMENT_LABELS = {"ls": "LS", "gup": "GUP", "gup_nihil": "GUP nihil", "ptup": "PTUP"}
+
+# The bendahara's book: what each kind (an SP2D: each payment) does to the advances.
+# account "up": the UP; "tup": one TUP, named by the event's ref (a TUP) or its tup field.
+# sign: its effect on that account's outstanding; a GUP accounts for UP spending and
+# replenishes the cash it spent, so it leaves the outstanding as it was (0).
+CASH = {
+    "up": ("up", 1), "gup": ("up", 0), "gup_nihil": ("up", -1), "up_return": ("up", -1),
+    "tup": ("tup", 1), "ptup": ("tup", -1), "tup_return": ("tup", -1),
+}
+
+
+def cash_kind(kind, payment):
+    """The CASH entry name of an event (an SP2D's payment), or None when it moves no
+    advance (an LS SP2D, every line kind)."""
+    name = payment if kind == "sp2d" else kind
+    return name if name in CASH else None
 
 
 # Kinds of contract v2.0 that this version does not record yet, by every name a person
 # would type for them: refused under rule 1 with a message that says so.
-PLANNED = {
-    "up": "up", "tup": "tup", "up_return": "up_return",
-    "setoran_up": "up_return", "tup_return": "tup_return", "setoran_tup": "tup_return",
-    "plan": "plan", "rpd": "plan", "ls": "sp2d with payment", "gup": "sp2d with payment",
-    "gup_nihil": "sp2d with payment", "ptup": "sp2d with payment",
-}
+PLANNED = {"plan": "plan", "rpd": "plan"}
 
 
 def kind_name(text):
@@ -194,11 +229,11 @@ ONE_SIDE = {k: _one_line(spec.effects[0]) for k, spec in KINDS.items()
             if len(spec.effects) == 1 and spec.effects[0].part == ONE}
 
 
-def general(kind, sp2d, contract=None):
+def general(kind, sp2d, contract=None, tup=None):
     """Whether an event must be judged one by one: it moves two lines, or it names
-    another event (``sp2d``, ``contract``) that rule 7 follows."""
+    another event (``sp2d``, ``contract``, ``tup``) that rule 7 follows."""
     return (kind not in ONE_SIDE or kind == "contract" or sp2d is not None
-            or contract is not None)
+            or contract is not None or tup is not None)
 
 
 # The kinds that name a contract, and so move its committed figure (see projections).
@@ -220,5 +255,8 @@ def key_of(kind, year, values):
         return ("contract", year, values.get("ref"))
     if kind == "name":
         return None
-    return (kind, year, *(values.get(f) for f in ("ref", "code", "akun", "from_code", "from_akun",
-                                                  "contract")))
+    return (kind, year, *(values.get(f) for f in KEY_FIELDS))
+
+
+# The fields that key an event of any other kind (rule 6), beside its kind and year.
+KEY_FIELDS = ("ref", "code", "akun", "from_code", "from_akun", "contract", "tup")

@@ -325,6 +325,12 @@ class Ledger:
 
         return contracts.contracts(self, as_of, known_at)
 
+    def bendahara(self, as_of=None, known_at=None):
+        """``anggaran bendahara``: the UP and TUP advances as of a date (bendahara.book)."""
+        from . import bendahara
+
+        return bendahara.book(self, as_of, known_at)
+
     def reconcile(self, statement, as_of=None, known_at=None):
         """``anggaran reconcile STATEMENT``: differences with a treasury statement."""
         from . import reconcile

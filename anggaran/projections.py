@@ -76,7 +76,7 @@ def postings_of(seq, values, year, recorded_at, state, line_akun):
     kind = values[0]
     if kind in _NO_LINES:
         return ()
-    if kinds.general(kind, values[SP2D], values[CONTRACT]):
+    if kinds.general(kind, values[SP2D], values[CONTRACT], values[kinds.TUP]):
         from .events import Event
 
         event = Event(*values)
@@ -207,6 +207,33 @@ def void_postings(conn, seq, target_seq, target, year, recorded_at, state=None):
                 out.append((*first[:2], close[1], *first[3:6], 0, 0, 0, 0, -moved,
                             *first[11:15], 1))
     return out
+
+
+CASH_COLUMNS = "seq, year, date, account, tup, kind, amount, outstanding, ref, code, recorded_at"
+INSERT_CASH = f"INSERT INTO cash ({CASH_COLUMNS}) VALUES ({', '.join('?' * 11)})"
+
+
+def cash_of(seq, values, year, recorded_at):
+    """The bendahara's book rows of one event, given its ``FIELDS`` values (none for most
+    events): ``(seq, year, date, account, tup, kind, amount, outstanding delta, ref, code,
+    recorded_at)`` — ``kind`` the CASH name (an SP2D's payment), ``tup`` the TUP's SP2D
+    number on the TUP account. The one place book rows are made (append, verify)."""
+    name = kinds.cash_kind(values[0], values[kinds.PAYMENT])
+    if name is None:
+        return ()
+    account, sign = kinds.CASH[name]
+    amount = values[6]
+    tup = None if account == "up" else (values[7] if name == "tup" else values[kinds.TUP])
+    return ((seq, year, values[1], account, tup, name, amount, sign * amount, values[7],
+             values[2], recorded_at),)
+
+
+def void_cash(seq, target_values, year, recorded_at):
+    """The book rows of void ``seq``: those of the event it voids (``target_values``, its
+    ``FIELDS`` values; book rows depend on nothing else), negated, with the void's seq and
+    recording time (as ``void_postings`` does for lines)."""
+    return tuple((*row[:6], -row[6], -row[7], *row[8:])
+                 for row in cash_of(seq, target_values, year, recorded_at))
 
 
 def daily_deltas(conn, after_rowid=0):

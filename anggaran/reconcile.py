@@ -20,7 +20,7 @@ statement's own figures imply.
 import csv
 import re
 
-from . import codes
+from . import codes, kinds
 from .errors import AnggaranError
 from .money import AmountFormatError, parse_amount
 
@@ -283,23 +283,40 @@ SP2D_ALIASES = {
     "code": {"code", "kode", "kode kegiatan", "kegiatan"},
     "akun": {"akun"},
     "amount": {"amount", "nilai", "nilai sp2d", "jumlah"},
+    "kind": {"kind", "jenis spm", "jenis sp2d", "peristiwa"},
 }
+# How the ledger's SP2Ds are named in a list's kind column (SAKTI's Jenis SPM).
+KIND_NAMES = {"up": "UP", "tup": "TUP", **{p: kinds.PAYMENT_LABELS[p].upper() for p in kinds.PAYMENTS}}
 
 
 def read_sp2d_list(path):
+    """The treasury's SP2D list: ``({(year, number): {date, code, akun, amount[, kind]}},
+    with_akun, with_kind)``. Columns ref, date, amount, and code except on UP/TUP rows; an
+    optional ``kind`` (Jenis SPM: UP, TUP, LS, GUP, GUP Nihil, PTUP) makes UP and TUP SP2Ds
+    part of the match; without it every row is an SP2D."""
     from .events import Event
     from .errors import RuleError
 
     rows = _rows(path, needs="ref,date,code,amount")
     cols = _map_header(next(rows), SP2D_ALIASES)
-    for field in ("ref", "date", "code", "amount"):
+    for field in ("ref", "date", "amount") + (() if "kind" in cols else ("code",)):
         if field not in cols:
-            raise AnggaranError(f"an SP2D list needs the columns ref,date,code,amount (missing {field})")
+            raise AnggaranError(f"an SP2D list needs the columns ref,date,code,amount (missing "
+                                f"{field}; code may be left out with a kind column holding UP/TUP)")
     listed = {}
     for n, cells in rows:
         raw = {"kind": "sp2d"}
         for field, i in cols.items():
             raw[field] = cells[i] if i < len(cells) else ""
+        given = str(raw.get("kind") or "").strip()
+        name = kinds.kind_name(given) if given else "sp2d"
+        if name not in KIND_NAMES and name != "sp2d":
+            raise AnggaranError(f"SP2D list row {n}: kind {given} is not an SP2D (use LS, GUP, "
+                                "GUP Nihil, PTUP, UP or TUP)")
+        label = KIND_NAMES["ls" if name == "sp2d" else name]
+        raw["kind"] = name if name in ("up", "tup") else "sp2d"  # the list's own fields only
+        if name == "up":
+            raw.pop("code", None), raw.pop("akun", None)  # an SP2D UP names no line
         try:
             e = Event.parse(raw)
         except RuleError as err:
@@ -307,10 +324,15 @@ def read_sp2d_list(path):
         key = (e.year, e.ref)
         if key in listed:
             raise AnggaranError(f"SP2D list row {n}: SP2D {e.ref} of {e.year} is listed twice")
+        if e.kind == "sp2d" and e.code is None:
+            raise AnggaranError(f"SP2D list row {n}: SP2D {e.ref} has no code; only UP and TUP "
+                                "rows may leave it empty")
         listed[key] = {"date": e.date, "code": e.code, "akun": e.akun, "amount": e.amount}
+        if "kind" in cols:
+            listed[key]["kind"] = label
     if not listed:
         raise AnggaranError(f"{path} has a header but no SP2D: nothing to compare")
-    return listed, "akun" in cols
+    return listed, "akun" in cols, "kind" in cols
 
 
 def reconcile_sp2d(ledger, path, as_of=None, known_at=None):
@@ -320,20 +342,28 @@ def reconcile_sp2d(ledger, path, as_of=None, known_at=None):
     ``known_at``, only those the ledger had recorded by then."""
     from .reports import parse_date, resolve_known_at
 
-    listed, with_akun = read_sp2d_list(path)
+    listed, with_akun, with_kind = read_sp2d_list(path)
     if as_of is not None:
         as_of = parse_date(as_of, "--as-of")
         listed = {k: v for k, v in listed.items() if v["date"] <= as_of}
     _, max_seq = resolve_known_at(ledger, known_at)
     years = sorted({y for y, _ in listed})
     mine = {}
+    # SP2Ds through their index; with a kind column, the UP and TUP SP2Ds too (rule 6's).
+    which = ["kind = 'sp2d'"] + (["ref IS NOT NULL AND kind <> 'sp2d' AND kind IN ('up', 'tup')"]
+                                 if with_kind else [])
     for y in years:
-        for r in ledger.conn.execute(
-                "SELECT year, ref, date, code, akun, amount FROM events WHERE kind = 'sp2d' "
-                "AND year = ? AND seq <= ? AND date <= ? AND NOT EXISTS (SELECT 1 FROM events v "
-                "WHERE v.voids = events.seq AND v.seq <= ?)", (y, max_seq, as_of or "9999", max_seq)):
-            mine[(r[0], r[1])] = {"date": r[2], "code": r[3], "akun": r[4], "amount": r[5]}
+        for kind_sql in which:
+            for r in ledger.conn.execute(
+                    f"SELECT year, ref, date, code, akun, amount, kind, payment FROM events WHERE "
+                    f"year = ? AND {kind_sql} AND seq <= ? AND date <= ? AND NOT EXISTS (SELECT 1 "
+                    "FROM events v WHERE v.voids = events.seq AND v.seq <= ?)",
+                    (y, max_seq, as_of or "9999", max_seq)):
+                mine[(r[0], r[1])] = {"date": r[2], "code": r[3], "akun": r[4], "amount": r[5]}
+                if with_kind:
+                    mine[(r[0], r[1])]["kind"] = KIND_NAMES[r[7] or "ls" if r[6] == "sp2d" else r[6]]
     fields = ("date", "code", "akun", "amount") if with_akun else ("date", "code", "amount")
+    fields += ("kind",) if with_kind else ()
     diffs = []
     for key in sorted(set(listed) | set(mine)):
         ours, theirs = mine.get(key), listed.get(key)

@@ -57,6 +57,15 @@ def resolve_dates(ledger, as_of=None, period_start=None, today=None):
     return as_of, period_start
 
 
+def moment(ledger, as_of=None, known_at=None, today=None):
+    """What a listing (``contracts``, ``bendahara``) reads: ``(as_of, known_at, max_seq,
+    year)`` after the defaults and checks of ``resolve_dates`` and ``resolve_known_at``.
+    Call it inside the read transaction, so the seq bound and the reads agree."""
+    as_of, _ = resolve_dates(ledger, as_of, None, today)
+    known, max_seq = resolve_known_at(ledger, known_at)
+    return as_of, known, max_seq, int(as_of[:4])
+
+
 def resolve_known_at(ledger, known_at):
     """(normalised time or None, the last seq recorded at or before it)."""
     from .dates import parse_time
@@ -226,7 +235,8 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         sql = ("SELECT p.seq, p.date, p.recorded_at, p.kind, p.ref, p.ceiling, p.locked, "
                "p.realised, p.blocked, p.committed, (SELECT v.seq FROM events v WHERE v.voids = p.seq AND v.seq <= ?), "
                "(SELECT e.kind FROM events e WHERE e.seq = p.seq) = 'void', p.release, "
-               "p.contract FROM postings p "
+               "p.contract, CASE WHEN p.kind = 'sp2d' THEN COALESCE((SELECT e.payment FROM "
+               "events e WHERE e.seq = p.seq), 'ls') END FROM postings p "
                "WHERE p.year = ? AND p.code = ? AND p.date <= ? AND p.seq <= ?")
         args = [max_seq, year, code, as_of, max_seq]
         if akun is not None:
@@ -241,8 +251,11 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
         conn.execute("ROLLBACK")
     events, voided_by = [], {}  # one per event: both sides of a shift inside the code are one row
     closes = {}  # (contract, date) -> index in events of its close's row
+    payments = {}  # seq -> an SP2D's payment (ls, gup, gup_nihil, ptup)
     for record in records:
-        *record, by, is_void, release, contract = record
+        *record, by, is_void, release, contract, payment = record
+        if payment is not None and not is_void:
+            payments[record[0]] = payment
         if release and not (record[3] == "contract_close" and not is_void):
             # What a later event (or a void) moved a close's release by shows on the
             # close's row, which then reads what the close released in the end.
@@ -266,7 +279,8 @@ def history(ledger, code, akun=None, as_of=None, known_at=None, today=None):
              "delta_ceiling": dc, "delta_locked": dl, "delta_realised": dr,
              "ceiling": c, "locked": l, "realised": r, "balance": c - r,
              "absorption_pct": percent(r, c), "voided_by": voided_by.get(seq),
-             "delta_blocked": db, "delta_committed": dk, "blocked": b, "committed": k}
+             "delta_blocked": db, "delta_committed": dk, "blocked": b, "committed": k,
+             "payment": payments.get(seq)}
             for (seq, date, recorded_at, kind, ref, dc, dl, dr, db, dk), (c, l, r, b, k)
             in zip(events, projections.running(e[5:] for e in events))]
     return {"code": code, "akun": akun, "year": year, "as_of": as_of, "rows": rows}

@@ -151,6 +151,10 @@ def refuse_same_key(event, year, existing):
         raise RuleError(6, f"SP2D {event.ref} is already recorded for {year} with different "
                            f"content ({existing}); record a correction or refund, or void "
                            f"{existing} first if it was recorded in error")
+    if kinds.KINDS[event.kind].key == "sp2d":  # an SP2D UP or TUP: the numbers are shared
+        raise RuleError(6, f"SP2D number {event.ref} ({event.describe()}) is already recorded "
+                           f"for {year} with different content ({existing}); void {existing} "
+                           "first if it was recorded in error")
     if event.kind == "void":
         raise RuleError(6, f"seq {event.voids} is already voided ({existing}) with a different "
                            "note; a void cannot be voided or repeated")
@@ -173,6 +177,14 @@ def judge_void(state, void, year):
         if row:
             raise RuleError(10, f"SP2D {target.ref} (seq {void.voids}) cannot be voided: the "
                                 f"{row[1]} at seq {row[0]} names it; void that first")
+    if target.kind == "tup":
+        row = state.conn.execute(
+            f"SELECT seq FROM events WHERE year = ? AND tup = ? AND {store.NOT_VOIDED} "
+            "ORDER BY seq LIMIT 1", (year, target.ref)).fetchone()
+        if row:
+            raise RuleError(10, f"TUP {target.ref} (seq {void.voids}) cannot be voided: seq "
+                                f"{row[0]} ({state.event(row[0]).describe()}) names it; void "
+                                "that first")
     _judge_contract_void(state, void, target, year)
     codes_created = {s.code for s in target.sides() if s.role == CREATE}
     for code in sorted(codes_created):
@@ -232,7 +244,7 @@ def judge(state, values, year, judged):
     verify judge them: a one-line kind that names no other event once per line and role
     (``judged`` remembers; the verdict cannot differ), every other event on its own."""
     kind = values[0]
-    if not kinds.general(kind, values[kinds.SP2D], values[kinds.CONTRACT]):
+    if not kinds.general(kind, values[kinds.SP2D], values[kinds.CONTRACT], values[kinds.TUP]):
         key = (year, values[2], values[3], kinds.ONE_SIDE[kind](values[6])[-1])
         if key in judged:
             return
@@ -272,6 +284,21 @@ def check_lines(state, event):
         _check_refund(state, event)
     if event.contract is not None:
         _check_contract(state, event)
+    if event.tup is not None:
+        _check_tup(state, event)
+
+
+def _check_tup(state, event):
+    """Rule 7 for a PTUP SP2D or a TUP return: the TUP it names (``tup``, its SP2D number) is
+    recorded for the event's year and dated on or before it."""
+    y, number = event.year, event.tup
+    row = store.sp2d_record(state.conn, y, number, "tup")
+    if row is None:
+        raise RuleError(7, f"{event.describe()} names TUP {number}, which is not recorded for "
+                           f"{y}; record the SP2D TUP first")
+    if event.date < row["date"]:
+        raise RuleError(7, f"{event.describe()} dated {event.date} comes before TUP {number} "
+                           f"({row['date']}) that it settles")
 
 
 def _check_contract(state, event):
@@ -399,6 +426,32 @@ def contract_message(event, number, date, paid_over):
                 f"paid on {date}: paid {rupiah(paid_over)} more than the new value")
     return (f"{event.describe()} would pay contract {number} beyond its value on {date}: "
             f"paid {rupiah(paid_over)} more than the contract is worth")
+
+
+def cash_message(event, account, tup, date, before, moved, gup=None, target=None):
+    """``(rule, words)`` for the event that breaks the bendahara's ``account`` ("up", or
+    "tup" with ``tup`` its number) on ``date``: ``before`` is the outstanding there without
+    the event, ``moved`` what the event moves; ``gup``: ``(GUP Event, amount)`` when a GUP
+    lacks UP outstanding; ``target``: for a void, the event it voids."""
+    what = event.describe()
+    where = "UP" if account == "up" else f"TUP {tup}"
+    after = before + moved
+    if event.kind == "void":
+        return 10, (f"seq {event.voids} ({target.describe()}) cannot be voided: without it "
+                    + (f"{gup[0].describe()} of {rupiah(gup[1])} on {date} would find UP "
+                       f"outstanding of only {rupiah(after)}" if gup and after >= 0 else
+                       f"the {where} outstanding on {date} would be {rupiah(after)}"))
+    if gup is not None and after >= 0:
+        if gup[0] == event:
+            return 7, (f"{what} needs UP outstanding of at least its amount on {date}: "
+                       f"outstanding {rupiah(before)}, GUP {rupiah(gup[1])}; record the SP2D UP "
+                       "first, or a GUP nihil / LS instead")
+        return 7, (f"{what} would leave {gup[0].describe()} on {date} with less UP outstanding "
+                   f"than its amount: outstanding {rupiah(after)}, GUP {rupiah(gup[1])}")
+    verb = "return" if event.kind in ("up_return", "tup_return") else "account for"
+    of = "UP" if account == "up" else f"of TUP {tup}"
+    return 5, (f"{what} would {verb} more {of} than is outstanding on {date}: outstanding "
+               f"{rupiah(before)}, asked {rupiah(-moved)}")
 
 
 def too_large(*figures):

@@ -19,7 +19,7 @@ import sqlite3
 from . import kinds
 from .errors import LedgerError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x414E4747  # "ANGG"
 DEFAULT_BUSY_TIMEOUT = 30.0
 
@@ -143,7 +143,34 @@ MIGRATIONS = {
         "ALTER TABLE daily ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE daily ADD COLUMN committed INTEGER NOT NULL DEFAULT 0"),
 }
-TRIGGERS = {**TRIGGERS_V1, "events_unique": UNIQUE_V2}
+# Version 3 (contract v2.0, the bendahara): the payment fields of an SP2D, UP and TUP
+# SP2D numbers shared with SP2Ds (rule 6), and the bendahara's book (``cash``: one row per
+# advance an event moves, as ``projections.cash_of`` makes them; a void's rows negate its
+# event's). Two look-ups in the trigger, so that each uses its partial index.
+UNIQUE_V3 = f"""CREATE TRIGGER events_unique BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE ident = NEW.ident)
+  OR (NEW.kind IN ('sp2d', 'up', 'tup') AND (EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND kind = 'sp2d' AND ref = NEW.ref AND {NOT_VOIDED})
+      OR EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND ref = NEW.ref AND kind <> 'sp2d' AND kind IN ('up', 'tup') AND {NOT_VOIDED})))
+  OR (NEW.kind = 'pagu' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND code = NEW.code AND akun IS NEW.akun AND kind = 'pagu' AND {IS_CEILING} AND {NOT_VOIDED}))
+  OR (NEW.kind = 'void' AND EXISTS (SELECT 1 FROM events WHERE voids = NEW.voids))
+  OR (NEW.kind = 'contract' AND EXISTS (SELECT 1 FROM events WHERE year = NEW.year AND ref = NEW.ref AND kind <> 'sp2d' AND kind = 'contract' AND {NOT_VOIDED}))
+BEGIN SELECT RAISE(ABORT, 'anggaran: duplicate event, SP2D number, pagu, contract or void refused'); END"""
+MIGRATIONS[3] = (
+    "ALTER TABLE events ADD COLUMN payment TEXT",
+    "ALTER TABLE events ADD COLUMN tup TEXT",
+    "ALTER TABLE events ADD COLUMN bast_date TEXT",
+    "CREATE INDEX events_tup ON events(year, tup) WHERE tup IS NOT NULL",
+    "DROP TRIGGER events_unique",
+    UNIQUE_V3,
+    """CREATE TABLE cash (
+  seq INTEGER NOT NULL, year INTEGER NOT NULL, date TEXT NOT NULL,
+  account TEXT NOT NULL, tup TEXT, kind TEXT NOT NULL,
+  amount INTEGER NOT NULL, outstanding INTEGER NOT NULL,
+  ref TEXT, code TEXT, recorded_at TEXT NOT NULL
+)""",
+    "CREATE INDEX cash_account ON cash(year, account, tup, date)",
+)
+TRIGGERS = {**TRIGGERS_V1, "events_unique": UNIQUE_V3}
 # Events from this seq on follow the v2.0 rules (every money event has its ref; rule 6
 # keys every kind; rule 7 ties akun); earlier ones keep the rules they were appended under.
 RULES_FROM = "rules_v2_from"
@@ -189,10 +216,12 @@ def has_ceiling(conn, year, code, line_akun):
         f"AND {CREATES_CEILING} AND {NOT_VOIDED} LIMIT 1", (year, code, line_akun or None)).fetchone() is not None
 
 
-def sp2d_record(conn, year, ref):
-    """The stored, not voided SP2D of ``year`` numbered ``ref``, as a row mapping, or None."""
-    cursor = conn.execute("SELECT * FROM events WHERE year = ? AND kind = 'sp2d' AND ref = ? "
-                          f"AND {NOT_VOIDED}", (year, ref))
+def sp2d_record(conn, year, ref, kind="sp2d"):
+    """The stored, not voided SP2D of ``year`` numbered ``ref`` (with ``kind`` "tup", the
+    SP2D TUP), as a row mapping, or None."""
+    index = "kind = 'sp2d'" if kind == "sp2d" else "kind <> 'sp2d' AND kind = ?"
+    cursor = conn.execute(f"SELECT * FROM events WHERE year = ? AND ref = ? AND {index} "
+                          f"AND {NOT_VOIDED}", (year, ref) + (() if kind == "sp2d" else (kind,)))
     cursor.row_factory = sqlite3.Row
     return cursor.fetchone()
 

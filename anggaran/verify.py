@@ -78,6 +78,7 @@ def verify(ledger, head=None, witness=None):
             raise min(findings, key=lambda f: f.seq)
         _check_levels(levels)
         _check_daily(conn)
+        _check_book(conn)
     finally:
         conn.execute("ROLLBACK")
     return VerifyResult(events=count, head_seq=count, head_hash=head_hash,
@@ -111,14 +112,15 @@ def _check_keys(conn):
                       if "ref" in spec.required and spec.key is None or spec.key == "line")
     checks = (  # (what, the key's columns, the events it applies to)
         ("repeats an event already recorded (rule 6)", ("ident",), "1"),
-        ("reuses an SP2D number of its year (rule 6)", ("year", "ref"), f"kind = 'sp2d' AND {live}"),
+        ("reuses an SP2D number of its year (rule 6)", ("year", "ref"),
+         f"kind IN ('sp2d', 'up', 'tup') AND {live}"),
         ("is a second pagu for its line and year (rule 3)", ("year", "code", "akun"),
          f"kind = 'pagu' AND {store.IS_CEILING} AND {live}"),
         ("voids an event voided already (rule 6)", ("voids",), "voids IS NOT NULL"),
         ("reuses a contract number of its year (rule 6)", ("year", "ref"),
          f"kind = 'contract' AND {live}"),
         ("repeats the key of another event with other content (rule 6)",
-         ("kind", "year", "ref", "code", "akun", "from_code", "from_akun", "contract"),
+         ("kind", "year", *kinds.KEY_FIELDS),
          f"seq >= {strict} AND kind IN ({other}) AND {live}"),
     )
     found = []
@@ -581,6 +583,47 @@ def _check_daily(conn):
     if buckets != {(r[0], r[1]) for r in conn.execute("SELECT year, bucket FROM buckets")}:
         raise VerifyError("the list of lines (buckets) does not match the log: the projection "
                           "tables were altered")
+
+
+# The events that have rows in the bendahara's book, and the voids (a void of one has too).
+_BOOK_EVENTS = (f"SELECT seq, {_COLUMNS}, year, recorded_at FROM events WHERE kind IN "
+                f"({', '.join(repr(k) for k in kinds.CASH if k in kinds.KINDS)}, 'void') "
+                "OR payment IS NOT NULL ORDER BY seq")
+
+
+def _check_book(conn):
+    """The bendahara's book (``cash``) against the log (``projections.cash_of``; a void's
+    rows: its event's negated), row by row in seq order, then rules 5 and 7 on every
+    account of every year (``bendahara.check``) as an append judges them."""
+    from . import bendahara
+
+    n = len(FIELDS)
+    altered = "the bendahara's book (cash) does not match the log at seq {}: the projection " \
+              "tables were altered"
+    stored = _stream(conn, f"SELECT {projections.CASH_COLUMNS} FROM cash ORDER BY seq, rowid")
+    values_of = {}  # seq -> values of the events with book rows (a few % of the log)
+    for rec in _stream(conn, _BOOK_EVENTS):
+        seq, values, year, recorded_at = rec[0], rec[1:n + 1], rec[n + 1], rec[n + 2]
+        if values[0] == "void":
+            target = values_of.get(values[VOIDS])
+            expected = (projections.void_cash(seq, target, year, recorded_at)
+                        if target is not None else ())
+        else:
+            expected = projections.cash_of(seq, values, year, recorded_at)
+            if expected:
+                values_of[seq] = values
+        for row in expected:
+            if next(stored, None) != row:
+                raise VerifyError(altered.format(seq), seq)
+    extra = next(stored, None)
+    if extra is not None:
+        raise VerifyError(altered.format(extra[0]), extra[0] if isinstance(extra[0], int) else None)
+    state = rules.State(conn)
+    for year, account, tup in sorted(bendahara.accounts(conn), key=lambda a: (a[0], a[1], a[2] or "")):
+        try:
+            bendahara.check(conn, year, account, tup, 0, state.event)
+        except RuleError as e:
+            raise VerifyError(f"rule {e.rule} is broken in the bendahara's book: {e.what}") from None
 
 
 def _check_seals(conn, seals, start):

@@ -191,7 +191,7 @@ class RecordCommand(click.Command):
 def kind_help(command):
     """``[(term, description)]`` per kind: its name and Indonesian names, its doc line,
     and its required and optional fields as this command's options, in their order."""
-    from anggaran.kinds import ALIASES, KINDS
+    from anggaran.kinds import ALIASES, KINDS, PAYMENT_LABELS
 
     order = [p.name for p in command.params]
 
@@ -202,6 +202,8 @@ def kind_help(command):
     rows = []
     for kind, spec in KINDS.items():
         names = [a.replace("_", " ") for a, k in ALIASES.items() if k == kind]
+        if kind == "sp2d":  # SAKTI's Jenis SPM: an sp2d paid that way
+            names += [label for label in PAYMENT_LABELS.values()]
         term = kind + (f" ({', '.join(names)})" if names else "")
         text = f"{spec.doc}. Needs {options(spec.required)}"
         if spec.optional:
@@ -234,6 +236,11 @@ def kind_help(command):
               "the day it is registered).")
 @click.option("--supplier", help="contract: the supplier (penyedia).")
 @click.option("--end", metavar="D", help="contract: the day the work should end.")
+@click.option("--payment", help="sp2d: how it was paid: LS (default), GUP, 'GUP Nihil' or PTUP.")
+@click.option("--tup", metavar="NUMBER", help="sp2d with payment PTUP, tup_return: the SP2D "
+                                              "number of the TUP it settles.")
+@click.option("--bast-date", metavar="D", help="sp2d: the day the right to payment arose "
+                                                 "(BAST/BAPP), not after the SP2D.")
 @click.option("--name", help="Uraian to show for the code.")
 @click.option("--note", help="Free text (void: why the event is cancelled).")
 @click.pass_context
@@ -252,6 +259,9 @@ def record(ctx, kind, **fields):
           --amount "Rp 5.000.000" --ref 240122300000123
       anggaran record kontrak --date 2025-03-03 --code CQ.6639 --akun 521211 \\
           --amount 300.000.000 --ref 027/KPU-LMJ/2025 --supplier "CV Maju"
+      anggaran record up --date 2025-01-10 --amount 50.000.000 --ref 250122300000001
+      anggaran record gup --date 2025-02-10 --code CQ.6639 --akun 521211 \\
+          --amount 20.000.000 --ref 250122300000002
       anggaran record void --date 2024-12-05 --voids 12 --note "entered twice"
     """
     if ctx.args:  # an option that is no field of any event: rule 1, like a bad CSV column
@@ -268,8 +278,10 @@ def record(ctx, kind, **fields):
     if not result.new:
         click.echo("Already recorded: an identical event is in the ledger; nothing written")
         return
-    from anggaran.kinds import kind_name
+    from anggaran.kinds import PAYMENT_LABELS, PAYMENTS, kind_name
     name = kind_name(kind)
+    if name in PAYMENTS or fields.get("payment"):  # "gup": an SP2D paid by GUP
+        name = f"sp2d ({PAYMENT_LABELS[kind_name(fields.get('payment') or name)]})"
     line = f"Recorded {name} as seq {result.head_seq} (head {result.head_hash[:16]}…)"
     if name == "carry_over":
         line += ": " + carried(kind, fields)
@@ -471,15 +483,16 @@ def emit_report(ctx, rep, fmt, locale, output, force, view="official"):
         emit(ctx, render.report(rep, fmt, locale, view=view), fmt, output, force)
 
 
-def listing_options(as_of_help):
+def listing_options(as_of_help, formats=FORMATS):
     """--as-of, --known-at, --format, --locale and the output options of a listing
-    (``history``, ``contracts``)."""
+    (``history``, ``contracts``, ``bendahara``; ``formats``: with xlsx, OUT_FORMATS)."""
     def add(f):
         f = output_options(f)
         f = click.option("--locale", type=LOCALES, default="id", show_default=True,
                          help="Number style for table/markdown.")(f)
-        f = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
-                         help="Output format.")(f)
+        f = click.option("--format", "fmt", type=formats, default="table", show_default=True,
+                         help="Output format" + (" (xlsx needs --output FILE.xlsx)."
+                                                 if formats is OUT_FORMATS else "."))(f)
         f = click.option("--known-at", metavar="T",
                          help="Only events recorded at or before T (ISO 8601).")(f)
         return click.option("--as-of", metavar="D", help=as_of_help)(f)
@@ -521,6 +534,33 @@ def contracts(ctx, as_of, known_at, fmt, locale, output, force):
     with open_ledger(ctx) as ledger:
         result = ledger.contracts(as_of=as_of, known_at=known_at)
     emit(ctx, render.contracts(result, fmt, locale), fmt, output, force)
+
+
+@cli.command()
+@listing_options("As of this date (default as for report).", OUT_FORMATS)
+@click.pass_context
+def bendahara(ctx, as_of, known_at, fmt, locale, output, force):
+    """The bendahara's advances: UP and each TUP, what is accounted for and what is left.
+
+    UP: advanced (SP2D UP), accounted for (GUP and GUP nihil), returned (setoran), the
+    outstanding (UP - GUP nihil - setoran: a GUP replenishes what it accounts for), the
+    days since the last GUP, and the GUPs of each month. Each TUP with its PTUPs, setoran,
+    due date (one month after it) and status. Warnings: a TUP overdue, UP not revolved for
+    more than a month.
+
+    \b
+    Example:
+      anggaran bendahara --as-of 2025-03-31
+      anggaran bendahara --as-of 2025-03-31 --format xlsx --output bendahara.xlsx
+    """
+    with open_ledger(ctx) as ledger:
+        result = ledger.bendahara(as_of=as_of, known_at=known_at)
+    if fmt == "xlsx":
+        from . import xlsx
+        emit(ctx, lambda path, *safety: xlsx.bendahara(result, path, locale, *safety), fmt,
+             output, force)
+    else:
+        emit(ctx, render.bendahara(result, fmt, locale), fmt, output, force)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import json
 from decimal import Decimal
 from typing import NamedTuple
 
+from anggaran.kinds import PAYMENT_LABELS
 from anggaran.money import format_money, format_percent
 from anggaran.tabular import defuse
 
@@ -237,7 +238,7 @@ def _report_split(rep, v, locale, width):
 
 HISTORY_KEYS = ("seq", "date", "recorded_at", "kind", "ref", "delta_ceiling", "delta_locked",
                 "delta_realised", "ceiling", "locked", "realised", "balance", "absorption_pct", "voided_by",
-                "delta_blocked", "delta_committed", "blocked", "committed")
+                "delta_blocked", "delta_committed", "blocked", "committed", "payment")
 # The figure the change column shows: the first that moved, in this order (an SP2D paying a
 # contract moves realised up and committed down: the change shown is the payment).
 CHANGE_ORDER = ("delta_ceiling", "delta_locked", "delta_blocked", "delta_realised",
@@ -264,7 +265,9 @@ def history(hist, fmt="table", locale="id"):
         delta = ("+" if moved > 0 else "") + format_money(moved, locale)
         if r.get("voided_by") is not None:  # a voided event: its row stays, moving nothing
             delta = f"batal (seq {r['voided_by']})"
-        rows.append([r["seq"], r["date"], r["kind"], r["ref"] or "", delta,
+        kind = r["kind"] + (f" ({PAYMENT_LABELS[r['payment']]})"
+                            if r.get("payment") not in (None, "ls") else "")
+        rows.append([r["seq"], r["date"], kind, r["ref"] or "", delta,
                      *(format_money(r[k], locale) for k in figures),
                      format_percent(r["absorption_pct"], locale)])
     names = {"ceiling": "Pagu", "locked": "Lock", "blocked": "Blokir", "committed": "Komitmen",
@@ -317,11 +320,91 @@ def contracts(result, fmt="table", locale="id"):
     return "\n".join(title) + "\n\n" + simple_grid(cells, headers, "llllrrrrl")
 
 
+# ------------------------------------------------------------------ bendahara
+
+# The CSV of ``bendahara``: one row per UP summary, month of GUPs and TUP, by ``section``.
+BENDAHARA_KEYS = ("section", "ref", "month", "date", "amount", "accounted", "returned",
+                  "outstanding", "due", "status", "settled_on", "days_late", "gup_count",
+                  "gup_amount", "gup_nihil_amount")
+TUP_STATUS = {"open": "berjalan", "overdue": "terlambat", "settled": "selesai"}
+
+
+def bendahara_rows(result):
+    """The flat rows of the CSV (and of the xlsx's lists): the UP, each month, each TUP."""
+    up = result["up"]
+    rows = [{"section": "up", "date": up["last_advance"], "amount": up["advanced"],
+             "accounted": up["accounted"], "returned": up["returned"],
+             "outstanding": up["outstanding"]}]
+    rows += [{"section": "gup_month", **m} for m in up["by_month"]]
+    rows += [{"section": "tup", **{k: v for k, v in t.items() if k != "code"}}
+             for t in result["tup"]]
+    return rows
+
+
+def bendahara_sections(result, money):
+    """``(titles, [(heading, headers, aligns, rows)], warnings)`` of the bendahara's book,
+    for the table, markdown and the workbook."""
+    up = result["up"]
+    known = f" (sebagaimana tercatat pada {result['known_at']})" if result["known_at"] else ""
+    titles = [f"UANG PERSEDIAAN BENDAHARA PENGELUARAN TA {result['year']}",
+              HEADERS["satker"].format(**result["satker"]),
+              f"Keadaan s.d. {result['as_of']}{known}"]
+    since = up["last_replenishment"]
+    summary = [
+        ["UP diterima (SP2D UP)", money(up["advanced"])],
+        ["Dipertanggungjawabkan (GUP, GUP nihil)", money(up["accounted"])],
+        ["Disetor kembali", money(up["returned"])],
+        ["Sisa UP di bendahara", money(up["outstanding"])],
+        ["SP2D UP terakhir", up["last_advance"] or "-"],
+        ["GUP terakhir", f"{since} ({up['days_since_replenishment']} hari lalu)" if since else "-"],
+    ]
+    months = [[m["month"], m["gup_count"], money(m["gup_amount"]), money(m["gup_nihil_amount"])]
+              for m in up["by_month"]]
+    tups = [[t["ref"], t["date"], t["code"] or "", money(t["amount"]), money(t["accounted"]),
+             money(t["returned"]), money(t["outstanding"]), t["due"],
+             TUP_STATUS[t["status"]] + (f" {t['settled_on']}" if t["settled_on"] else ""),
+             t["days_late"]] for t in result["tup"]]
+    sections = [("UP", ["Uraian", "Nilai"], "lr", summary)]
+    if months:
+        sections.append(("GUP per bulan", ["Bulan", "SP2D GUP", "Nilai GUP", "Nilai GUP Nihil"],
+                         "lrrr", months))
+    sections.append(("TUP", ["Nomor SP2D TUP", "Tanggal", "Kode", "Nilai", "PTUP", "Disetor",
+                             "Sisa", "Jatuh Tempo", "Status", "Hari Terlambat"],
+                     "lllrrrrllr", tups))
+    return titles, sections, result["warnings"]
+
+
+def bendahara(result, fmt="table", locale="id"):
+    """``Ledger.bendahara`` as a table (UP, GUP per month, TUP, warnings), markdown, csv
+    or json."""
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        return to_csv(BENDAHARA_KEYS, bendahara_rows(result))
+    titles, sections, warnings = bendahara_sections(result, lambda v: format_money(v, locale))
+    out = []
+    for heading, headers, aligns, rows in sections:
+        if not rows:
+            out.append(f"{heading}: tidak ada")
+            continue
+        if fmt == "markdown":
+            rows = [[str(c).replace("|", "\\|") for c in row] for row in rows]
+            table = tabulate(rows, headers, tablefmt="pipe", disable_numparse=True,
+                             colalign=tuple("left" if a == "l" else "right" for a in aligns))
+            out.append(f"**{heading}**\n\n{table}")
+        else:
+            out.append(f"{heading}\n{simple_grid(rows, headers, aligns)}")
+    out.append("Peringatan:\n" + "\n".join(f"- {w}" for w in warnings) if warnings
+               else "Peringatan: tidak ada")
+    head = ("\n".join(f"**{t}**  " for t in titles) if fmt == "markdown" else "\n".join(titles))
+    return head + "\n\n" + "\n\n".join(out)
+
+
 # ------------------------------------------------------------------ log
 
 LOG_FIELDS = ("seq", "recorded_at", "kind", "date", "code", "akun", "from_code", "from_akun",
-              "amount", "ref", "sp2d", "to_year", "grantor", "name", "note", "voids", "prev_hash",
-              "hash")
+              "amount", "ref", "sp2d", "to_year", "grantor", "name", "note", "voids", "contract",
+              "signed", "supplier", "end", "payment", "tup", "bast_date", "prev_hash", "hash")
 
 
 def log(events, fmt="table", locale="id"):
@@ -336,9 +419,12 @@ def log(events, fmt="table", locale="id"):
             line = f"{e['from_code']}/{e.get('from_akun', '')} → {line}"
         if e["kind"] == "void":
             line = f"→ seq {e['voids']}"
+        elif e.get("tup"):
+            line = (line + " " if line else "") + f"→ TUP {e['tup']}"
         amount = format_money(e["amount"], locale) if "amount" in e else ""
         what = e.get("ref") or e.get("sp2d") or (e.get("name") if e["kind"] == "name" else "") or ""
-        rows.append([e["seq"], e["date"], e["kind"], line, amount, what, e["recorded_at"],
+        kind = e["kind"] + (f" ({PAYMENT_LABELS[e['payment']]})" if e.get("payment") else "")
+        rows.append([e["seq"], e["date"], kind, line, amount, what, e["recorded_at"],
                      e["hash"][:12]])
     return simple_grid(rows, ["seq", "date", "kind", "line", "amount", "ref", "recorded_at", "hash"],
                        "rlllrlll")
@@ -400,6 +486,9 @@ def differences(result, fmt="table", locale="id"):
     return f"{len(diffs)} difference(s) as of {result['as_of']}:\n\n{table}"
 
 
+SP2D_FIELDS = ("date", "code", "akun", "amount", "kind")  # kind: with a kind column
+
+
 def sp2d_differences(result, fmt="table", locale="id"):
     if fmt == "json":
         return to_json({"differences": result["differences"]})
@@ -407,11 +496,11 @@ def sp2d_differences(result, fmt="table", locale="id"):
     for d in result["differences"]:
         side = lambda s, f: "" if d[s] is None else d[s].get(f)  # noqa: E731
         flat.append({"ref": d["ref"], "kind": d["kind"], "fields": " ".join(d["fields"]),
-                     **{f"ledger_{f}": side("ledger", f) for f in ("date", "code", "akun", "amount")},
-                     **{f"list_{f}": side("statement", f) for f in ("date", "code", "akun", "amount")}})
+                     **{f"ledger_{f}": side("ledger", f) for f in SP2D_FIELDS},
+                     **{f"list_{f}": side("statement", f) for f in SP2D_FIELDS}})
     if fmt == "csv":
-        return to_csv(("ref", "kind", "fields", "ledger_date", "ledger_code", "ledger_akun",
-                       "ledger_amount", "list_date", "list_code", "list_akun", "list_amount"), flat)
+        return to_csv(("ref", "kind", "fields", *(f"ledger_{f}" for f in SP2D_FIELDS),
+                       *(f"list_{f}" for f in SP2D_FIELDS)), flat)
     if not flat:
         years = ", ".join(map(str, result["years"])) or "-"
         return f"No differences: every SP2D of {years} matches the list."
@@ -420,7 +509,9 @@ def sp2d_differences(result, fmt="table", locale="id"):
         if d[prefix + "date"] in ("", None):
             return "-"
         akun = f"/{d[prefix + 'akun']}" if d[prefix + "akun"] else ""
-        return f"{d[prefix + 'date']} {d[prefix + 'code']}{akun} {format_money(d[prefix + 'amount'], locale)}"
+        kind = f"{d[prefix + 'kind']} " if d.get(prefix + "kind") else ""
+        return (f"{kind}{d[prefix + 'date']} {d[prefix + 'code'] or ''}{akun} "
+                f"{format_money(d[prefix + 'amount'], locale)}")
 
     rows = [[d["ref"], d["kind"], d["fields"], line(d, "ledger_"), line(d, "list_")] for d in flat]
     return (f"{len(flat)} difference(s):\n\n"

@@ -110,3 +110,33 @@ def absorption(result, path, locale="id", force=False, protect=()):
     for col in range(1, len(headers) + 1):
         ws.column_dimensions[ws.cell(1, col).column_letter].width = 16
     _save(book, path, force, protect)
+
+
+def bendahara(result, path, locale="id", force=False, protect=()):
+    """Write ``ledger.bendahara(...)`` to an .xlsx file: one sheet per section (UP, GUP per
+    month, TUP) under the titles, amounts as numbers, and the warnings on the first."""
+    from openpyxl.styles import Font
+
+    from .render import bendahara_sections
+
+    titles, sections, warnings = bendahara_sections(result, lambda v: v)
+    book = _book()
+    first = True
+    for heading, headers, _aligns, rows in sections:
+        ws = book.active if first else book.create_sheet()
+        ws.title = heading[:31]
+        _header(ws, titles, headers)
+        for values in rows:
+            row = _append(ws, values)
+            for col, value in enumerate(values, start=1):
+                if isinstance(value, int):
+                    ws.cell(row, col).number_format = MONEY_FORMAT
+        if first:
+            ws.append([])
+            ws.cell(_append(ws, ["Peringatan"]), 1).font = Font(bold=True)
+            for warning in warnings or ["tidak ada"]:
+                _append(ws, [warning])
+        for col in range(1, len(headers) + 1):
+            ws.column_dimensions[ws.cell(1, col).column_letter].width = 18 if col > 1 else 40
+        first = False
+    _save(book, path, force, protect)

@@ -63,6 +63,16 @@ def log_rows(path):
         conn.close()
 
 
+def refused(run, args, message):
+    """The command ``args`` is refused with exactly ``Error: message``, exit 1, nothing on
+    stdout and nothing written."""
+    before = log_rows(run.db)
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (1, ""), result.output
+    assert result.stderr == f"Error: {message}\n"
+    assert log_rows(run.db) == before
+
+
 def head_hash(path):
     """The chain head: the hash of the last event (the genesis-less empty log: None)."""
     conn = sqlite3.connect(path)

@@ -84,7 +84,7 @@ def test_verify_intact(filled):
      "seq 2 does not chain to seq 1: an event was inserted, deleted or reordered here"),
     (["INSERT INTO events SELECT 5, kind, date, year, code, akun, from_code, from_akun, 1, ref, "
       "sp2d, to_year, grantor, name, note, seal, recorded_at, 'x', hash, hash, voids, contract, "
-      "signed, supplier, \"end\" FROM events "
+      "signed, supplier, \"end\", payment, tup, bast_date FROM events "
       "WHERE seq = 4"],
      "seq 5 does not match its hash: its content was edited (or events were swapped)"),
 ])
@@ -148,7 +148,7 @@ def test_newer_schema_is_refused(run):
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     assert run("log").stderr == (f"Error: {run.db} has schema version 99, newer than this anggaran "
-                                 "understands (2); upgrade anggaran to open it\n")
+                                 "understands (3); upgrade anggaran to open it\n")
 
 
 def test_init_twice_and_missing_ledger(run, tmp_path):
@@ -227,7 +227,7 @@ def test_an_event_below_seq_1_is_found(filled):
     tamper(filled.db, "INSERT INTO events SELECT 0, kind, date, year, code, akun, from_code, "
                       "from_akun, amount, 'S0', sp2d, to_year, grantor, name, note, seal, "
                       "'2000-01-01T00:00:00Z', ident, prev_hash, hash, voids, contract, signed, "
-                      "supplier, \"end\" FROM events "
+                      "supplier, \"end\", payment, tup, bast_date FROM events "
                       "WHERE seq = 2")
     assert filled("verify").stderr == "Error: verify failed: seq 0 appears out of order\n"
 
@@ -257,7 +257,8 @@ def first_release_copy(src, dest, first_release=True, without_ref=(1,)):
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     v1_fields = FIELDS[:FIELDS.index("voids")]
-    assert FIELDS[len(v1_fields):] == ("voids", "contract", "signed", "supplier", "end")
+    assert FIELDS[len(v1_fields):] == ("voids", "contract", "signed", "supplier", "end",
+                                       "payment", "tup", "bast_date")
     prev = meta["genesis"]
     for seq, *rest in conn.execute(f"SELECT seq, {', '.join(v1_fields)}, year, recorded_at "
                                    "FROM src.events ORDER BY seq").fetchall():
@@ -310,12 +311,12 @@ def test_a_ledger_made_before_the_index_changes_still_opens_verifies_and_records
     result = run("verify")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == f"OK: 4 events, chain intact; head seq 4 hash {head}\n"
-    # upgraded on open: version 2, events and hashes as they were, v2.0 rules from seq 5
-    assert _raw(old, "PRAGMA user_version") == [(store.SCHEMA_VERSION,)] == [(2,)]
+    # upgraded on open: version 3, events and hashes as they were, v2.0 rules from seq 5
+    assert _raw(old, "PRAGMA user_version") == [(store.SCHEMA_VERSION,)] == [(3,)]
     assert _raw(old, "SELECT seq, ref, ident, prev_hash, hash FROM events ORDER BY seq") == events
     meta = dict(_raw(old, "SELECT key, value FROM meta"))
     assert meta[store.RULES_FROM] == "5"
-    assert meta["schema_version"] == "2"
+    assert meta["schema_version"] == "3"
     assert run("log").exit_code == 0
 
     assert run("record", "sp2d", "--date", "2024-03-04", "--code", "CQ.6639", "--akun",

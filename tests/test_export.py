@@ -175,7 +175,9 @@ BEANCOUNT_TINY = """\
 ;   -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,
 ;     Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which
 ;     :Tersedia = available, :Lock = locked, :Blokir = blocked and :Komitmen =
-;     committed, Expenses:Realisasi:Y:LINE = realised
+;     committed, Expenses:Realisasi:Y:LINE = realised;
+;   Assets:Bendahara:Y:UP and :TUP = the bendahara's advances outstanding
+;     (against Liabilities:UangMuka:Y:UP and :TUP)
 
 option "title" "657757 KPU KABUPATEN LUMAJANG"
 option "operating_currency" "IDR"
@@ -227,7 +229,9 @@ HLEDGER_TINY = """\
 ;   -Equity:DIPA:Y:LINE = ceiling (sub-accounts by source: Pagu, Revisi, Pergeseran,
 ;     Pemotongan, Hibah, Luncuran), Assets:Sisa:Y:LINE = balance (sisa), of which
 ;     :Tersedia = available, :Lock = locked, :Blokir = blocked and :Komitmen =
-;     committed, Expenses:Realisasi:Y:LINE = realised
+;     committed, Expenses:Realisasi:Y:LINE = realised;
+;   Assets:Bendahara:Y:UP and :TUP = the bendahara's advances outstanding
+;     (against Liabilities:UangMuka:Y:UP and :TUP)
 
 commodity IDR
 tag seq

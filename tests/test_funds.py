@@ -194,4 +194,4 @@ def test_history_table_shows_blokir_and_komitmen_only_where_they_moved(funds):
 def test_history_csv_has_the_new_columns_last(funds):
     header = funds("history", "CQ.6639", "--as-of", "2025-05-31", "--format",
                    "csv").stdout.splitlines()[0]
-    assert header.endswith(",voided_by,delta_blocked,delta_committed,blocked,committed")
+    assert header.endswith(",voided_by,delta_blocked,delta_committed,blocked,committed,payment")

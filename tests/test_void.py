@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from anggaran.ledger import Ledger
-from conftest import log_rows, write
+from conftest import log_rows, refused, write
 
 PAGU = ["record", "pagu", "--date", "2025-01-02", "--code", "QA.1234", "--akun", "521211",
         "--amount", "1.000.000", "--ref", "DIPA-1"]
@@ -23,14 +23,6 @@ def funded(run):
 def ok(result, stdout_start):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(stdout_start), result.stdout
-
-
-def refused(run, args, message):
-    before = log_rows(run.db)
-    result = run(*args)
-    assert (result.exit_code, result.stdout) == (1, ""), result.output
-    assert result.stderr == f"Error: {message}\n"
-    assert log_rows(run.db) == before
 
 
 def figures(run, as_of="2025-12-31", known_at=None, by="akun"):
@@ -431,12 +423,12 @@ def test_a_taken_key_with_no_void_in_the_file_is_still_refused(funded, tmp_path)
 
 
 def test_a_kind_of_a_later_version_says_so(funded):
-    refused(funded, ["record", "Setoran UP", "--date", "2025-02-01", "--amount", "10", "--ref",
-                     "NTPN-1"],
-            "rule 1: kind 'Setoran UP' (up_return) is not recorded by this version of anggaran "
+    refused(funded, ["record", "RPD", "--date", "2025-02-01", "--amount", "10", "--ref",
+                     "DIPA-1"],
+            "rule 1: kind 'RPD' (plan) is not recorded by this version of anggaran "
             "yet (use one of: pagu, revise, shift, cut, grant, carry_over, lock, unlock, block, "
-            "unblock, sp2d, correction, refund, contract, contract_change, contract_close, void, "
-            "name)")
+            "unblock, sp2d, correction, refund, contract, contract_change, contract_close, up, "
+            "tup, up_return, tup_return, void, name)")
 
 
 def test_text_output_is_never_written_into_an_xlsx_file(funded, tmp_path):
