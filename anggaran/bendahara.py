@@ -139,9 +139,10 @@ def _warnings(up, tups, as_of):
                        "accounted for (PTUP) or returned")
     since = up["last_replenishment"] or up["last_advance"]
     if up["outstanding"] > 0 and since is not None and add_month(since) < as_of:
-        what = "replenished (GUP)" if up["last_replenishment"] else "replenished since it was advanced"
-        out.append(f"UP outstanding {rupiah(up['outstanding'])} has not been {what} since "
-                   f"{since} ({_days(since, as_of)} days): file a GUP")
+        what = ("has not been replenished (GUP) since" if up["last_replenishment"] else
+                "has had no GUP since it was advanced on")
+        out.append(f"UP outstanding {rupiah(up['outstanding'])} {what} {since} "
+                   f"({_days(since, as_of)} days): file a GUP")
     return out
 
 

@@ -79,8 +79,8 @@ def _closable_lines(ledger, year):
             "HAVING SUM(outstanding) <> 0 ORDER BY account DESC, tup LIMIT 1", (year,)):
         what = "UP" if account == "up" else f"TUP {tup}"
         raise AnggaranError(f"{year} cannot be closed: {what} of {rupiah(outstanding)} is still "
-                            "outstanding with the bendahara; account for it (GUP nihil"
-                            + (", PTUP" if account == "tup" else "") + ") or return it (setoran "
+                            "outstanding with the bendahara; account for it ("
+                            + ("GUP nihil" if account == "up" else "PTUP") + ") or return it (setoran "
                             f"{'UP' if account == 'up' else 'TUP'}) first")
     return lines
 

@@ -313,7 +313,7 @@ def read_sp2d_list(path):
         if name not in KIND_NAMES and name != "sp2d":
             raise AnggaranError(f"SP2D list row {n}: kind {given} is not an SP2D (use LS, GUP, "
                                 "GUP Nihil, PTUP, UP or TUP)")
-        label = KIND_NAMES["ls" if name == "sp2d" else name]
+        label = KIND_NAMES["ls" if name == "sp2d" else name] if given else None
         raw["kind"] = name if name in ("up", "tup") else "sp2d"  # the list's own fields only
         if name == "up":
             raw.pop("code", None), raw.pop("akun", None)  # an SP2D UP names no line
@@ -328,7 +328,7 @@ def read_sp2d_list(path):
             raise AnggaranError(f"SP2D list row {n}: SP2D {e.ref} has no code; only UP and TUP "
                                 "rows may leave it empty")
         listed[key] = {"date": e.date, "code": e.code, "akun": e.akun, "amount": e.amount}
-        if "kind" in cols:
+        if label is not None:  # a blank kind cell compares nothing
             listed[key]["kind"] = label
     if not listed:
         raise AnggaranError(f"{path} has a header but no SP2D: nothing to compare")
@@ -374,7 +374,7 @@ def reconcile_sp2d(ledger, path, as_of=None, known_at=None):
             diffs.append({"ref": key[1], "kind": "missing_in_list", "fields": [],
                           "ledger": ours, "statement": None})
         else:
-            changed = [f for f in fields if ours[f] != theirs[f]]
+            changed = [f for f in fields if f in theirs and ours[f] != theirs[f]]
             if changed:
                 diffs.append({"ref": key[1], "kind": "differs", "fields": changed,
                               "ledger": ours, "statement": theirs})

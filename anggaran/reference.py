@@ -2,8 +2,8 @@
 
 ``RULES[K]`` holds rule K as one short paragraph in Indonesian (``id``, the default) and
 English (``en``); docs/reference.md says the same at length, with an example error line
-for each. When a kind joins a rule (as blokir and contracts joined rules 5, 6, 7 and 10;
-UP/TUP will join 5-7), extend both. Plain Python, no attrs: ``anggaran rules`` needs nothing else.
+for each. When a kind joins a rule (as blokir, contracts and the bendahara's UP/TUP joined
+rules 5, 6, 7 and 10), extend both. Plain Python, no attrs: ``anggaran rules`` needs nothing else.
 """
 
 import textwrap
@@ -21,15 +21,20 @@ RULES = {
               "yang sebenarnya, kode atau akun yang keliru, jumlah yang bukan rupiah utuh (teks, "
               "pecahan, sen, atau pemisah ribuan yang bercampur). Ditolak pula berkas yang bukan "
               "UTF-8, judul kolom yang tidak dikenal, berkas tanpa baris data, pergeseran "
-              "atau koreksi ke pos yang sama dengan pos asalnya, serta kontrak yang tanggal "
-              "tanda tangannya (signed) sesudah tanggal berakhirnya (end).",
+              "atau koreksi ke pos yang sama dengan pos asalnya, kontrak yang tanggal "
+              "tanda tangannya (signed) sesudah tanggal berakhirnya (end), cara bayar "
+              "(payment) selain LS, GUP, GUP Nihil, atau PTUP, SP2D PTUP tanpa nomor SP2D "
+              "TUP-nya (tup) atau tup pada SP2D yang bukan PTUP, serta tanggal BAST "
+              "(bast_date) sesudah tanggal SP2D.",
         "en": "Events and files must be well formed. Refused: an unknown kind or field, a "
               "missing required field, a field the kind does not take, and a malformed value: a "
               "date that is not a real calendar day, a bad code or akun, an amount that is not a "
               "whole-rupiah amount (text, a fraction, sen, mixed separators). Also refused: a "
               "file that is not UTF-8, an unknown column, a file with no data rows, a shift "
-              "or correction to the very line it comes from, and a contract signed after its "
-              "end.",
+              "or correction to the very line it comes from, a contract signed after its "
+              "end, a payment other than LS, GUP, GUP Nihil or PTUP, a PTUP without the TUP "
+              "it accounts for (tup) or tup on an SP2D that is not a PTUP, and a bast_date "
+              "after the SP2D's date.",
     },
     2: {
         "id": "Jumlah harus berada dalam batas. Ditolak: jumlah nol atau negatif (revisi dan "
@@ -52,12 +57,15 @@ RULES = {
               "peristiwa yang menciptakan pagu (pagu, revisi positif, hibah, dan pos tujuan "
               "pergeseran). Pada kode yang pagunya ditetapkan per akun, peristiwa tanpa akun atau "
               "dengan akun yang tidak ada dalam DIPA ditolak. Satu kode dalam satu tahun tidak "
-              "boleh memiliki pagu tingkat kode dan pagu tingkat akun sekaligus.",
+              "boleh memiliki pagu tingkat kode dan pagu tingkat akun sekaligus. UP, TUP, dan "
+              "setorannya tidak berada pada pos mana pun: kode dan akun pada TUP hanya "
+              "keterangan.",
         "en": "Every event must be on a line that has a ceiling that year, except the events "
               "that create one (pagu, a positive revise, grant, the target of a shift). On a code "
               "whose ceilings are per akun, an event without an akun or with an akun that is not "
               "in the DIPA is refused. One code may not have both code-level and akun-level "
-              "ceilings in one year.",
+              "ceilings in one year. UP, TUP and their returns are on no line: a TUP's code "
+              "and akun are for reference only.",
     },
     5: {
         "id": "Tidak ada pos yang boleh terlampaui pada tanggal mana pun. Pada setiap tanggal "
@@ -69,9 +77,12 @@ RULES = {
               "dikomitmenkan, lock atau blokir melebihi pagu tersedia, buka lock atau buka "
               "blokir melebihi yang dikunci atau diblokir, pendaftaran kontrak atau addendum "
               "melebihi pagu tersedia, pembayaran kontrak melebihi nilainya, serta "
-              "pengembalian belanja atau koreksi melebihi realisasi. Ini berlaku juga bila "
-              "peristiwanya bertanggal mundur dan pelanggarannya baru timbul pada tanggal "
-              "sesudahnya.",
+              "pengembalian belanja atau koreksi melebihi realisasi. Sisa UP di bendahara (UP "
+              "dikurangi GUP nihil dan setoran UP) dan sisa setiap TUP (TUP dikurangi PTUP "
+              "dan setoran TUP) juga tidak boleh negatif pada akhir hari mana pun, sehingga "
+              "GUP nihil, PTUP, atau setoran yang melebihi sisanya ditolak. Ini berlaku juga "
+              "bila peristiwanya bertanggal mundur dan pelanggarannya baru timbul pada "
+              "tanggal sesudahnya.",
         "en": "No line may be overspent at any date. At every as-of date, realised plus locked, "
               "blocked and committed (the unpaid value of contracts) may not exceed the "
               "ceiling; the ceiling, locked, blocked and realised may not be negative; and a "
@@ -80,15 +91,19 @@ RULES = {
               "locked, blocked and committed, locking or blocking more than is available, "
               "unlocking or unblocking more than is held, registering a contract or an "
               "addendum beyond what is available, paying a contract beyond its value, "
-              "refunding or correcting more than was realised. This holds also when the event "
-              "is back-dated and only a later date breaks.",
+              "refunding or correcting more than was realised. Nor may the bendahara's UP "
+              "outstanding (UP less GUP nihil and UP returns) or any TUP's outstanding (the "
+              "TUP less its PTUPs and returns) be negative at the end of any day: a GUP "
+              "nihil, PTUP or return beyond what is outstanding is refused. This holds also "
+              "when the event is back-dated and only a later date breaks.",
     },
     6: {
-        "id": "Setiap peristiwa dicatat satu kali. Nomor SP2D unik dalam satu tahun anggaran; "
+        "id": "Setiap peristiwa dicatat satu kali. Nomor SP2D unik dalam satu tahun anggaran, "
+              "bersama nomor SP2D UP dan SP2D TUP; "
               "nomor kontrak unik dalam satu tahun anggaran di antara kontrak; pembatalan "
               "dikenali dari nomor urut (seq) peristiwa yang dibatalkannya; peristiwa lain "
               "dikenali dari jenis, tahun, nomor dokumen (ref), kode, akun, kode asal, akun "
-              "asal, dan kontrak yang dirujuknya. Peristiwa yang kunci dan isinya sama dengan "
+              "asal, kontrak, dan TUP yang dirujuknya. Peristiwa yang kunci dan isinya sama dengan "
               "peristiwa yang sudah tercatat dan tidak dibatalkan, atau dengan baris sebelumnya "
               "dalam berkas yang sama, dilewati dan dilaporkan sebagai sudah tercatat. Kunci "
               "yang sama dengan isi berbeda ditolak dengan menyebut seq yang sudah tercatat: "
@@ -96,10 +111,11 @@ RULES = {
               "telah dibatalkan juga ditolak, agar impor ulang berkas yang keliru tidak "
               "menghidupkannya kembali. Peristiwa uraian tidak memiliki kunci; hanya yang sama "
               "persis yang dilewati.",
-        "en": "Each event is recorded once. An SP2D number is unique within a year; a contract "
+        "en": "Each event is recorded once. An SP2D number is unique within a year, across "
+              "SP2Ds, SP2D UP and SP2D TUP; a contract "
               "number is unique within a year among contracts; a void is keyed by the seq it "
               "cancels; any other event by its kind, year, ref, code, akun, from_code, "
-              "from_akun and the contract it names. An event whose key and content equal a "
+              "from_akun and the contract and TUP it names. An event whose key and content equal a "
               "recorded event that is not voided, or an earlier row of the same file, is "
               "skipped and reported as already recorded. The same key with different content "
               "is refused, naming the recorded seq: void that event first. An event identical "
@@ -117,7 +133,10 @@ RULES = {
               "pos yang sama, yang terdaftar pada atau sebelum tanggal SP2D dan belum selesai "
               "sebelum tanggal itu (pembayaran pada hari kontrak selesai diterima). Addendum dan "
               "kontrak selesai harus menyebut kontrak pada tahunnya yang belum selesai sebelum "
-              "tanggalnya; kontrak diselesaikan satu kali. Tidak ada peristiwa yang boleh "
+              "tanggalnya; kontrak diselesaikan satu kali. SP2D PTUP dan setoran TUP harus "
+              "menyebut TUP (tup) pada tahun yang sama yang bertanggal pada atau sebelum "
+              "tanggalnya. SP2D GUP memerlukan sisa UP di bendahara sekurang-kurangnya sebesar "
+              "nilainya pada akhir hari tanggal GUP itu. Tidak ada peristiwa yang boleh "
               "bertanggal sebelum dokumen yang dirujuknya.",
         "en": "References must hold. The SP2D a correction names must be an SP2D of the same "
               "year paid on the correction's from-code and from-akun, and the amounts corrected "
@@ -127,7 +146,9 @@ RULES = {
               "of its year on its line, registered on or before the SP2D's date and not closed "
               "before it (a payment on the closing day is allowed). An addendum or a close must "
               "name a contract of its year not closed before its date; a contract is closed "
-              "once. No event may be dated before what it names.",
+              "once. A PTUP or a TUP return must name a TUP (tup) of its year dated on or "
+              "before it. A GUP needs UP outstanding of at least its amount at the end of its "
+              "date. No event may be dated before what it names.",
     },
     8: {
         "id": "Impor berlaku utuh atau tidak sama sekali. Berkas dinilai seolah seluruh barisnya "
@@ -151,14 +172,18 @@ RULES = {
               "tahun anggaran yang masih terbuka. Tanpa peristiwa yang dibatalkan itu, catatan "
               "anggaran harus tetap memenuhi semua aturan lain: membatalkan pagu yang sudah ada "
               "realisasinya, SP2D yang dirujuk koreksi atau pengembalian belanja, atau kontrak "
-              "yang masih dirujuk peristiwa lain, ditolak. Peristiwa lain suatu kontrak dapat "
+              "yang masih dirujuk peristiwa lain, ditolak; demikian pula TUP yang dirujuk PTUP "
+              "atau setoran TUP, dan SP2D UP yang tanpanya sisa UP menjadi negatif atau "
+              "kurang untuk suatu GUP. Peristiwa lain suatu kontrak dapat "
               "dibatalkan, dan nilai yang dilepas kontrak selesai mengikutinya. Setelah "
               "dibatalkan, kuncinya bebas dipakai lagi.",
         "en": "A void must name a recorded event that is not a void, not a year-end seal and "
               "not already voided, of a year that is still open. Without the voided event the "
               "ledger must keep every other rule: voiding a pagu that has spending on it, an "
               "SP2D that a correction or refund names, or a contract that an event names, is "
-              "refused. Every other event of a contract may be voided, and what a close "
+              "refused; so is voiding a TUP that a PTUP or a TUP return names, or an SP2D UP "
+              "without which the UP outstanding would go negative or fall short of a GUP. "
+              "Every other event of a contract may be voided, and what a close "
               "released follows. Once voided, its key is free.",
     },
     11: {
@@ -214,8 +239,10 @@ KIND_DOCS_ID = {
     "unlock": "melepas pagu yang dibekukan (buka lock)",
     "block": "memblokir sebagian pagu oleh DIPA (blokir); tidak dapat dibelanjakan",
     "unblock": "membuka pagu yang diblokir (buka blokir)",
-    "sp2d": "pencairan dana: realisasi bertambah; ref adalah nomor SP2D; dengan contract, "
-            "pembayaran atas kontrak yang terdaftar itu",
+    "sp2d": "pencairan dana: realisasi bertambah; ref adalah nomor SP2D; payment: ls "
+            "(langsung, bawaan), gup, gup_nihil, atau ptup (tup: TUP yang "
+            "dipertanggungjawabkannya); dengan contract, pembayaran atas kontrak yang "
+            "terdaftar itu; bast_date: tanggal BAST",
     "correction": "memindahkan realisasi SP2D sp2d dari from_code/from_akun ke code/akun "
                   "(SP2D koreksi)",
     "refund": "realisasi berkurang (pengembalian belanja); ref adalah NTPN atau nomor SSPB",
@@ -225,6 +252,12 @@ KIND_DOCS_ID = {
     "contract_change": "addendum: nilai kontrak contract (nomornya) bertambah atau berkurang "
                        "sebesar jumlah bertanda",
     "contract_close": "kontrak selesai atau diakhiri: nilainya yang belum dibayar dilepas",
+    "up": "SP2D UP: uang persediaan yang diberikan kepada bendahara; bukan realisasi",
+    "tup": "SP2D TUP: tambahan uang persediaan, dipertanggungjawabkan (PTUP) dalam satu "
+           "bulan; bukan realisasi; code dan akun hanya keterangan",
+    "up_return": "bendahara menyetor kembali UP (setoran UP); ref adalah NTPN",
+    "tup_return": "bendahara menyetor kembali sisa TUP tup (nomor SP2D-nya) (setoran TUP); ref "
+                  "adalah NTPN",
     "void": "membatalkan peristiwa bernomor voids (seq) yang salah catat; date adalah tanggal "
             "kesalahan ditemukan",
     "name": "menetapkan uraian kode (tingkat mana pun); tanpa akibat pada angka",
@@ -232,7 +265,8 @@ KIND_DOCS_ID = {
 
 
 _FIELD_ORDER = ("date", "from_code", "from_akun", "code", "akun", "contract", "amount", "sp2d",
-                "ref", "signed", "end", "supplier", "voids", "to_year", "grantor", "name", "note")
+                "ref", "payment", "tup", "bast_date", "signed", "end", "supplier", "voids",
+                "to_year", "grantor", "name", "note")
 
 
 def _in_order(fields):
@@ -243,13 +277,17 @@ def _in_order(fields):
 
 def kinds_text(locale="id"):
     """Every kind with the Indonesian names it may be written as, what it does and its
-    fields, one paragraph each, from the kinds table."""
+    fields, one paragraph each, from the kinds table (an SP2D also with the payment names
+    that stand for it: ``kinds.PAYMENT_LABELS``)."""
     from . import kinds
 
     _check_locale(locale)
     also = {}
     for alias, kind in kinds.ALIASES.items():
         also.setdefault(kind, []).append(alias.replace("_", " "))
+    payments = ", ".join(kinds.PAYMENT_LABELS[p] for p in kinds.PAYMENTS)
+    also["sp2d"] = [{"id": f"atau {payments}: SP2D dengan cara bayar itu",
+                     "en": f"or {payments}: an SP2D paid so"}[locale]]
     words = {"id": ("wajib", "pilihan"), "en": ("required", "optional")}[locale]
     blocks = []
     for kind, spec in kinds.KINDS.items():

@@ -158,8 +158,8 @@ def refuse_same_key(event, year, existing):
     if event.kind == "void":
         raise RuleError(6, f"seq {event.voids} is already voided ({existing}) with a different "
                            "note; a void cannot be voided or repeated")
-    line = codes.line_key(event.code, event.akun)
-    raise RuleError(6, f"{event.describe()} on {line} is already recorded for {year} with "
+    line = f" on {codes.line_key(event.code, event.akun)}" if event.code else ""
+    raise RuleError(6, f"{event.describe()}{line} is already recorded for {year} with "
                        f"different content ({existing}); void {existing} first if it was "
                        "recorded in error")
 

@@ -341,7 +341,7 @@ def test_close_refuses_advances_outstanding(funded):
     ok(rec(funded, "setoran up", "2025-12-22", "3.000.000", "NTPN1"))
     result = funded("close", "2025", "--yes")
     assert result.stderr == ("Error: 2025 cannot be closed: TUP T1 of 8.000.000 is still "
-                             "outstanding with the bendahara; account for it (GUP nihil, PTUP) "
+                             "outstanding with the bendahara; account for it (PTUP) "
                              "or return it (setoran TUP) first\n")
     ok(rec(funded, "setoran tup", "2025-12-05", "8.000.000", "NTPN2", "--tup", "T1"))
     ok(funded("close", "2025", "--yes"))
@@ -457,3 +457,10 @@ def test_a_workbook_with_jenis_spm_and_payment_columns(funded, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == ("Error: row 8: rule 1: kind 'LS' is an SP2D paid by LS, but its "
                              "payment is 'GUP'; give one of them\n")
+
+
+def test_a_blank_kind_cell_compares_no_kind(month, tmp_path):
+    listed = write(tmp_path / "kppn.csv", "ref,date,code,akun,amount,kind\n"
+                   "UP-01,2025-01-06,,,50000000,UP\n"
+                   "GUP-01,2025-01-27,CQ.6639,521211,18000000,\n")
+    assert month("reconcile", "--sp2d", listed, "--as-of", "2025-01-30").exit_code == 0
