@@ -21,6 +21,8 @@ from .chain import chain_hash, identity
 from .errors import RuleError
 from .events import CONTRACT, FIELDS, VOIDS, Event
 
+MONTH, JENIS = FIELDS.index("month"), FIELDS.index("jenis")
+
 
 @attrs.frozen
 class AppendResult:
@@ -330,7 +332,7 @@ class Appender:
         conn = self.conn
         state = rules.State(conn)
         before = conn.execute("SELECT max(rowid) FROM postings").fetchone()[0] or 0
-        postings, book, accounts = [], [], {}
+        postings, book, accounts, plans = [], [], {}, set()
         judged, line_akun = set(), {}
         n = len(FIELDS)
         cursor = conn.execute(SELECT_EVENTS + " WHERE seq > ? ORDER BY seq", (self.first_seq,))
@@ -348,6 +350,8 @@ class Appender:
                     except RuleError as e:
                         raise e.at_row(self.row_of(seq)) from None
                     target = state.event(values[VOIDS])
+                    if target.kind == "plan":
+                        plans.add((year, target.month, target.jenis))
                     postings += projections.void_postings(
                         conn, seq, values[VOIDS], target, year, recorded_at, state)
                     book += projections.void_cash(seq, target.values(), year, recorded_at)
@@ -363,6 +367,8 @@ class Appender:
                 postings += projections.postings_of(seq, values, year, recorded_at, state,
                                                     line_akun)
                 book += projections.cash_of(seq, values, year, recorded_at)
+                if values[0] == "plan":
+                    plans.add((year, values[MONTH], values[JENIS]))
             if len(postings) >= 5000:
                 conn.executemany(INSERT_POSTINGS, postings)
                 postings.clear()
@@ -396,6 +402,9 @@ class Appender:
                     raise RuleError(2, rules.too_large_message(f"the total of {year}", date,
                                                                figures))
         self._check_book(state, accounts)
+        for year, month, jenis in sorted(plans):  # rule 11
+            rules.check_plans(self.conn, year, month, jenis, self.first_seq, state.event,
+                              self.row_of)
         faults.at("project")
 
     def _check_book(self, state, accounts):

@@ -101,10 +101,14 @@ class Event:
     payment: str | None = None
     tup: str | None = None
     bast_date: str | None = None
+    revision: str | None = None
+    month: str | None = None
+    jenis: str | None = None
 
     @property
     def year(self):
-        return int(self.date[:4])
+        """The year of ``date``; of a plan, the year of its ``month``."""
+        return int((self.month or self.date)[:4])
 
     def values(self):
         """The field values in ``FIELDS`` order (None when absent), as one tuple."""
@@ -177,10 +181,6 @@ class Event:
                                    f"{kind.upper().replace('_', ' ')}, but its payment is "
                                    f"'{_show(given)}'; give one of them")
             kind, values["payment"] = "sp2d", kind
-        if isinstance(kind, str) and kind in kinds.PLANNED:
-            raise RuleError(1, f"kind '{_show(raw.get('kind'))}' ({kinds.PLANNED[kind]}) is not "
-                               "recorded by this version of anggaran yet (use one of: "
-                               + ", ".join(KINDS) + ")")
         if not isinstance(kind, str) or kind not in KINDS:
             raise RuleError(1, f"unknown kind '{_show(raw.get('kind'))}' (use one of: " + ", ".join(KINDS) + ")")
         required, optional = KINDS[kind]
@@ -216,6 +216,8 @@ class Event:
                                    f"is after its end {event.end}")
         if kind == "sp2d":
             event = _check_payment(event)
+        if event.revision == kinds.DEFAULT_REVISION:  # the default: dropped
+            event = attrs.evolve(event, revision=None)
         if kind == "carry_over":
             if event.to_year == event.year + 1:  # the default: dropped, so giving it
                 event = attrs.evolve(event, to_year=None)  # explicitly makes the same event
@@ -326,6 +328,12 @@ def _check_range(fields):
     signed = kind in ("revise", "contract_change")
     if 0 < amount <= MAX_AMOUNT or (signed and amount and abs(amount) <= MAX_AMOUNT):
         return
+    if kind == "plan":  # a month planned at zero is a plan
+        if amount < 0:
+            raise RuleError(2, f"plan amount must not be negative, got {rupiah(amount)}, month "
+                               f"{fields.get('month')} jenis {fields.get('jenis')}")
+        if amount <= MAX_AMOUNT:
+            return
     line = (codes.line_key(fields.get("code", "?"), fields.get("akun")) if "code" in fields
             else f"contract {fields.get('contract')}")
     if signed:
@@ -371,6 +379,37 @@ def _check_payment(event):
     return event
 
 
+def _month(value, kind):
+    """``month``: ``YYYY-MM``; an Excel date cell (or a date) counts as its month."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.strftime("%Y-%m")
+    text = str(value).strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text) and FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        return text
+    raise RuleError(1, f"month '{_show(value)}' is not a month like 2025-03 (YYYY-MM)")
+
+
+def _jenis(value, kind):
+    """``jenis``: a jenis belanja, two digits (51, 52, …); a number cell 52 is "52"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip() if not isinstance(value, bool) else ""
+    if re.fullmatch(r"\d{2}", text):
+        return text
+    raise RuleError(1, f"jenis '{_show(value)}' is not a jenis belanja of two digits like 52")
+
+
+def _revision(value, kind):
+    """``revision``: ``pok`` (any case) or a three-digit DIPA revision code."""
+    text = str(value).strip() if not isinstance(value, bool) else ""
+    if text.lower() == kinds.DEFAULT_REVISION:
+        return kinds.DEFAULT_REVISION
+    if re.fullmatch(r"\d{3}", text):
+        return text
+    raise RuleError(1, f"revision '{_show(value)}' is not pok or a three-digit DIPA revision "
+                       "code like 211")
+
+
 def _voids(value, kind):
     text = str(value).strip() if not isinstance(value, bool) else ""
     if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**62):
@@ -400,6 +439,9 @@ _PARSERS = {
     "payment": _payment,
     "tup": _text("tup"),
     "bast_date": _date,
+    "revision": _revision,
+    "month": _month,
+    "jenis": _jenis,
 }
 
 

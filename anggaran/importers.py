@@ -16,6 +16,7 @@ with no data rows.
 
 import csv
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -164,6 +165,79 @@ def _tabular(records, where, on_summary, hint=lambda: ""):
         yield n, raw
 
 
+# ------------------------------------------------------------------ RPD sheets
+
+# Month columns of an RPD sheet: the Indonesian names, their short forms, or 1 … 12.
+MONTH_NAMES = {}
+for _m, (_full, *_short) in enumerate([
+        ("januari", "jan"), ("februari", "feb", "pebruari", "peb"), ("maret", "mar"),
+        ("april", "apr"), ("mei",), ("juni", "jun"), ("juli", "jul"),
+        ("agustus", "agu", "agt", "ags", "agus"), ("september", "sep", "sept"),
+        ("oktober", "okt"), ("november", "nov", "nop", "nopember"), ("desember", "des")], start=1):
+    for _name in (_full, *_short, str(_m), f"{_m:02d}"):
+        MONTH_NAMES[_name] = _m
+# Columns of an RPD sheet that hold no plan: the row's name and its total.
+PLAN_IGNORED = ("uraian", "nama", "jenis belanja uraian", "uraian jenis belanja", "jumlah",
+                "total")
+PLAN_JENIS = ("jenis", "jenis belanja", "kode", "kode jenis belanja", "jb")
+
+
+def _month_of(cell):
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return MONTH_NAMES.get(header_key(cell)) if not is_blank(cell) else None
+
+
+def is_plan_header(cells):
+    """Whether a row is an RPD sheet's header: a jenis column and at least one month."""
+    keys = [header_key(c) for c in cells if not is_blank(c)]
+    return any(k in PLAN_JENIS for k in keys) and any(_month_of(c) for c in cells)
+
+
+def plan_table(records, where, on_summary, hint=lambda: "", plan=None):
+    """An RPD sheet as SAKTI prints it — a ``jenis`` column (51, 52, …) and one column per
+    month (``Januari`` … ``Desember``, ``Jan`` … ``Des``, or ``1`` … ``12``) — as ``(row,
+    raw)`` of one ``plan`` event per non-empty month cell, dated ``plan["date"]``, numbered
+    ``plan["ref"]``, in ``plan["year"]``. Rows above the header are skipped; ``Uraian`` and
+    ``Jumlah`` columns are ignored, and so are blank cells (a month not planned; write 0
+    to plan nothing), blank rows and summary rows (``Jumlah``)."""
+    for _n, cells in records:
+        if is_plan_header(cells):
+            break
+    else:
+        raise RuleError(1, f"no RPD header row found in {where}: expected a row with a jenis "
+                           "column (Jenis, Jenis Belanja, Kode) and month columns (Januari … "
+                           "Desember, Jan … Des, or 1 … 12)" + hint())
+    columns, jenis = {}, None
+    for i, cell in enumerate(cells):
+        key = header_key(cell) if not is_blank(cell) else ""
+        month = _month_of(cell)
+        if key in PLAN_JENIS and jenis is None:
+            jenis = i
+        elif month:
+            if month in columns.values():
+                raise RuleError(1, f"the RPD header names month {month} twice; keep one column "
+                                   "per month")
+            columns[i] = month
+        elif key and key not in PLAN_IGNORED and key not in _IGNORED:
+            raise RuleError(1, f"unknown column '{str(cell).strip()[:40]}' in the RPD header; an "
+                               "RPD sheet has a jenis column, month columns (Januari … Desember) "
+                               "and optionally Uraian and Jumlah")
+    year = int(plan["year"])
+    for n, cells in records:
+        first = next((c for c in cells if not is_blank(c)), None)
+        if first is None:
+            continue
+        if summary_word_at(cells) is not None:
+            on_summary(n)
+            continue
+        code = cells[jenis] if jenis < len(cells) else None
+        for i, month in columns.items():
+            if i < len(cells) and not is_blank(cells[i]):
+                yield n, {"kind": "plan", "date": plan["date"], "month": f"{year}-{month:02d}",
+                          "jenis": code, "amount": cells[i], "ref": plan["ref"]}
+
+
 def _is_summary(cells, date):
     """A summary row: it starts with ``Jumlah``/``Total`` and has no date (its word may
     stand in the date column itself)."""
@@ -206,18 +280,22 @@ def _at_least_one(rows, refusal):
 
 # ------------------------------------------------------------------ files
 
-def read_rows(path, sheet=None, on_summary=None):
+def read_rows(path, sheet=None, on_summary=None, plan=None):
     """Yield ``(row, raw)`` for every data row of a .csv, .xlsx or .jsonl file.
 
-    ``on_summary(row)`` is called for each summary row skipped (``Jumlah``, ``Total``)."""
+    ``on_summary(row)`` is called for each summary row skipped (``Jumlah``, ``Total``).
+    ``plan`` (``{"year", "date", "ref"}``): the file is an RPD sheet (``plan_table``)."""
     on_summary = on_summary or (lambda row: None)
     ext = os.path.splitext(os.fspath(path))[1].lower()
     if sheet is not None and ext != ".xlsx":
         raise RuleError(1, "--sheet applies to .xlsx files only")
+    if plan is not None and ext not in (".csv", ".xlsx"):
+        raise RuleError(1, "an RPD sheet (--year, --date, --ref) is a .csv or .xlsx file")
+    table = _tabular if plan is None else functools.partial(plan_table, plan=plan)
     if ext == ".csv":
-        yield from _utf8_only(_csv_rows(path, on_summary), path)
+        yield from _utf8_only(_csv_rows(path, on_summary, table), path)
     elif ext == ".xlsx":
-        yield from _xlsx_rows(path, sheet, on_summary)
+        yield from _xlsx_rows(path, sheet, on_summary, table)
     elif ext in (".jsonl", ".ndjson"):
         rows = _at_least_one(_jsonl_rows(path), lambda: _no_rows(os.fspath(path)))
         yield from _utf8_only(rows, path)
@@ -251,11 +329,13 @@ def _first_bad_line(path):
     return None
 
 
-def _csv_rows(path, on_summary):
+def _csv_rows(path, on_summary, table=None):
     """The data rows of a CSV file, numbered by the line each record starts on."""
     where = os.fspath(path)
+    table = table or _tabular
     with open(path, encoding="utf-8-sig", newline="") as f:
-        rows = _tabular(_csv_records(csv_reader(f, is_header)), where, on_summary)
+        detect = is_header if table is _tabular else is_plan_header
+        rows = table(_csv_records(csv_reader(f, detect)), where, on_summary)
         yield from _at_least_one(rows, lambda: _no_rows(where))
 
 
@@ -273,7 +353,7 @@ def _csv_records(reader):
         yield line, cells
 
 
-def _xlsx_rows(path, sheet, on_summary):
+def _xlsx_rows(path, sheet, on_summary, table=None):
     """The data rows of one sheet (the first, or ``sheet``), numbered as Excel numbers them."""
     book = _open_workbook(path)
     try:
@@ -287,7 +367,7 @@ def _xlsx_rows(path, sheet, on_summary):
             return (f"; sheets with rows: {', '.join(others)} (choose one with --sheet, e.g. "
                     f"--sheet '{others[0]}')")
 
-        rows = _tabular(_xlsx_records(ws, path), where, on_summary, hint)
+        rows = (table or _tabular)(_xlsx_records(ws, path), where, on_summary, hint)
         for n, raw in _at_least_one(rows, lambda: _no_rows(where, hint())):
             yield n, _excel_dates(raw)
     finally:
@@ -446,9 +526,9 @@ class ImportRows:
         were skipped so far; the file's count once the rows are consumed.
     """
 
-    def __init__(self, path, sheet=None):
+    def __init__(self, path, sheet=None, plan=None):
         self.summary_rows = 0
-        self._rows = self._parse(path, sheet)
+        self._rows = self._parse(path, sheet, plan)
 
     def __iter__(self):
         return self
@@ -463,11 +543,11 @@ class ImportRows:
     def _count_summary(self, row):
         self.summary_rows += 1
 
-    def _parse(self, path, sheet):
+    def _parse(self, path, sheet, plan):
         from .events import Event
 
         try:
-            for n, raw in read_rows(path, sheet, self._count_summary):
+            for n, raw in read_rows(path, sheet, self._count_summary, plan):
                 recorded_at = raw.pop("recorded_at", None)
                 try:
                     if isinstance(recorded_at, str) and not recorded_at.strip():
@@ -490,7 +570,8 @@ class ImportRows:
             raise LedgerError(f"cannot read {path}: permission denied") from None
 
 
-def parsed_rows(path, sheet=None):
+def parsed_rows(path, sheet=None, plan=None):
     """The rows of an import file as ``(row, Event, recorded_at or None)``: an
-    ``ImportRows``, whose ``summary_rows`` counts the summary rows skipped once consumed."""
-    return ImportRows(path, sheet)
+    ``ImportRows``, whose ``summary_rows`` counts the summary rows skipped once consumed.
+    ``plan``: ``{"year", "date", "ref"}`` for an RPD sheet (``plan_table``)."""
+    return ImportRows(path, sheet, plan)

@@ -17,6 +17,7 @@ FIELDS = (
     "kind", "date", "code", "akun", "from_code", "from_akun", "amount",
     "ref", "sp2d", "to_year", "grantor", "name", "note", "voids",
     "contract", "signed", "supplier", "end", "payment", "tup", "bast_date",
+    "revision", "month", "jenis",
 )
 # Positions in FIELDS of the fields the append, verify and the projections read from a
 # stored row's values.
@@ -68,9 +69,9 @@ ONE = ""  # the part of a one-line event
 KINDS = {
     "pagu": _k("date code amount ref", "akun", [(ONE, "ceiling", 1, CREATE)], key="line",
                source="Pagu", doc="initial ceiling of a line (DIPA awal); once per line per year"),
-    "revise": _k("date code amount ref", "akun", [(ONE, "ceiling", 1, CREATE_IF_POSITIVE)],
+    "revise": _k("date code amount ref", "akun revision", [(ONE, "ceiling", 1, CREATE_IF_POSITIVE)],
                  source="Revisi", doc="ceiling plus or minus a signed amount (revisi DIPA/POK)"),
-    "shift": _k("date from_code code amount ref", "from_akun akun",
+    "shift": _k("date from_code code amount ref", "from_akun akun revision",
                 [("from", "ceiling", -1, CEILING), ("to", "ceiling", 1, CREATE)],
                 source="Pergeseran", doc="moves ceiling from from_code/from_akun to code/akun "
                                          "(pergeseran)"),
@@ -129,6 +130,10 @@ KINDS = {
                        refs=("tup",), label="setoran TUP",
                        doc="the bendahara deposits what is left of TUP tup (its SP2D number) "
                            "back (setoran); ref is the NTPN"),
+    "plan": Kind(frozenset({"date", "month", "jenis", "amount", "ref"}), frozenset({"note"}),
+                 label="RPD", doc="RPD (Halaman III DIPA): the planned realisation of jenis belanja "
+                                  "jenis in month (YYYY-MM); replaces the earlier plan for that "
+                                  "month and jenis; zero allowed"),
     "void": Kind(frozenset({"date", "voids", "note"}), frozenset({"ref"}), key="void",
                  label="void", doc="cancels event number voids (its seq), recorded in error; "
                                    "date is the day the mistake was found"),
@@ -147,7 +152,7 @@ ALIASES = {
     "pengembalian": "refund", "sspb": "refund", "batal": "void", "uraian": "name",
     "blokir": "block", "buka_blokir": "unblock", "kontrak": "contract",
     "addendum": "contract_change", "kontrak_selesai": "contract_close",
-    "setoran_up": "up_return", "setoran_tup": "tup_return",
+    "setoran_up": "up_return", "setoran_tup": "tup_return", "rpd": "plan",
 }
 
 # sp2d.payment: how an SP2D was paid. Every one is realisation; the last three also
@@ -174,9 +179,9 @@ def cash_kind(kind, payment):
     return name if name in CASH else None
 
 
-# Kinds of contract v2.0 that this version does not record yet, by every name a person
-# would type for them: refused under rule 1 with a message that says so.
-PLANNED = {"plan": "plan", "rpd": "plan"}
+# revise/shift.revision: pok (the KPA's own POK revision, the default) or the three-digit
+# DIPA revision code.
+DEFAULT_REVISION = "pok"
 
 
 def kind_name(text):
@@ -259,4 +264,4 @@ def key_of(kind, year, values):
 
 
 # The fields that key an event of any other kind (rule 6), beside its kind and year.
-KEY_FIELDS = ("ref", "code", "akun", "from_code", "from_akun", "contract", "tup")
+KEY_FIELDS = ("ref", "code", "akun", "from_code", "from_akun", "contract", "tup", "month", "jenis")

@@ -135,17 +135,19 @@ class Ledger:
         event = Event.parse(raw)
         return self.append([(None, event, None)])
 
-    def import_file(self, path, progress=None, sheet=None):
+    def import_file(self, path, progress=None, sheet=None, plan=None):
         """Import a .csv, .xlsx or .jsonl file all-or-nothing; identical events are skipped.
         Title rows above the header and summary rows (JUMLAH) are skipped; the result's
         ``summary_rows`` counts the latter.
 
         ``sheet`` names the worksheet of an .xlsx file (default: the first).
         ``progress(rows_read)`` is called every 10,000 rows when given.
+        ``plan``: ``{"year", "date", "ref"}`` when the file is an RPD sheet (jenis down,
+        months across; ``importers.plan_table``): each cell is one ``plan`` event.
         """
         from . import importers
 
-        items = source = importers.parsed_rows(path, sheet)
+        items = source = importers.parsed_rows(path, sheet, plan)
         if progress is not None:
             items = _reporting(items, progress)
         try:
@@ -324,6 +326,12 @@ class Ledger:
         from . import contracts
 
         return contracts.contracts(self, as_of, known_at)
+
+    def rpd(self, year=None, as_of=None, known_at=None):
+        """``anggaran rpd``: plan against realisation per month and jenis (rpd.rpd)."""
+        from . import rpd
+
+        return rpd.rpd(self, year, as_of, known_at)
 
     def bendahara(self, as_of=None, known_at=None):
         """``anggaran bendahara``: the UP and TUP advances as of a date (bendahara.book)."""

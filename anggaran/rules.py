@@ -428,6 +428,52 @@ def contract_message(event, number, date, paid_over):
             f"paid {rupiah(paid_over)} more than the contract is worth")
 
 
+def month_end(month):
+    """The last day of ``YYYY-MM``."""
+    import calendar
+
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{month}-{calendar.monthrange(y, m)[1]:02d}"
+
+
+def check_plans(conn, year, month, jenis, first_seq, describe, row_of=lambda seq: None):
+    """Rule 11 on the plans of one month and jenis: every plan dated after the month ended
+    equals the plan in force at its end (the latest, by date then seq, dated on or before
+    it; none: 0). ``first_seq``: the seq after which this batch's events are (0: verify);
+    a refusal names a plan of the batch dated after the month, else the batch's plan or
+    void that changed what was in force."""
+    end = month_end(month)
+    rows = conn.execute(
+        f"SELECT seq, date, amount FROM events WHERE year = ? AND month = ? AND jenis = ? AND "
+        f"kind = 'plan' AND {store.NOT_VOIDED} ORDER BY date, seq", (year, month, jenis)).fetchall()
+    in_force = next((r[2] for r in reversed(rows) if r[1] <= end), 0)
+    late = [r for r in rows if r[1] > end and r[2] != in_force]
+    if not late:
+        return
+    mine = [r for r in late if r[0] > first_seq]
+    if mine:
+        seq, date, amount = mine[0]
+        event = describe(seq)
+        raise RuleError(11, f"{event.describe()} dated {date} would change the plan of {month}, "
+                            f"jenis {jenis}, a month that ended on {end}: plan in force "
+                            f"{rupiah(in_force)}, asked {rupiah(amount)}; a past month is not "
+                            "re-planned", row_of(seq))
+    seq, date, amount = late[0]
+    changed = conn.execute(  # the batch's plan of that month, or a void of one
+        "SELECT e.seq FROM events e WHERE e.seq > ? AND ((e.kind = 'plan' AND e.year = ? AND "
+        "e.month = ? AND e.jenis = ?) OR e.voids IN (SELECT p.seq FROM events p WHERE "
+        "p.year = ? AND p.month = ? AND p.jenis = ? AND p.kind = 'plan')) ORDER BY e.seq LIMIT 1",
+        (first_seq, year, month, jenis, year, month, jenis)).fetchone()
+    culprit = describe(changed[0]) if changed else describe(seq)
+    what = (f"seq {culprit.voids} ({describe(culprit.voids).describe()}) cannot be voided"
+            if culprit.kind == "void" else f"{culprit.describe()} dated {culprit.date}")
+    raise RuleError(10 if culprit.kind == "void" else 11,
+                    f"{what}: the plan in force for {month}, jenis {jenis}, would become "
+                    f"{rupiah(in_force)}, but seq {seq}, dated {date} after the month ended, "
+                    f"keeps {rupiah(amount)}; a past month is not re-planned",
+                    row_of(changed[0]) if changed else None)
+
+
 def cash_message(event, account, tup, date, before, moved, gup=None, target=None):
     """``(rule, words)`` for the event that breaks the bendahara's ``account`` ("up", or
     "tup" with ``tup`` its number) on ``date``: ``before`` is the outstanding there without

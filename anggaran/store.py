@@ -143,7 +143,8 @@ MIGRATIONS = {
         "ALTER TABLE daily ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE daily ADD COLUMN committed INTEGER NOT NULL DEFAULT 0"),
 }
-# Version 3 (contract v2.0, the bendahara): the payment fields of an SP2D, UP and TUP
+# Version 3 (contract v2.0, the bendahara and the plan): the payment fields of an SP2D,
+# the revision code of a revise or shift, a plan's month and jenis (RPD), UP and TUP
 # SP2D numbers shared with SP2Ds (rule 6), and the bendahara's book (``cash``: one row per
 # advance an event moves, as ``projections.cash_of`` makes them; a void's rows negate its
 # event's). Two look-ups in the trigger, so that each uses its partial index.
@@ -159,7 +160,11 @@ MIGRATIONS[3] = (
     "ALTER TABLE events ADD COLUMN payment TEXT",
     "ALTER TABLE events ADD COLUMN tup TEXT",
     "ALTER TABLE events ADD COLUMN bast_date TEXT",
+    "ALTER TABLE events ADD COLUMN revision TEXT",
+    "ALTER TABLE events ADD COLUMN month TEXT",
+    "ALTER TABLE events ADD COLUMN jenis TEXT",
     "CREATE INDEX events_tup ON events(year, tup) WHERE tup IS NOT NULL",
+    "CREATE INDEX events_plan ON events(year, month, jenis) WHERE kind = 'plan'",
     "DROP TRIGGER events_unique",
     UNIQUE_V3,
     """CREATE TABLE cash (

@@ -28,6 +28,8 @@ from .chain import chain_hash, identity
 from .errors import RuleError, VerifyError
 from .events import FIELDS, VOIDS, canonical_of
 
+MONTH = FIELDS.index("month")
+
 
 @attrs.frozen
 class VerifyResult:
@@ -79,6 +81,7 @@ def verify(ledger, head=None, witness=None):
         _check_levels(levels)
         _check_daily(conn)
         _check_book(conn)
+        _check_plans(conn)
     finally:
         conn.execute("ROLLBACK")
     return VerifyResult(events=count, head_seq=count, head_hash=head_hash,
@@ -478,7 +481,7 @@ def _walk_range(conn, start, first_seq, last_seq, first_rowid, levels, closed, h
         kind, date = values[0], values[1]
         try:
             canonical = canonical_of(values)
-            event_year = int(date[:4])
+            event_year = int((values[MONTH] or date)[:4])  # a plan's: its month's
         except (TypeError, ValueError):
             raise VerifyError(f"seq {seq} cannot be read (a field has the wrong type): it was "
                               "edited", seq) from None
@@ -624,6 +627,19 @@ def _check_book(conn):
             bendahara.check(conn, year, account, tup, 0, state.event)
         except RuleError as e:
             raise VerifyError(f"rule {e.rule} is broken in the bendahara's book: {e.what}") from None
+
+
+def _check_plans(conn):
+    """Rule 11 on every month and jenis that has plans (``rules.check_plans``)."""
+    state = rules.State(conn)
+    for year, month, jenis in conn.execute(
+            "SELECT DISTINCT year, month, jenis FROM events WHERE kind = 'plan' ORDER BY 1, 2, 3"
+    ).fetchall():
+        try:
+            rules.check_plans(conn, year, month, jenis, 0, state.event)
+        except RuleError as e:
+            raise VerifyError(f"rule {e.rule} is broken on the plan of {month}, jenis {jenis}: "
+                              f"{e.what}") from None
 
 
 def _check_seals(conn, seals, start):

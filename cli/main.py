@@ -241,6 +241,12 @@ def kind_help(command):
                                               "number of the TUP it settles.")
 @click.option("--bast-date", metavar="D", help="sp2d: the day the right to payment arose "
                                                  "(BAST/BAPP), not after the SP2D.")
+@click.option("--revision", metavar="CODE", help="revise, shift: pok (the KPA's own POK "
+                                                  "revision, default) or the three-digit DIPA "
+                                                  "revision code, e.g. 211.")
+@click.option("--month", metavar="YYYY-MM", help="plan (rpd): the month planned.")
+@click.option("--jenis", metavar="JB", help="plan (rpd): the jenis belanja, two digits (51, 52, "
+                                            "53, 57, …).")
 @click.option("--name", help="Uraian to show for the code.")
 @click.option("--note", help="Free text (void: why the event is cancelled).")
 @click.pass_context
@@ -302,23 +308,36 @@ def carried(kind, fields):
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
+@click.option("--year", type=int, help="RPD sheet: the year its months belong to.")
+@click.option("--date", metavar="D", help="RPD sheet: the DIPA or revision date (rule 11 judges "
+                                          "the plans as of that day).")
+@click.option("--ref", metavar="R", help="RPD sheet: the DIPA or revision number.")
 @click.pass_context
-def import_(ctx, file, sheet):
+def import_(ctx, file, sheet, year, date, ref):
     """Import events from a .csv, .xlsx or .jsonl file, all or nothing; re-importing is harmless.
 
     Column headers may be the field names or SAKTI's Indonesian ones (Nomor SP2D,
     Tanggal SP2D, Nilai SP2D, Kode Kegiatan, Akun, Uraian, ...); without a kind column
     every row is an SP2D.
 
+    An RPD sheet (Halaman III DIPA: a jenis column and one column per month, Januari …
+    Desember) is imported with --year, --date and --ref: each month cell is one plan.
+
     \b
     Example:
       anggaran import sp2d_desember.csv
       anggaran import omspan_desember.xlsx --sheet "SP2D"
+      anggaran import rpd_2025.xlsx --year 2025 --date 2024-12-02 --ref DIPA-076.01.2.657757/2025
     """
+    given = [o for o, v in (("--year", year), ("--date", date), ("--ref", ref)) if v is not None]
+    if given and len(given) < 3:
+        raise UsageError(f"an RPD sheet needs --year, --date and --ref together (got only "
+                         f"{', '.join(given)})")
+    plan = {"year": year, "date": date, "ref": ref} if given else None
     with open_ledger(ctx) as ledger:
         progress = _progress(file)
         try:
-            result = ledger.import_file(file, progress=progress, sheet=sheet)
+            result = ledger.import_file(file, progress=progress, sheet=sheet, plan=plan)
         finally:
             if progress:
                 click.echo("", err=True)
@@ -534,6 +553,40 @@ def contracts(ctx, as_of, known_at, fmt, locale, output, force):
     with open_ledger(ctx) as ledger:
         result = ledger.contracts(as_of=as_of, known_at=known_at)
     emit(ctx, render.contracts(result, fmt, locale), fmt, output, force)
+
+
+@cli.command()
+@click.option("--year", type=int, help="Fiscal year (default: the as-of year).")
+@click.option("--plot", metavar="FILE.png", help="Also draw plan and realisation per jenis, "
+                                                 "with the 5 % band (needs matplotlib).")
+@listing_options("Up to this date (default as for report; with --year, at most its 31 "
+                 "December).", OUT_FORMATS)
+@click.pass_context
+def rpd(ctx, year, plot, as_of, known_at, fmt, locale, output, force):
+    """The withdrawal plan (RPD, Halaman III DIPA) against realisation, by month and jenis.
+
+    Each month up to the as-of date: the plan in force at its end, the net realisation of
+    the month, the deviation (|realised - plan| / plan, at most 100 %), the month's
+    deviation weighted by each jenis' share of (ceiling - blokir), and the average over
+    January to the last full month (at most November), which the IKPA scores.
+
+    \b
+    Example:
+      anggaran rpd --as-of 2025-06-30
+      anggaran rpd --year 2025 --plot rpd.png
+    """
+    with open_ledger(ctx) as ledger:
+        result = ledger.rpd(year=year, as_of=as_of, known_at=known_at)
+    if plot:
+        from . import plot as plotting
+        plotting.rpd(result, plot, locale, force, protect_of(ctx))
+        click.echo(f"Wrote {plot}", err=True)
+    if fmt == "xlsx":
+        from . import xlsx
+        emit(ctx, lambda path, *safety: xlsx.rpd(result, path, locale, *safety), fmt, output,
+             force)
+    else:
+        emit(ctx, render.rpd(result, fmt, locale), fmt, output, force)
 
 
 @cli.command()

@@ -400,6 +400,52 @@ def bendahara(result, fmt="table", locale="id"):
     return head + "\n\n" + "\n\n".join(out)
 
 
+# ------------------------------------------------------------------ rpd
+
+RPD_KEYS = ("month", "jenis", "plan", "realised", "deviation_pct", "weighted_deviation_pct")
+
+
+def rpd_rows(result):
+    """One flat row per month and jenis (CSV, xlsx), the month's weighted deviation on each."""
+    return [{"month": m["month"], **j, "weighted_deviation_pct": m["weighted_deviation_pct"]}
+            for m in result["months"] for j in m["jenis"]]
+
+
+def rpd_titles(result):
+    known = f" (sebagaimana tercatat pada {result['known_at']})" if result["known_at"] else ""
+    return [f"DEVIASI HALAMAN III DIPA (RPD) TA {result['year']}",
+            HEADERS["satker"].format(**result["satker"]),
+            f"Keadaan s.d. {result['as_of']}{known}"]
+
+
+def rpd(result, fmt="table", locale="id"):
+    """``Ledger.rpd`` as a table (a row per month and jenis, each month's weighted
+    deviation on its first row, the average under it), markdown, csv or json."""
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        return to_csv(RPD_KEYS, rpd_rows(result))
+    money = lambda v: format_money(v, locale)  # noqa: E731
+    pct = lambda v: "-" if v is None else format_percent(v, locale)  # noqa: E731
+    cells = []
+    for m in result["months"]:
+        for k, j in enumerate(m["jenis"]):
+            cells.append([m["month"] if k == 0 else "", j["jenis"], money(j["plan"]),
+                          money(j["realised"]), pct(j["deviation_pct"]),
+                          pct(m["weighted_deviation_pct"]) if k == 0 else ""])
+        if not m["jenis"]:
+            cells.append([m["month"], "-", "", "", "", pct(m["weighted_deviation_pct"])])
+    headers = ["Bulan", "Jenis", "RPD", "Realisasi", "Deviasi %", "Deviasi Tertimbang %"]
+    average = (f"Rata-rata deviasi tertimbang (Januari s.d. bulan penuh terakhir, paling lambat "
+               f"November): {pct(result['average_deviation_pct'])}")
+    titles = rpd_titles(result)
+    if fmt == "markdown":
+        return ("\n".join(f"**{t}**  " for t in titles) + "\n\n"
+                + tabulate(cells, headers, tablefmt="pipe", disable_numparse=True,
+                           colalign=("left", "left") + ("right",) * 4) + "\n\n" + average)
+    return "\n".join(titles) + "\n\n" + simple_grid(cells, headers, "llrrrr") + "\n\n" + average
+
+
 # ------------------------------------------------------------------ log
 
 LOG_FIELDS = ("seq", "recorded_at", "kind", "date", "code", "akun", "from_code", "from_akun",
@@ -419,6 +465,8 @@ def log(events, fmt="table", locale="id"):
             line = f"{e['from_code']}/{e.get('from_akun', '')} → {line}"
         if e["kind"] == "void":
             line = f"→ seq {e['voids']}"
+        elif e.get("month"):
+            line = f"{e['month']} jenis {e['jenis']}"
         elif e.get("tup"):
             line = (line + " " if line else "") + f"→ TUP {e['tup']}"
         amount = format_money(e["amount"], locale) if "amount" in e else ""

@@ -140,3 +140,34 @@ def bendahara(result, path, locale="id", force=False, protect=()):
             ws.column_dimensions[ws.cell(1, col).column_letter].width = 18 if col > 1 else 40
         first = False
     _save(book, path, force, protect)
+
+
+def rpd(result, path, locale="id", force=False, protect=()):
+    """Write ``ledger.rpd(...)`` to an .xlsx file: a row per month and jenis, amounts and
+    percentages as numbers, the average under the table."""
+    from openpyxl.styles import Font
+
+    from .render import RPD_KEYS, rpd_rows, rpd_titles
+
+    book = _book()
+    ws = book.active
+    ws.title = "RPD"
+    headers = ["Bulan", "Jenis", "RPD", "Realisasi", "Deviasi %", "Deviasi Tertimbang %"]
+    _header(ws, rpd_titles(result), headers)
+    for r in rpd_rows(result):
+        values = [float(r[k]) if k.endswith("_pct") and r[k] is not None else r[k]
+                  for k in RPD_KEYS]
+        row = _append(ws, values)
+        for col in (3, 4):
+            ws.cell(row, col).number_format = MONEY_FORMAT
+        for col in (5, 6):
+            ws.cell(row, col).number_format = PERCENT_FORMAT
+    ws.append([])
+    average = result["average_deviation_pct"]
+    row = _append(ws, ["Rata-rata deviasi tertimbang", None, None, None, None,
+                       None if average is None else float(average)])
+    ws.cell(row, 1).font = Font(bold=True)
+    ws.cell(row, 6).number_format = PERCENT_FORMAT
+    for col in range(1, len(headers) + 1):
+        ws.column_dimensions[ws.cell(1, col).column_letter].width = 18
+    _save(book, path, force, protect)

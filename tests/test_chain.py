@@ -84,7 +84,7 @@ def test_verify_intact(filled):
      "seq 2 does not chain to seq 1: an event was inserted, deleted or reordered here"),
     (["INSERT INTO events SELECT 5, kind, date, year, code, akun, from_code, from_akun, 1, ref, "
       "sp2d, to_year, grantor, name, note, seal, recorded_at, 'x', hash, hash, voids, contract, "
-      "signed, supplier, \"end\", payment, tup, bast_date FROM events "
+      "signed, supplier, \"end\", payment, tup, bast_date, revision, month, jenis FROM events "
       "WHERE seq = 4"],
      "seq 5 does not match its hash: its content was edited (or events were swapped)"),
 ])
@@ -227,7 +227,7 @@ def test_an_event_below_seq_1_is_found(filled):
     tamper(filled.db, "INSERT INTO events SELECT 0, kind, date, year, code, akun, from_code, "
                       "from_akun, amount, 'S0', sp2d, to_year, grantor, name, note, seal, "
                       "'2000-01-01T00:00:00Z', ident, prev_hash, hash, voids, contract, signed, "
-                      "supplier, \"end\", payment, tup, bast_date FROM events "
+                      "supplier, \"end\", payment, tup, bast_date, revision, month, jenis FROM events "
                       "WHERE seq = 2")
     assert filled("verify").stderr == "Error: verify failed: seq 0 appears out of order\n"
 
@@ -258,7 +258,8 @@ def first_release_copy(src, dest, first_release=True, without_ref=(1,)):
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     v1_fields = FIELDS[:FIELDS.index("voids")]
     assert FIELDS[len(v1_fields):] == ("voids", "contract", "signed", "supplier", "end",
-                                       "payment", "tup", "bast_date")
+                                       "payment", "tup", "bast_date", "revision", "month",
+                                       "jenis")
     prev = meta["genesis"]
     for seq, *rest in conn.execute(f"SELECT seq, {', '.join(v1_fields)}, year, recorded_at "
                                    "FROM src.events ORDER BY seq").fetchall():

@@ -422,15 +422,6 @@ def test_a_taken_key_with_no_void_in_the_file_is_still_refused(funded, tmp_path)
     assert log_rows(funded.db) == before
 
 
-def test_a_kind_of_a_later_version_says_so(funded):
-    refused(funded, ["record", "RPD", "--date", "2025-02-01", "--amount", "10", "--ref",
-                     "DIPA-1"],
-            "rule 1: kind 'RPD' (plan) is not recorded by this version of anggaran "
-            "yet (use one of: pagu, revise, shift, cut, grant, carry_over, lock, unlock, block, "
-            "unblock, sp2d, correction, refund, contract, contract_change, contract_close, up, "
-            "tup, up_return, tup_return, void, name)")
-
-
 def test_text_output_is_never_written_into_an_xlsx_file(funded, tmp_path):
     out = tmp_path / "r.xlsx"
     result = funded("report", "--as-of", "2025-12-31", "--output", str(out))
