@@ -199,8 +199,9 @@ def plan_table(records, where, on_summary, hint=lambda: "", plan=None):
     month (``Januari`` … ``Desember``, ``Jan`` … ``Des``, or ``1`` … ``12``) — as ``(row,
     raw)`` of one ``plan`` event per non-empty month cell, dated ``plan["date"]``, numbered
     ``plan["ref"]``, in ``plan["year"]``. Rows above the header are skipped; ``Uraian`` and
-    ``Jumlah`` columns are ignored, and so are blank cells (a month not planned; write 0
-    to plan nothing), blank rows and summary rows (``Jumlah``)."""
+    ``Jumlah`` columns are ignored (a second jenis-like column, ``Kode`` then ``Jenis
+    Belanja``, is the row's name), and so are blank cells (a month not planned; ``0`` or
+    ``-`` plans nothing), blank rows and summary rows (``Jumlah``)."""
     for _n, cells in records:
         if is_plan_header(cells):
             break
@@ -214,6 +215,8 @@ def plan_table(records, where, on_summary, hint=lambda: "", plan=None):
         month = _month_of(cell)
         if key in PLAN_JENIS and jenis is None:
             jenis = i
+        elif key in PLAN_JENIS:  # "Kode" then "Jenis Belanja": the second is its name
+            continue
         elif month:
             if month in columns.values():
                 raise RuleError(1, f"the RPD header names month {month} twice; keep one column "
@@ -234,8 +237,9 @@ def plan_table(records, where, on_summary, hint=lambda: "", plan=None):
         code = cells[jenis] if jenis < len(cells) else None
         for i, month in columns.items():
             if i < len(cells) and not is_blank(cells[i]):
+                amount = 0 if str(cells[i]).strip() == "-" else cells[i]  # "-": nothing planned
                 yield n, {"kind": "plan", "date": plan["date"], "month": f"{year}-{month:02d}",
-                          "jenis": code, "amount": cells[i], "ref": plan["ref"]}
+                          "jenis": code, "amount": amount, "ref": plan["ref"]}
 
 
 def _is_summary(cells, date):

@@ -70,11 +70,13 @@ KINDS = {
     "pagu": _k("date code amount ref", "akun", [(ONE, "ceiling", 1, CREATE)], key="line",
                source="Pagu", doc="initial ceiling of a line (DIPA awal); once per line per year"),
     "revise": _k("date code amount ref", "akun revision", [(ONE, "ceiling", 1, CREATE_IF_POSITIVE)],
-                 source="Revisi", doc="ceiling plus or minus a signed amount (revisi DIPA/POK)"),
+                 source="Revisi", doc="ceiling plus or minus a signed amount (revisi DIPA/POK; "
+                                      "revision: pok, the default, or the DIPA revision code)"),
     "shift": _k("date from_code code amount ref", "from_akun akun revision",
                 [("from", "ceiling", -1, CEILING), ("to", "ceiling", 1, CREATE)],
                 source="Pergeseran", doc="moves ceiling from from_code/from_akun to code/akun "
-                                         "(pergeseran)"),
+                                         "(pergeseran; revision: pok or the DIPA "
+                                         "revision code)"),
     "cut": _k("date code amount ref", "akun", [(ONE, "ceiling", -1, CEILING)],
               source="Pemotongan", doc="ceiling minus amount (central cut, penghematan)"),
     "grant": _k("date code amount ref", "akun grantor", [(ONE, "ceiling", 1, CREATE)],

@@ -3,7 +3,8 @@
 ``RULES[K]`` holds rule K as one short paragraph in Indonesian (``id``, the default) and
 English (``en``); docs/reference.md says the same at length, with an example error line
 for each. When a kind joins a rule (as blokir, contracts and the bendahara's UP/TUP joined
-rules 5, 6, 7 and 10), extend both. Plain Python, no attrs: ``anggaran rules`` needs nothing else.
+rules 5, 6, 7 and 10, and the plan (RPD) rules 2, 6, 10 and 11), extend both. Plain
+Python, no attrs: ``anggaran rules`` needs nothing else.
 """
 
 import textwrap
@@ -24,8 +25,11 @@ RULES = {
               "atau koreksi ke pos yang sama dengan pos asalnya, kontrak yang tanggal "
               "tanda tangannya (signed) sesudah tanggal berakhirnya (end), cara bayar "
               "(payment) selain LS, GUP, GUP Nihil, atau PTUP, SP2D PTUP tanpa nomor SP2D "
-              "TUP-nya (tup) atau tup pada SP2D yang bukan PTUP, serta tanggal BAST "
-              "(bast_date) sesudah tanggal SP2D.",
+              "TUP-nya (tup) atau tup pada SP2D yang bukan PTUP, tanggal BAST "
+              "(bast_date) sesudah tanggal SP2D, bulan (month) yang bukan YYYY-MM, jenis "
+              "belanja (jenis) yang bukan dua angka, kode revisi (revision) selain pok atau "
+              "tiga angka, serta lembar RPD tanpa baris judul kolom, dengan kolom yang tidak "
+              "dikenal, atau dengan satu bulan dua kali.",
         "en": "Events and files must be well formed. Refused: an unknown kind or field, a "
               "missing required field, a field the kind does not take, and a malformed value: a "
               "date that is not a real calendar day, a bad code or akun, an amount that is not a "
@@ -33,15 +37,19 @@ RULES = {
               "file that is not UTF-8, an unknown column, a file with no data rows, a shift "
               "or correction to the very line it comes from, a contract signed after its "
               "end, a payment other than LS, GUP, GUP Nihil or PTUP, a PTUP without the TUP "
-              "it accounts for (tup) or tup on an SP2D that is not a PTUP, and a bast_date "
-              "after the SP2D's date.",
+              "it accounts for (tup) or tup on an SP2D that is not a PTUP, a bast_date "
+              "after the SP2D's date, a month that is not YYYY-MM, a jenis that is not two "
+              "digits, a revision other than pok or three digits, and an RPD sheet without "
+              "its header row, with an unknown column or with a month twice.",
     },
     2: {
         "id": "Jumlah harus berada dalam batas. Ditolak: jumlah nol atau negatif (revisi dan "
-              "addendum boleh negatif, tetapi tidak nol), jumlah di atas 10^15 rupiah, dan peristiwa yang "
+              "addendum boleh negatif, tetapi tidak nol; rencana penarikan dana (RPD) boleh "
+              "nol, tetapi tidak negatif), jumlah di atas 10^15 rupiah, dan peristiwa yang "
               "membuat angka suatu pos, jenis belanja, atau total satker melampaui 10^15 rupiah.",
         "en": "Amounts must be in range. Refused: an amount that is zero or negative (a revise "
-              "or an addendum may be negative, but not zero), an amount above 10^15 rupiah, and an event after "
+              "or an addendum may be negative, but not zero; a withdrawal plan (RPD) may be "
+              "zero, but not negative), an amount above 10^15 rupiah, and an event after "
               "which a figure of a line, a jenis belanja or the total would pass 10^15 rupiah.",
     },
     3: {
@@ -103,7 +111,10 @@ RULES = {
               "nomor kontrak unik dalam satu tahun anggaran di antara kontrak; pembatalan "
               "dikenali dari nomor urut (seq) peristiwa yang dibatalkannya; peristiwa lain "
               "dikenali dari jenis, tahun, nomor dokumen (ref), kode, akun, kode asal, akun "
-              "asal, kontrak, dan TUP yang dirujuknya. Peristiwa yang kunci dan isinya sama dengan "
+              "asal, kontrak, dan TUP yang dirujuknya, serta bulan dan jenis belanja: rencana "
+              "penarikan dana (RPD) dikenali dari nomor DIPA atau revisinya, bulan, dan jenis "
+              "belanjanya, sehingga revisi RPD memerlukan nomornya sendiri. Peristiwa yang "
+              "kunci dan isinya sama dengan "
               "peristiwa yang sudah tercatat dan tidak dibatalkan, atau dengan baris sebelumnya "
               "dalam berkas yang sama, dilewati dan dilaporkan sebagai sudah tercatat. Kunci "
               "yang sama dengan isi berbeda ditolak dengan menyebut seq yang sudah tercatat: "
@@ -115,7 +126,9 @@ RULES = {
               "SP2Ds, SP2D UP and SP2D TUP; a contract "
               "number is unique within a year among contracts; a void is keyed by the seq it "
               "cancels; any other event by its kind, year, ref, code, akun, from_code, "
-              "from_akun and the contract and TUP it names. An event whose key and content equal a "
+              "from_akun, the contract and TUP it names, month and jenis: a withdrawal plan "
+              "(RPD) by the number of its DIPA or revision, its month and its jenis, so a "
+              "revision of the plan needs its own number. An event whose key and content equal a "
               "recorded event that is not voided, or an earlier row of the same file, is "
               "skipped and reported as already recorded. The same key with different content "
               "is refused, naming the recorded seq: void that event first. An event identical "
@@ -174,28 +187,39 @@ RULES = {
               "realisasinya, SP2D yang dirujuk koreksi atau pengembalian belanja, atau kontrak "
               "yang masih dirujuk peristiwa lain, ditolak; demikian pula TUP yang dirujuk PTUP "
               "atau setoran TUP, dan SP2D UP yang tanpanya sisa UP menjadi negatif atau "
-              "kurang untuk suatu GUP. Peristiwa lain suatu kontrak dapat "
-              "dibatalkan, dan nilai yang dilepas kontrak selesai mengikutinya. Setelah "
+              "kurang untuk suatu GUP, serta RPD yang angkanya diulang oleh RPD lain yang "
+              "bertanggal sesudah bulannya berakhir (aturan 11). Peristiwa lain suatu "
+              "kontrak dapat dibatalkan, dan nilai yang dilepas kontrak selesai mengikutinya. Setelah "
               "dibatalkan, kuncinya bebas dipakai lagi.",
         "en": "A void must name a recorded event that is not a void, not a year-end seal and "
               "not already voided, of a year that is still open. Without the voided event the "
               "ledger must keep every other rule: voiding a pagu that has spending on it, an "
               "SP2D that a correction or refund names, or a contract that an event names, is "
               "refused; so is voiding a TUP that a PTUP or a TUP return names, or an SP2D UP "
-              "without which the UP outstanding would go negative or fall short of a GUP. "
+              "without which the UP outstanding would go negative or fall short of a GUP, or "
+              "a plan (RPD) whose figure a later plan, dated after the month ended, repeats "
+              "(rule 11). "
               "Every other event of a contract may be voided, and what a close "
               "released follows. Once voided, its key is free.",
     },
     11: {
         "id": "Rencana penarikan dana (RPD) tidak boleh mengubah bulan yang sudah berakhir "
-              "sebelum tanggal rencana itu. Rencana yang sama dengan yang berlaku untuk bulan itu "
+              "sebelum tanggal rencana itu. Untuk setiap bulan dan jenis belanja, setiap RPD "
+              "yang bertanggal sesudah hari terakhir bulan itu harus sama dengan RPD yang "
+              "berlaku pada hari itu (yang terakhir menurut tanggal, lalu seq, bertanggal pada "
+              "atau sebelum hari itu; bila tidak ada, 0). Rencana yang sama dengan yang berlaku "
               "tidak mengubah apa pun dan diterima, sehingga lembar RPD setahun yang direvisi di "
               "tengah tahun tetap dapat diimpor selama bulan-bulan yang sudah lewat tidak "
-              "berubah.",
+              "berubah. Aturan ini dinilai atas catatan anggaran beserta seluruh isi berkas yang "
+              "diimpor, sehingga RPD bertanggal mundur yang mengubah angka yang sudah "
+              "dipertahankan RPD sesudahnya juga ditolak.",
         "en": "A withdrawal plan (RPD) may not change a month that ended before the plan's "
-              "date. A plan equal to the one in force for that month changes nothing and is "
-              "allowed, so a whole-year sheet revised mid-year imports as long as its past "
-              "months are unchanged.",
+              "date. Per month and jenis belanja, every plan dated after the month's last day "
+              "must equal the plan in force on that day (the latest by date, then seq, dated "
+              "on or before it; none: 0). A plan equal to the one in force changes nothing and "
+              "is allowed, so a whole-year sheet revised mid-year imports as long as its past "
+              "months are unchanged. This is judged on the ledger with the whole batch, so a "
+              "back-dated plan that would change what a later plan kept is refused too.",
     },
 }
 
@@ -258,15 +282,17 @@ KIND_DOCS_ID = {
     "up_return": "bendahara menyetor kembali UP (setoran UP); ref adalah NTPN",
     "tup_return": "bendahara menyetor kembali sisa TUP tup (nomor SP2D-nya) (setoran TUP); ref "
                   "adalah NTPN",
+    "plan": "RPD (Halaman III DIPA): rencana realisasi jenis belanja jenis pada bulan month "
+            "(YYYY-MM); menggantikan RPD sebelumnya untuk bulan dan jenis itu; boleh nol",
     "void": "membatalkan peristiwa bernomor voids (seq) yang salah catat; date adalah tanggal "
             "kesalahan ditemukan",
     "name": "menetapkan uraian kode (tingkat mana pun); tanpa akibat pada angka",
 }
 
 
-_FIELD_ORDER = ("date", "from_code", "from_akun", "code", "akun", "contract", "amount", "sp2d",
-                "ref", "payment", "tup", "bast_date", "signed", "end", "supplier", "voids",
-                "to_year", "grantor", "name", "note")
+_FIELD_ORDER = ("date", "month", "jenis", "from_code", "from_akun", "code", "akun", "contract",
+                "amount", "sp2d", "ref", "revision", "payment", "tup", "bast_date", "signed",
+                "end", "supplier", "voids", "to_year", "grantor", "name", "note")
 
 
 def _in_order(fields):

@@ -129,8 +129,9 @@ def refuse_closed_year(event, closed, year=None):
         if event.kind == "void":
             raise RuleError(9, f"seq {event.voids} is in {year}, which is closed (sealed at seq "
                                f"{closed[year]}); a closed year's events cannot be voided")
+        when = f"for {event.month}" if event.month else f"dated {event.date}"
         raise RuleError(9, f"{year} is closed (sealed at seq {closed[year]}); "
-                           f"{event.describe()} dated {event.date} cannot be recorded. "
+                           f"{event.describe()} {when} cannot be recorded. "
                            "Record it in an open year")
 
 
@@ -158,7 +159,8 @@ def refuse_same_key(event, year, existing):
     if event.kind == "void":
         raise RuleError(6, f"seq {event.voids} is already voided ({existing}) with a different "
                            "note; a void cannot be voided or repeated")
-    line = f" on {codes.line_key(event.code, event.akun)}" if event.code else ""
+    line = (f" on {codes.line_key(event.code, event.akun)}" if event.code else
+            f" for {event.month}, jenis {event.jenis}," if event.month else "")
     raise RuleError(6, f"{event.describe()}{line} is already recorded for {year} with "
                        f"different content ({existing}); void {existing} first if it was "
                        "recorded in error")

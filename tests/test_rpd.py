@@ -257,3 +257,16 @@ def test_year_and_as_of(budget):
     assert (result.exit_code, result.stderr) == (2, "Error: --year 2026 is after --as-of "
                                                     "2025-03-31; give an as-of date in or after "
                                                     "that year\n")
+
+
+def test_a_sheet_with_a_code_and_a_name_column_and_dashes(budget, tmp_path):
+    f = write(tmp_path / "rpd.csv", "Kode,Jenis Belanja,Jan,Feb,Mar\n"
+                                    "52,Belanja Barang,1.000.000,-,2.000.000\n")
+    assert ok(budget("import", f, "--year", "2025", "--date", "2025-01-02", "--ref",
+                     "DIPA-1")).stdout.startswith("3 new")
+    r = rpd(budget, "--as-of", "2025-02-28")
+    assert [m["jenis"][1]["plan"] for m in r["months"]] == [1_000_000, 0]
+    refused(budget, ["record", "rpd", "--date", "2025-01-02", "--month", "2025-03", "--jenis",
+                     "52", "--amount", "5", "--ref", "DIPA-1"],
+            "rule 6: RPD DIPA-1 for 2025-03, jenis 52, is already recorded for 2025 with "
+            "different content (seq 6); void seq 6 first if it was recorded in error")
