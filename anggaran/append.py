@@ -12,6 +12,7 @@ transaction (the caller holds ``BEGIN IMMEDIATE``).
 The chain hash and identity are ``chain.py``'s.
 """
 
+import json
 from array import array
 
 import attrs
@@ -169,7 +170,9 @@ class Appender:
                         self.skipped_seq.append(seq)
                         self.skipped_row.append(row or 0)
                         continue
-                    taken, refuse = seq, lambda: rules.refuse_same_key(event, year, self._where(taken))
+                    holder = json.loads(content)["kind"] if content else None
+                    taken, refuse = seq, lambda: rules.refuse_same_key(
+                        event, year, self._where(taken), holder)
                 else:
                     taken = pagu_lines.get((year, event.code, event.akun or "")) \
                         if event.kind == "pagu" else None

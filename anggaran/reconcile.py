@@ -313,7 +313,7 @@ def read_sp2d_list(path):
         if name not in KIND_NAMES and name != "sp2d":
             raise AnggaranError(f"SP2D list row {n}: kind {given} is not an SP2D (use LS, GUP, "
                                 "GUP Nihil, PTUP, UP or TUP)")
-        label = KIND_NAMES["ls" if name == "sp2d" else name] if given else None
+        label = KIND_NAMES["ls" if name == "sp2d" else name] if given and "kind" in cols else None
         raw["kind"] = name if name in ("up", "tup") else "sp2d"  # the list's own fields only
         if name == "up":
             raw.pop("code", None), raw.pop("akun", None)  # an SP2D UP names no line

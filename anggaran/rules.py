@@ -143,19 +143,21 @@ def refuse_second_pagu(event, existing):
                            "cut or grant")
 
 
-def refuse_same_key(event, year, existing):
+def refuse_same_key(event, year, existing, holder=None):
     """Rule 6: an event whose key (kinds.key_of) is taken by a recorded, not voided event
-    with other content; ``existing`` points at it (``seq 17``). Identical ones were skipped."""
+    with other content; ``existing`` points at it (``seq 17``), ``holder`` is its kind.
+    Identical ones were skipped."""
     if existing is None:
         return
-    if event.kind == "sp2d":
+    if event.kind == "sp2d" and holder in (None, "sp2d"):
         raise RuleError(6, f"SP2D {event.ref} is already recorded for {year} with different "
                            f"content ({existing}); record a correction or refund, or void "
                            f"{existing} first if it was recorded in error")
-    if kinds.KINDS[event.kind].key == "sp2d":  # an SP2D UP or TUP: the numbers are shared
+    if kinds.KINDS[event.kind].key == "sp2d":  # SP2D, UP and TUP share their numbers
+        held = kinds.KINDS[holder].label if holder in kinds.KINDS else "an SP2D"
         raise RuleError(6, f"SP2D number {event.ref} ({event.describe()}) is already recorded "
-                           f"for {year} with different content ({existing}); void {existing} "
-                           "first if it was recorded in error")
+                           f"for {year} as {held} with different content ({existing}); void "
+                           f"{existing} first if it was recorded in error")
     if event.kind == "void":
         raise RuleError(6, f"seq {event.voids} is already voided ({existing}) with a different "
                            "note; a void cannot be voided or repeated")

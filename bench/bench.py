@@ -19,6 +19,8 @@ worker process (``bench.py --worker``) that times only the library call.
 """
 
 import argparse
+import bisect
+import calendar
 import datetime as dt
 import json
 import os
@@ -70,6 +72,9 @@ def working_days(year=YEAR):
 
 
 SHAPES = ("standard", "national")
+BENDAHARA_SHARE = 0.05  # of the events: the bendahara's UP and TUP traffic (issue 16)
+GUP_MAX = 50_000_000    # the largest SP2D that the generator pays by GUP, GUP nihil or PTUP
+CASH_KINDS = ("up", "tup", "up_return", "tup_return")  # besides the SP2Ds with a payment
 
 
 def lines_for(n_events, shape="standard"):
@@ -131,7 +136,7 @@ def _amount(rng, mu, sigma, lo, hi):
     return int(min(hi, max(lo, rng.lognormvariate(mu, sigma))))
 
 
-def generate(n_events, n_lines, seed, shape="standard"):
+def generate(n_events, n_lines, seed, shape="standard", bendahara_share=BENDAHARA_SHARE):
     """N valid events (contract v2.0) over ``n_lines`` lines of the given shape
     (``make_lines`` or ``make_national_lines``), deterministic for a seed.
 
@@ -150,8 +155,27 @@ def generate(n_events, n_lines, seed, shape="standard"):
     one while it is being paid, or a negative one of at most half its unpaid value after
     its last payment) and 40 % are closed on or after their last payment (or addendum).
     Blokir (0.2 %) on some lines, most opened again in part or whole (buka blokir) later.
+
+    The bendahara (``bendahara_share`` of the events, 5 % by default; 0: none): an SP2D UP
+    of 500 million on 2 January and a second of 250 million on July's first working day;
+    GUPs, GUP nihil and PTUPs are existing SP2Ds of at most 50 million (``GUP_MAX``) given a
+    ``payment`` (never one that a correction or refund names, never a contract payment), so
+    the lines' exposure is what it was and rule 5 still holds on every line. A GUP leaves
+    the UP outstanding as it was and every GUP is at most 50 million, dated before 31
+    December: the UP outstanding at its date (at least 500 million until the December
+    setoran) covers it (rule 7). In the last six working days, 1-5 SP2Ds become GUP nihil,
+    and on 31 December a setoran UP returns the rest, bringing the UP outstanding to 0;
+    it is never negative, since nothing but those lowers it. TUPs (about 15 % of the
+    bendahara's events, all of them counted) spread over the year, each accounted for by
+    1-8 PTUPs (SP2Ds dated on or after it, within three weeks, before its setoran) and
+    worth 1.02-1.3 times their sum, the rest returned by a setoran TUP before it is due
+    (55 %) or after (15 %); 20 % are accounted for exactly by their PTUPs and 10 % are left
+    open, overdue once due. A TUP's outstanding is never negative: its PTUPs and setoran
+    sum to at most its amount. SP2D UP and TUP numbers are unique beside the SP2Ds'.
+    ``bendahara_book`` replays all of it and asserts rules 5-7 on the advances.
     """
     rng = random.Random(seed)
+    brng = random.Random(f"{seed}/bendahara")  # the bendahara's choices: their own stream
     lines = (make_national_lines if shape == "national" else make_lines)(rng, n_lines)
     days = working_days()
     nd = len(days)
@@ -198,8 +222,22 @@ def generate(n_events, n_lines, seed, shape="standard"):
         payment_counts.append(min(rng.randint(2, 10), n_pay - sum(payment_counts)))
     plans = [(m, rng.random() < 0.15, rng.random() < 0.4) for m in payment_counts]
     n_contract_events = sum(1 + m + changed + closed for m, changed, closed in plans)
+    # The bendahara: TUP plans (day, PTUPs, outcome) until the TUPs, their PTUPs and setoran
+    # reach 15 % of the bendahara's events; the rest are GUPs and GUP nihil. Only the SP2D
+    # UP, TUP and setoran are new events: the payments are SP2Ds converted below.
+    n_bend = int(rest * bendahara_share)
+    tup_plans = []
+    if n_bend:
+        n_tup_events = 0
+        while n_tup_events < int(n_bend * 0.15):
+            m = brng.randint(1, 8)
+            outcome = brng.choices(("returned", "exact", "late", "open"), (55, 20, 15, 10))[0]
+            tup_plans.append((brng.randrange(nd - 1), m, outcome))
+            n_tup_events += 1 + m + (outcome in ("returned", "late"))
+    n_cash_events = (2 + 1 + len(tup_plans) + sum(o in ("returned", "late") for *_, o in tup_plans)
+                     if n_bend else 0)  # SP2D UP x2, setoran UP, TUPs, setoran TUP
     n_sp2d = (rest - n_rev - n_cut - n_grant - n_shift - n_lock - n_unlock - n_corr - n_refund
-              - n_block - n_unblock - n_contract_events)
+              - n_block - n_unblock - n_contract_events - n_cash_events)
 
     ev = []  # (date, order, event)
     order = 0
@@ -280,8 +318,11 @@ def generate(n_events, n_lines, seed, shape="standard"):
         rdi = min(nd - 1, di + rng.randint(0, 30))
         add(days[rdi], {"kind": "refund", "date": days[rdi], **at(i), "amount": part, "sp2d": ref,
                         "ref": f"SSPB-24-{k + 1:06d}"})
-    for di, i, amt, ref in sp2ds:
-        add(days[di], {"kind": "sp2d", "date": days[di], **at(i), "amount": amt, "ref": ref})
+    paid_by = (bendahara_traffic(brng, days, sp2ds, unused, tup_plans, n_bend, at, add)
+               if n_bend else {})
+    for k, (di, i, amt, ref) in enumerate(sp2ds):
+        add(days[di], {"kind": "sp2d", "date": days[di], **at(i), "amount": amt, "ref": ref,
+                       **paid_by.get(k, {})})
     for k in range(n_lock):
         i = pick_line()
         amt = _amount(rng, 18, 1.0, 1_000_000, 5_000_000_000)
@@ -342,13 +383,206 @@ def generate(n_events, n_lines, seed, shape="standard"):
         "programs": len({c.split(".")[0] for c, _ in lines}),
         "kegiatan": len({".".join(c.split(".")[:2]) for c, _ in lines}),
         "code_level_lines": sum(1 for _, a in lines if not a),
-        "kinds": dict(sorted(_count(e["kind"] for e in events).items())),
+        "kinds": dict(sorted(_count(e["kind"] + (" " + e["payment"] if "payment" in e else "")
+                                    for e in events).items())),
+        "bendahara_events": sum(1 for e in events if e["kind"] in CASH_KINDS or "payment" in e),
         "contracts": len(plans), "contract_payments": n_pay,
         "heavy_line": list(ranked[0][0]), "heavy_line_events": ranked[0][1],
         "median_line": list(ranked[len(ranked) // 2][0]),
         "median_line_events": ranked[len(ranked) // 2][1],
     }
     return events, info
+
+
+def bendahara_traffic(rng, days, sp2ds, unused, tup_plans, n_bend, at, add):
+    """The bendahara's events of ``generate`` (see its docstring): adds the SP2D UP, the
+    TUPs and the setoran through ``add`` and returns ``{index into sp2ds: payment fields}``
+    for the SP2Ds paid by GUP, GUP nihil or PTUP, drawn from ``unused`` (the SP2Ds that no
+    correction or refund names) among those of at most ``GUP_MAX``."""
+    nd = len(days)
+    by_day = defaultdict(list)  # day index -> its convertible SP2Ds, in random order
+    for k in unused:
+        if sp2ds[k][2] <= GUP_MAX:
+            by_day[sp2ds[k][0]].append(k)
+    paid_by = {}
+
+    def take(lo, hi):
+        """One convertible SP2D dated between days lo and hi (inclusive), or None."""
+        for _ in range(12):
+            d = rng.randint(lo, hi)
+            if by_day[d]:
+                return by_day[d].pop()
+        return None
+
+    july = next(d for d, day in enumerate(days) if day >= f"{YEAR}-07-01")
+    up_total = 0
+    for n, (di, amt) in enumerate(((0, 500_000_000), (july, 250_000_000))):
+        up_total += amt
+        add(days[di], {"kind": "up", "date": days[di], "amount": amt, "ref": f"2401225{n + 1:08d}"})
+    n_new = 3  # the two SP2D UP and the setoran UP
+    for n, (t, m, outcome) in enumerate(tup_plans):
+        ref = f"2401226{n + 1:08d}"
+        due = bisect.bisect_right(days, add_month(days[t])) - 1  # its last working day by due
+        end = min(nd - 1, t + 15, due if outcome == "returned" else nd - 1)
+        picks = [k for k in (take(t, end) for _ in range(m)) if k is not None]
+        spent = sum(sp2ds[k][2] for k in picks)
+        if picks and outcome == "exact":
+            amount = spent
+        elif picks:
+            amount = max(spent + 1000, -(-int(spent * rng.uniform(1.02, 1.3)) // 1000) * 1000)
+        else:
+            amount = -(-_amount(rng, 17, 0.8, 5_000_000, 200_000_000) // 1000) * 1000
+        tup = {"kind": "tup", "date": days[t], "amount": amount, "ref": ref}
+        if picks and n % 3:  # two in three name a line, for reference
+            tup.update(at(sp2ds[picks[0]][1]))
+        add(days[t], tup)
+        n_new += 1
+        for k in picks:
+            paid_by[k] = {"payment": "ptup", "tup": ref}
+        if outcome in ("returned", "late"):
+            last = max((sp2ds[k][0] for k in picks), default=t)
+            di = (rng.randint(last, due) if outcome == "returned"
+                  else max(last, min(nd - 1, rng.randint(due + 1, due + 20))))
+            add(days[di], {"kind": "tup_return", "date": days[di], "amount": amount - spent,
+                           "tup": ref, "ref": f"NTPN-TUP-24-{n + 1:05d}"})
+            n_new += 1
+    # December: GUP nihil in the last six working days, the setoran UP of the rest on the last
+    nihil = [k for k in (take(nd - 6, nd - 1) for _ in range(max(1, min(5, n_bend // 500))))
+             if k is not None]
+    for k in nihil:
+        paid_by[k] = {"payment": "gup_nihil"}
+    add(days[-1], {"kind": "up_return", "date": days[-1],
+                   "amount": up_total - sum(sp2ds[k][2] for k in nihil), "ref": "NTPN-UP-24-00001"})
+    # GUPs: the rest of the share, on any day before the setoran UP
+    pool = [k for d in range(nd - 1) for k in by_day[d]]
+    n_gup = max(0, n_bend - n_new - len(paid_by))
+    for k in rng.sample(pool, min(n_gup, len(pool))):
+        paid_by[k] = {"payment": "gup"}
+    return paid_by
+
+
+def add_month(date):
+    """The same day of the next month, or that month's last day (a TUP's due date)."""
+    y, m, d = map(int, date.split("-"))
+    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return dt.date(y, m, min(d, calendar.monthrange(y, m)[1])).isoformat()
+
+
+def cash_kind(e):
+    """What an event does to the bendahara's advances: ``up``, ``gup``, ``gup_nihil``,
+    ``up_return``, ``tup``, ``ptup``, ``tup_return``, or None (an LS SP2D, a line event)."""
+    if e["kind"] == "sp2d":
+        return None if e.get("payment", "ls") == "ls" else e["payment"]
+    return e["kind"] if e["kind"] in CASH_KINDS else None
+
+
+def bendahara_book(events):
+    """Replay the bendahara's advances day by day, asserting the rules on them: the UP
+    outstanding (up − gup_nihil − up_return) and each TUP's (tup − ptup − tup_return) never
+    negative at the end of a day, every GUP within the UP outstanding at the end of its
+    date (rules 5, 7); a PTUP or setoran TUP names a TUP dated on or before it (rule 7);
+    SP2D numbers unique across sp2d, up and tup (rule 6). Returns the events that move an
+    advance, in date order, for ``expected_bendahara``."""
+    numbers = set()
+    for e in events:
+        if e["kind"] in ("sp2d", "up", "tup"):
+            if e["ref"] in numbers:
+                raise AssertionError(f"generator repeats SP2D number {e['ref']}")
+            numbers.add(e["ref"])
+    moves = sorted((e for e in events if cash_kind(e)), key=lambda e: e["date"])
+    tups = {e["ref"]: [e["date"], 0] for e in moves if e["kind"] == "tup"}  # date, outstanding
+    up, i = 0, 0
+    while i < len(moves):
+        date, need, touched = moves[i]["date"], 0, set()
+        while i < len(moves) and moves[i]["date"] == date:
+            e, i = moves[i], i + 1
+            kind, a = cash_kind(e), e["amount"]
+            if kind == "up":
+                up += a
+            elif kind in ("gup_nihil", "up_return"):
+                up -= a
+            elif kind == "gup":
+                need = max(need, a)
+            else:
+                ref = e["ref"] if kind == "tup" else e["tup"]
+                t = tups.get(ref)
+                if t is None or t[0] > date:
+                    raise AssertionError(f"generator's {kind} {e['ref']} names no TUP dated by {date}")
+                t[1] += a if kind == "tup" else -a
+                touched.add(ref)
+        if up < need or up < 0:
+            raise AssertionError(f"generator broke the UP on {date}: outstanding {up}, GUP {need}")
+        for ref in touched:
+            if tups[ref][1] < 0:
+                raise AssertionError(f"generator overdraws TUP {ref} on {date}")
+    return moves
+
+
+def expected_bendahara(moves, as_of):
+    """The generator's own fold of the bendahara's book as of a date (from
+    ``bendahara_book``), in the terms of ``bendahara_summary``."""
+    out = dict.fromkeys(("advanced", "accounted", "returned", "gups", "gup_amount",
+                         "gup_nihil_amount"), 0)
+    out.update(last_advance=None, last_replenishment=None)
+    tups = {}
+    for e in moves:
+        if e["date"] > as_of:
+            break
+        kind, a, date = cash_kind(e), e["amount"], e["date"]
+        if kind == "up":
+            out["advanced"] += a
+            out["last_advance"] = date
+        elif kind in ("gup", "gup_nihil"):
+            out["accounted"] += a
+            out["gups"] += 1
+            out["gup_amount" if kind == "gup" else "gup_nihil_amount"] += a
+            out["last_replenishment"] = date
+        elif kind == "up_return":
+            out["returned"] += a
+        elif kind == "tup":
+            tups[e["ref"]] = {"date": date, "amount": a, "ptup": 0, "returned": 0, "last": date}
+        else:
+            t = tups[e["tup"]]
+            t["ptup" if kind == "ptup" else "returned"] += a
+            t["last"] = date
+    out["outstanding"] = out["advanced"] - out["gup_nihil_amount"] - out["returned"]
+    out.update(tups=len(tups), tup_amount=0, tup_accounted=0, tup_returned=0, tup_outstanding=0,
+               settled=0, overdue=0, days_late=0)
+    day = dt.date.fromisoformat
+    for t in tups.values():
+        left, due = t["amount"] - t["ptup"] - t["returned"], add_month(t["date"])
+        out["tup_amount"] += t["amount"]
+        out["tup_accounted"] += t["ptup"]
+        out["tup_returned"] += t["returned"]
+        out["tup_outstanding"] += left
+        if left == 0:
+            out["settled"] += 1
+            out["days_late"] += max(0, (day(t["last"]) - day(due)).days)
+        else:
+            out["overdue"] += as_of > due
+            out["days_late"] += max(0, (day(as_of) - day(due)).days)
+    since = out["last_replenishment"] or out["last_advance"]
+    out["warnings"] = out["overdue"] + (out["outstanding"] > 0 and since is not None
+                                        and add_month(since) < as_of)
+    return out
+
+
+def bendahara_summary(book):
+    """``anggaran bendahara --format json`` in the terms of ``expected_bendahara``."""
+    up, tups = book["up"], book["tup"]
+    out = {f: up[f] for f in ("advanced", "accounted", "returned", "outstanding",
+                              "last_advance", "last_replenishment")}
+    out.update({f: sum(m[g] for m in up["by_month"]) for f, g in
+                (("gups", "gup_count"), ("gup_amount", "gup_amount"),
+                 ("gup_nihil_amount", "gup_nihil_amount"))})
+    out.update(tups=len(tups), tup_amount=sum(t["amount"] for t in tups),
+               tup_accounted=sum(t["accounted"] for t in tups),
+               tup_returned=sum(t["returned"] for t in tups),
+               tup_outstanding=sum(t["outstanding"] for t in tups),
+               settled=sum(t["status"] == "settled" for t in tups),
+               overdue=sum(t["status"] == "overdue" for t in tups),
+               days_late=sum(t["days_late"] for t in tups), warnings=len(book["warnings"]))
+    return out
 
 
 def _cumulative(weights):
@@ -648,7 +882,7 @@ class Bench:
         self.notes = []
         self.failures = []
         self.info = {}
-        self.tools = detect_tools(self.py)
+        self.tools = detect_tools(self.py) if args.peers else {}
         self.record_counter = 0
 
     def log(self, msg):
@@ -685,7 +919,7 @@ class Bench:
         a = self.args
         self.log(f"== {label}: {n:,} events, {n_lines} lines ({shape}): generating")
         t0 = time.perf_counter()
-        events, info = generate(n, n_lines, a.seed, shape)
+        events, info = generate(n, n_lines, a.seed, shape, a.bendahara_share)
         stem = self.work / f"events_{shape}_{n}_{n_lines}"
         jsonl = stem.with_suffix(".jsonl")
         write_jsonl(events, jsonl)
@@ -696,6 +930,9 @@ class Bench:
         info["expected"] = {d: totals_of(expect[d]) for d in AS_OF_DATES}
         daily = funds(events)  # and rule 5 with blokir and contracts, at every date
         info["expected_funds"] = {d: expected_funds(daily, d) for d in AS_OF_DATES}
+        book = bendahara_book(events)  # and rules 5-7 on the advances, at every date
+        info["expected_bendahara"] = {d: expected_bendahara(book, d) for d in AS_OF_DATES}
+        del book
         self.log(f"   kinds {info['kinds']}; heavy line {'/'.join(info['heavy_line'])} "
                  f"({info['heavy_line_events']} events); {info['kegiatan']} kegiatan")
         db = self.work / f"ledger_{shape}_{n}_{n_lines}.db"
@@ -812,6 +1049,42 @@ class Bench:
             self.log(f"   {name[4:]}: {self._med(label, name):.3f} s, "
                      f"{self._max(label, name, 'rss_mb'):.0f} MB")
 
+    def bendahara_reads(self, label, db):
+        """``bendahara --as-of D --format json`` through the CLI at both dates, checked
+        against the generator's fold of the advances (``expected_bendahara``): the UP's
+        advanced, accounted, returned, outstanding, last advance and replenishment, the
+        GUPs by month summed; the number of TUPs, their amounts, accounted, returned and
+        outstanding summed, how many are settled and overdue, their days late summed; the
+        number of warnings. A version without the command gets a note, not a mismatch."""
+        quick = max(self.args.runs, self.args.quick_runs or 0)
+        info = self.info[label]
+        for d in AS_OF_DATES:
+            name = f"cli bendahara {d}"
+            argv = ["bendahara", "--as-of", d, "--format", "json"]
+            p = self.cli(db, *argv)
+            if p.rc != 0:
+                why = ((p.err or p.out).strip().splitlines() or ["no output"])[-1][:160]
+                note = f"`bendahara` not measured: the command failed with exit {p.rc} ({why})"
+                if note not in self.notes:
+                    self.notes.append(note)
+                self.log(f"   {note}")
+                return
+            self.sample(label, name, p)
+            for r in range(quick - 1):
+                p = self.must(self.cli(db, *argv), name)
+                self.sample(label, name, p)
+            got, want = bendahara_summary(json.loads(p.out)), info["expected_bendahara"][d]
+            if got != want:
+                diff = {k: (got.get(k), want.get(k)) for k in sorted(set(got) | set(want))
+                        if got.get(k) != want.get(k)}
+                self.fail(f"{label} {d}: anggaran bendahara differs from the generator "
+                          f"(anggaran, generator): {diff}")
+            else:
+                self.sample(label, f"check anggaran bendahara {d}", ok=True, totals=got)
+            self.log(f"   bendahara {d} ({want['tups']} TUPs, {want['overdue']} overdue, UP "
+                     f"outstanding {want['outstanding']:,}): {self._med(label, name):.3f} s, "
+                     f"{self._max(label, name, 'rss_mb'):.0f} MB")
+
     def lines_point(self, n, n_lines):
         """One point of the lines curve (national shape): report --by akun through the CLI
         and the API call, against the raw GROUP BY per line, on one fresh ledger."""
@@ -886,6 +1159,7 @@ class Bench:
         self.log("   api reads done")
         self.other_reads(label, db, stem)
         self.funds_reads(label, db)
+        self.bendahara_reads(label, db)
 
         # ---- peers and the raw floor
         self.peers(label, events, stem, by_akun)
@@ -1315,6 +1589,8 @@ MEASURES = [
     ("api record sp2d", "record one SP2D (API)", "call"),
     ("cli report --view funds", "report --view funds 2024-12-31 (CLI)", "wall"),
     ("cli contracts", "contracts 2024-12-31 (CLI)", "wall"),
+    ("cli bendahara 2024-06-30", "bendahara --as-of 2024-06-30 (CLI)", "wall"),
+    ("cli bendahara 2024-12-31", "bendahara --as-of 2024-12-31 (CLI)", "wall"),
     ("cli absorption", "absorption --year 2024 (CLI)", "wall"),
     ("cli reconcile", "reconcile with the report --by akun CSV (CLI)", "wall"),
     ("cli export fiscal-data-package", "export --to fiscal-data-package (CLI)", "wall"),
@@ -1398,7 +1674,8 @@ def build_tables(b):
     out.append("")
     missing = [t for t in ("hledger", "ledger", "beancount") if t not in b.tools]
     if missing:
-        out.append("Not installed, skipped: " + ", ".join(missing) + ".\n")
+        out.append(("Not installed, skipped: " if b.args.peers else "Not run (--no-peers): ")
+                   + ", ".join(missing) + ".\n")
     return out
 
 
@@ -1542,6 +1819,16 @@ def targets(b, lab):
                                            f"contracts, {info['contract_payments']:,} payments)")
         target(f"{what} < 0.3 s wall and RSS < 200 MB (CLI) at {lab}", funds_read)
 
+    def bendahara_read():
+        t = {d: b._med(lab, f"cli bendahara {d}") for d in AS_OF_DATES}
+        rss = max(b._max(lab, f"cli bendahara {d}", "rss_mb") for d in AS_OF_DATES)
+        e = info["expected_bendahara"][AS_OF_DATES[-1]]
+        return max(t.values()) < 0.3 and rss < 200, (
+            f"{t[AS_OF_DATES[0]]:.3f} s (06-30), {t[AS_OF_DATES[-1]]:.3f} s (12-31), {rss:.0f} MB "
+            f"({info['bendahara_events']:,} bendahara events: {e['gups']:,} GUP and GUP nihil, "
+            f"{e['tups']:,} TUPs)")
+    target(f"`bendahara` < 0.3 s wall and RSS < 200 MB (CLI) at {lab}", bendahara_read)
+
     def history():
         h, hm = b._med(lab, "cli history heavy line"), b._med(lab, "cli history median line")
         return max(h, hm) < 0.2, (f"heaviest line ({info['heavy_line_events']} events) {h:.3f} s; "
@@ -1613,7 +1900,7 @@ def write_results(b, path, argv, env):
              f"- Python {env['python']}, SQLite {env['sqlite']}, anggaran {env['anggaran']} "
              f"(git {env['git']}; source digest {env['source']}; {env['library']})"]
     for t in ("hledger", "ledger", "beancount"):
-        lines.append(f"- {t}: {b.tools.get(t, 'not installed (skipped)')}")
+        lines.append(f"- {t}: {b.tools.get(t, 'not installed (skipped)' if b.args.peers else 'not run (--no-peers)')}")
     lines += ["", "## Data", "",
               "| size | events | lines (code-level) | codes | kegiatan | kinds | heaviest line | JSONL | ledger file |",
               "|---|---|---|---|---|---|---|---|---|"]
@@ -1666,6 +1953,20 @@ def write_results(b, path, argv, env):
                 e = info["expected"][d]
                 lines.append(f"- {lab} as of {d}: ceiling {e['ceiling']:,}, locked {e['locked']:,}, "
                              f"realised {e['realised']:,}")
+        checked = [(lab, d) for lab in b.info for d in AS_OF_DATES
+                   if (lab, f"check anggaran bendahara {d}") in b.samples]
+        if checked:
+            lines += ["", ("`anggaran bendahara --format json` equals the generator's fold of the "
+                           "advances (UP advanced, accounted, returned, outstanding, last advance and "
+                           "replenishment, GUPs by month; TUPs, their sums, settled, overdue, days "
+                           "late; warnings):")]
+            for lab, d in checked:
+                e = b.info[lab]["expected_bendahara"][d]
+                lines.append(f"- {lab} as of {d}: UP advanced {e['advanced']:,}, accounted "
+                             f"{e['accounted']:,} ({e['gups']:,} GUP and GUP nihil), returned "
+                             f"{e['returned']:,}, outstanding {e['outstanding']:,}; {e['tups']:,} "
+                             f"TUPs, outstanding {e['tup_outstanding']:,}, {e['settled']:,} settled, "
+                             f"{e['overdue']:,} overdue")
     if b.notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in b.notes]
     lines.append("")
@@ -1677,6 +1978,7 @@ def count_daily(b, label, db):
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         b.info[label]["daily_rows"] = f"{conn.execute('SELECT count(*) FROM daily').fetchone()[0]:,}"
+        b.info[label]["cash_rows"] = conn.execute("SELECT count(*) FROM cash").fetchone()[0]
         conn.close()
     except sqlite3.Error:
         pass
@@ -1700,6 +2002,9 @@ def main(argv=None):
                     "bench/out/SMOKE.md with --smoke)")
     ap.add_argument("--work", default=str(HERE / "out"), help="work dir for data and ledgers")
     ap.add_argument("--seed", type=int, default=20240102)
+    ap.add_argument("--bendahara-share", type=float, default=BENDAHARA_SHARE,
+                    help="share of the events that are the bendahara's UP/TUP traffic "
+                    f"(default {BENDAHARA_SHARE}; 0: none, e.g. to compare the import)")
     ap.add_argument("--lines", type=int, default=None, help="budget lines at every size "
                     "(default: sqrt(events), 20..1000)")
     ap.add_argument("--no-curve", action="store_true", help="skip the extra ledgers at the "
@@ -1719,6 +2024,9 @@ def main(argv=None):
                     help="after a peer run slower than this (s), stop its runs at that date")
     ap.add_argument("--no-bean-cache", dest="bean_cache", action="store_false",
                     help="do not also time beancount with its pickle cache warm")
+    ap.add_argument("--no-peers", dest="peers", action="store_false",
+                    help="do not run hledger, ledger-cli and beancount (the raw SQLite floor "
+                    "still runs): for a quick look at anggaran alone")
     ap.add_argument("--keep", action="store_true", help="keep ledgers and peer files in the work dir")
     ap.add_argument("--python", default=sys.executable, help="Python with anggaran installed")
     ap.add_argument("--anggaran", default=None, help="the anggaran executable")
@@ -1765,7 +2073,8 @@ def main(argv=None):
     b.log(f"machine {env}; peers {b.tools}")
     for t in ("hledger", "ledger", "beancount"):
         if t not in b.tools:
-            b.notes.append(f"{t} is not installed: skipped (see bench/README.md to install it)")
+            b.notes.append(f"{t} is not installed: skipped (see bench/README.md to install it)"
+                           if args.peers else f"{t}: not run (--no-peers)")
     started = time.perf_counter()
     try:
         for shape in SHAPES if args.shape == "both" else (args.shape,):

@@ -10,8 +10,8 @@ step alone (best of 3 runs, in microseconds per event):
 - ``fetch``: reading one full ``events`` row (all 20 columns) from SQLite into Python;
 - ``canonical``: the event's canonical JSON (``events.canonical_of``);
 - ``hash``: the two SHA-256 of the chain (chain hash and identity);
-- ``insert``: inserting the same rows, as they are, into a fresh ledger schema with its
-  indexes and append-only triggers (SQLite's own work plus the binding);
+- ``insert``: inserting the same rows, as they are, into a fresh copy of the ledger's own
+  schema with its indexes and triggers (SQLite's own work plus the binding);
 - ``insert_bare``: the same into a table with no index and no trigger;
 - ``postings_insert``: inserting the matching postings rows with their index.
 
@@ -61,8 +61,18 @@ def parallel_speedup():
     return round(2 * one / two, 2), one, two
 
 
+def schema_of(src, with_triggers=True):
+    """The ledger's own schema (tables, then indexes, then triggers), as its version laid
+    it down: a fresh ledger's SCHEMA_V1 plus every migration, so that the inserts meet the
+    same columns, indexes and triggers as the ledger measured."""
+    order = "CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END"
+    kinds = "('table', 'index', 'trigger')" if with_triggers else "('table', 'index')"
+    return ";\n".join(sql for (sql,) in src.execute(
+        f"SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN {kinds} "
+        f"AND name NOT LIKE 'sqlite_%' ORDER BY {order}, rowid")) + ";"
+
+
 def measure(db, jsonl, rows):
-    from anggaran import store
     from anggaran.events import FIELDS, Event, canonical_of
 
     src = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -92,14 +102,12 @@ def measure(db, jsonl, rows):
             sha(f"{e[i_prev]}\n{c}\n{e[i_seq]}\n{e[i_rec]}".encode()).hexdigest()
             sha(c.encode()).digest()
 
-    def insert_into(schema, triggers, table_rows, sql):
+    def insert_into(schema, table_rows, sql):
         def run():
             with tempfile.TemporaryDirectory() as tmp:
                 conn = sqlite3.connect(os.path.join(tmp, "f.db"), isolation_level=None)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.executescript(schema)
-                for t in triggers:
-                    conn.execute(t)
                 conn.executemany("INSERT INTO meta VALUES (?, ?)",
                                  src.execute("SELECT key, value FROM meta").fetchall())
                 conn.execute("PRAGMA cache_size = -65536")
@@ -120,10 +128,10 @@ def measure(db, jsonl, rows):
         "fetch": fetch,
         "canonical": lambda: [canonical_of(v) for v in values],
         "hash": hashing,
-        "insert": insert_into(store.SCHEMA, store.TRIGGERS.values(), events, insert_events),
-        "insert_bare": insert_into(bare, (), events, insert_events),
-        "postings_insert": insert_into(store.SCHEMA, (), postings,
-                                       "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        "insert": insert_into(schema_of(src), events, insert_events),
+        "insert_bare": insert_into(bare, events, insert_events),
+        "postings_insert": insert_into(schema_of(src, with_triggers=False), postings,
+                                       f"INSERT INTO postings VALUES ({', '.join('?' * len(postings[0]))})"),
     }
     out = {"rows": n}
     for name, fn in steps.items():

@@ -300,11 +300,15 @@ def test_sp2d_numbers_are_unique_across_sp2d_up_and_tup(funded):
     ok(rec(funded, "up", "2025-02-01", "10.000.000", "250001"))
     refused(funded, ["record", "sp2d", "--date", "2025-02-03", "--amount", "1", "--ref", "250001",
                      *LINE],
-            "rule 6: SP2D 250001 is already recorded for 2025 with different content (seq 2); "
-            "record a correction or refund, or void seq 2 first if it was recorded in error")
+            "rule 6: SP2D number 250001 (SP2D 250001) is already recorded for 2025 as SP2D UP "
+            "with different content (seq 2); void seq 2 first if it was recorded in error")
     refused(funded, ["record", "tup", "--date", "2025-02-03", "--amount", "1", "--ref", "250001"],
-            "rule 6: SP2D number 250001 (SP2D TUP 250001) is already recorded for 2025 with "
-            "different content (seq 2); void seq 2 first if it was recorded in error")
+            "rule 6: SP2D number 250001 (SP2D TUP 250001) is already recorded for 2025 as SP2D "
+            "UP with different content (seq 2); void seq 2 first if it was recorded in error")
+    ok(rec(funded, "sp2d", "2025-02-04", "1", "250002", *LINE))
+    refused(funded, ["record", "up", "--date", "2025-02-05", "--amount", "1", "--ref", "250002"],
+            "rule 6: SP2D number 250002 (SP2D UP 250002) is already recorded for 2025 as SP2D "
+            "with different content (seq 3); void seq 3 first if it was recorded in error")
     again = funded("record", "up", "--date", "2025-02-01", "--amount", "10.000.000", "--ref",
                    "250001")
     assert again.stdout.startswith("Already recorded")

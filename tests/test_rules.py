@@ -34,7 +34,7 @@ def test_rule1_unknown_column_in_a_csv_header(funded, tmp_path):
     assert result.stderr == (
         "Error: rule 1: unknown column 'colour' in the header; use the field names (kind, date, "
         "code, akun, from_code, from_akun, amount, ref, sp2d, to_year, grantor, name, note, "
-        "voids, contract, signed, supplier, end, payment, tup, bast_date, recorded_at) or the Indonesian names listed in "
+        "voids, contract, signed, supplier, end, payment, tup, bast_date, revision, month, jenis, recorded_at) or the Indonesian names listed in "
         "docs/reference.md (Tanggal, Kode "
         "Kegiatan, Akun, Nilai, Nomor SP2D, Peristiwa, Uraian, …)\n")
     assert log_rows(funded.db) == before
@@ -46,7 +46,7 @@ def test_rule1_unknown_field_in_jsonl(funded, tmp_path):
                  '"ref":"A1","colour":"red"}\n')
     refused(funded, ["import", f], "row 1: rule 1: unknown field 'colour' (fields are: kind, date, "
             "code, akun, from_code, from_akun, amount, ref, sp2d, to_year, grantor, name, note, voids, "
-            "contract, signed, supplier, end, payment, tup, bast_date)")
+            "contract, signed, supplier, end, payment, tup, bast_date, revision, month, jenis)")
 
 
 @pytest.mark.parametrize("option,value,message", [
