@@ -59,11 +59,11 @@ def book(ledger, as_of=None, known_at=None, today=None):
     try:
         as_of, known, max_seq, year = reports.moment(ledger, as_of, known_at, today)
         up = _up(conn, year, as_of, max_seq)
-        tups = _tups(conn, year, as_of, max_seq)
+        each = tups(conn, year, as_of, max_seq)
     finally:
         conn.execute("ROLLBACK")
     return {"satker": ledger.satker, "year": year, "as_of": as_of, "known_at": known,
-            "up": up, "tup": tups, "warnings": _warnings(up, tups, as_of)}
+            "up": up, "tup": each, "warnings": _warnings(up, each, as_of)}
 
 
 def _up(conn, year, as_of, max_seq):
@@ -94,7 +94,7 @@ def _up(conn, year, as_of, max_seq):
     }
 
 
-def _tups(conn, year, as_of, max_seq):
+def tups(conn, year, as_of, max_seq):
     """Each TUP of the year dated by D (and not voided), in date and number order."""
     found = {}
     for ref, date, code, amount in conn.execute(

@@ -25,7 +25,7 @@ events that name them, not with the size of the log.
 from . import reports
 
 # The contracts of a year registered by D and recorded (and not voided) by seq T.
-_CONTRACTS = """
+REGISTERED = """
 SELECT e.seq, e.ref, e.date, e.signed, e.code, e.akun, e.supplier, e.amount
 FROM buckets b JOIN events e
   ON e.year = b.year AND e.ref = substr(b.bucket, 2) AND e.kind <> 'sp2d' AND e.kind = 'contract'
@@ -53,7 +53,7 @@ def contracts(ledger, as_of=None, known_at=None, today=None):
         as_of, known, max_seq, year = reports.moment(ledger, as_of, known_at, today)
         found = {}
         for seq, ref, date, signed, code, akun, supplier, amount in conn.execute(
-                _CONTRACTS, (year, as_of, max_seq, max_seq)):
+                REGISTERED, (year, as_of, max_seq, max_seq)):
             found[ref] = {"seq": seq, "ref": ref, "date": date, "signed": signed or date,
                           "code": code, "akun": akun, "supplier": supplier, "value": amount,
                           "paid": 0, "outstanding": 0, "payments": 0, "status": "open",

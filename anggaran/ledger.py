@@ -333,6 +333,12 @@ class Ledger:
 
         return rpd.rpd(self, year, as_of, known_at)
 
+    def ikpa(self, as_of=None, known_at=None, rules=None, scores=None, what_if=None):
+        """``anggaran ikpa``: the IKPA self-assessment of the as-of year (ikpa.ikpa)."""
+        from . import ikpa
+
+        return ikpa.ikpa(self, as_of, known_at, rules, scores, what_if)
+
     def bendahara(self, as_of=None, known_at=None):
         """``anggaran bendahara``: the UP and TUP advances as of a date (bendahara.book)."""
         from . import bendahara

@@ -617,6 +617,44 @@ def bendahara(ctx, as_of, known_at, fmt, locale, output, force):
 
 
 @cli.command()
+@click.option("--rules", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A rule-set JSON file (default: the one shipped for the year, else the "
+                   "latest earlier one).")
+@click.option("--score", "scores", multiple=True, metavar="KEY=VALUE",
+              help="What the ledger cannot know: capaian_output=N (0-100) or dispensasi=N "
+                   "(the deduction); repeatable.")
+@click.option("--what-if", "what_if", multiple=True, metavar="JB=AMOUNT@DATE",
+              help="Count AMOUNT more realised on jenis JB on DATE (not after --as-of), e.g. "
+                   "52=1.000.000.000@2025-09-30; repeatable; nothing is written.")
+@listing_options("As of this date (default as for report).", OUT_FORMATS)
+@click.pass_context
+def ikpa(ctx, rules, scores, what_if, as_of, known_at, fmt, locale, output, force):
+    """The IKPA self-assessment of the as-of year: each indicator, its trace, the total.
+
+    Revisi DIPA, deviasi Halaman III DIPA, penyerapan, belanja kontraktual, penyelesaian
+    tagihan and UP/TUP are computed from the ledger; capaian output and dispensasi SPM are
+    given with --score. The total re-weights over the indicators assessed (konversi
+    bobot) less the dispensasi deduction, with its band. A * marks a score that rests on a
+    parameter the rule set marks unconfirmed.
+
+    \b
+    Example:
+      anggaran ikpa --as-of 2025-06-30 --score capaian_output=95
+      anggaran ikpa --as-of 2025-09-30 --what-if 52=1.000.000.000@2025-09-30
+      anggaran ikpa --as-of 2025-06-30 --format xlsx --output ikpa.xlsx
+    """
+    with open_ledger(ctx) as ledger:
+        result = ledger.ikpa(as_of=as_of, known_at=known_at, rules=rules, scores=scores,
+                             what_if=what_if)
+    if fmt == "xlsx":
+        from . import xlsx
+        emit(ctx, lambda path, *safety: xlsx.ikpa(result, path, locale, *safety), fmt, output,
+             force)
+    else:
+        emit(ctx, render.ikpa(result, fmt, locale), fmt, output, force)
+
+
+@cli.command()
 @click.option("--year", type=int, help="Fiscal year (default: the as-of year).")
 @click.option("--targets", type=click.Path(dir_okay=False),
               help="CSV jenis,tw1,tw2,tw3,tw4 of quarterly targets in percent (20, 20.5, "

@@ -446,6 +446,93 @@ def rpd(result, fmt="table", locale="id"):
     return "\n".join(titles) + "\n\n" + simple_grid(cells, headers, "llrrrr") + "\n\n" + average
 
 
+# ------------------------------------------------------------------ ikpa
+
+IKPA_KEYS = ("key", "name", "weight", "assessed", "score", "unconfirmed", "band", "trace")
+IKPA_HEADERS = ["Indikator", "Bobot", "Nilai"]
+
+
+def ikpa_titles(result):
+    known = f" (sebagaimana tercatat pada {result['known_at']})" if result["known_at"] else ""
+    rules = result["rules"]
+    where = f" ({rules['file']})" if rules["file"] else ""
+    titles = [f"PENILAIAN MANDIRI IKPA TA {result['year']}",
+              HEADERS["satker"].format(**result["satker"]),
+              f"Keadaan s.d. {result['as_of']}{known}",
+              f"Aturan: {rules['name']}{where}"]
+    for w in result.get("what_if", ()):
+        titles.append(f"Andaikan (what-if): {format_money(w['amount'], 'id')} lagi terealisasi "
+                      f"pada jenis {w['jenis']} tanggal {w['date']} (tidak tercatat)")
+    return titles
+
+
+def ikpa_rows(result, locale="id"):
+    """``(cells, traces, footer)``: a row [indicator, weight, score] per indicator (the
+    score marked * when unconfirmed), its trace lines, and the lines under the table."""
+    def number(v):
+        return format_percent(v, locale) if isinstance(v, Decimal) else str(v)
+
+    cells, traces = [], []
+    for i in result["indicators"]:
+        weight = "pengurang" if i["weight"] is None else number(i["weight"])
+        score = "-" if i["score"] is None else format_percent(i["score"], locale)
+        cells.append([i["name"], weight, score + ("*" if i["unconfirmed"] else " ")])
+        traces.append(i["trace"])
+    weighted = [i for i in result["indicators"] if i["weight"] is not None]
+    assessed = sum(i["weight"] for i in weighted if i["assessed"])
+    if result["total"] is None:
+        footer = ["Nilai IKPA: - (no indicator is assessed)"]
+    else:
+        footer = [f"Nilai IKPA: {format_percent(result['total'], locale)} ({result['band']})",
+                  f"  konversi bobot: Σ bobot × nilai / {number(assessed)} (the weight assessed, "
+                  f"of {number(sum(i['weight'] for i in weighted))}); dispensasi deducted: "
+                  f"{format_percent(result['deduction'], locale)}"]
+    if any(i["unconfirmed"] for i in result["indicators"]):
+        footer.append("* the score rests on a parameter the rule set marks unconfirmed (its "
+                      "trace names it)")
+    return cells, traces, footer
+
+
+def _md_text(text):
+    """A trace line as markdown text: its | and a leading * escaped."""
+    text = text.replace("|", "\\|")
+    return "\\" + text if text.startswith("*") else text
+
+
+def ikpa(result, fmt="table", locale="id"):
+    """``Ledger.ikpa`` as a table (a row per indicator with its trace indented under it,
+    then the total and band), markdown, csv or json."""
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        rows = [{**i, "trace": " | ".join(i["trace"])} for i in result["indicators"]]
+        rows.append({"key": "total", "name": "Nilai IKPA", "assessed": result["total"] is not None,
+                     "score": result["total"], "band": result["band"],
+                     "trace": f"dispensasi deducted: {result['deduction']:.2f}"})
+        return to_csv(IKPA_KEYS, rows)
+    cells, traces, footer = ikpa_rows(result, locale)
+    titles = ikpa_titles(result)
+    if fmt == "markdown":
+        table = tabulate([[c.replace("|", "\\|") for c in row] for row in cells], IKPA_HEADERS,
+                         tablefmt="pipe", disable_numparse=True,
+                         colalign=("left", "right", "right"))
+        parts = [f"**{row[0]}**\n\n" + "\n".join("- " + _md_text(t) for t in trace)
+                 for row, trace in zip(cells, traces)]
+        return ("\n".join(f"**{t}**  " for t in titles) + "\n\n" + table + "\n\n"
+                + "\n\n".join(parts) + "\n\n" + "  \n".join(footer))
+    widths = [max(len(h) + 2, *(len(r[k]) for r in cells)) for k, h in enumerate(IKPA_HEADERS)]
+
+    def line(values):
+        return "  ".join(v.ljust(w) if k == 0 else v.rjust(w)
+                         for k, (v, w) in enumerate(zip(values, widths))).rstrip()
+
+    out = [line(IKPA_HEADERS), "  ".join("-" * w for w in widths)]
+    for row, trace in zip(cells, traces):
+        out.append(line(row))
+        out += [f"    {t}" for t in trace]
+    return "\n".join(titles) + "\n\n" + "\n".join(out) + "\n\n" + "\n".join(footer)
+
+
 # ------------------------------------------------------------------ log
 
 LOG_FIELDS = ("seq", "recorded_at", "kind", "date", "code", "akun", "from_code", "from_akun",

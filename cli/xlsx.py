@@ -171,3 +171,37 @@ def rpd(result, path, locale="id", force=False, protect=()):
     for col in range(1, len(headers) + 1):
         ws.column_dimensions[ws.cell(1, col).column_letter].width = 18
     _save(book, path, force, protect)
+
+
+def ikpa(result, path, locale="id", force=False, protect=()):
+    """Write ``ledger.ikpa(...)`` to an .xlsx file: a row per indicator (weight and score as
+    numbers, * when unconfirmed) with its trace lines indented under it, then the total
+    and band."""
+    from openpyxl.styles import Alignment, Font
+
+    from .render import IKPA_HEADERS, ikpa_rows, ikpa_titles
+
+    _cells, traces, footer = ikpa_rows(result, locale)
+    book = _book()
+    ws = book.active
+    ws.title = "IKPA"
+    _header(ws, ikpa_titles(result), IKPA_HEADERS + ["Belum dikonfirmasi"])
+    for i, trace in zip(result["indicators"], traces):
+        score = None if i["score"] is None else float(i["score"])
+        weight = "pengurang" if i["weight"] is None else i["weight"]
+        row = _append(ws, [i["name"], weight, score, "*" if i["unconfirmed"] else None])
+        ws.cell(row, 1).font = Font(bold=True)
+        ws.cell(row, 3).number_format = PERCENT_FORMAT
+        for text in trace:
+            ws.cell(_append(ws, [text]), 1).alignment = Alignment(indent=2)
+    ws.append([])
+    total = None if result["total"] is None else float(result["total"])
+    row = _append(ws, ["Nilai IKPA", None, total, result["band"]])
+    ws.cell(row, 1).font = ws.cell(row, 3).font = Font(bold=True)
+    ws.cell(row, 3).number_format = PERCENT_FORMAT
+    for text in footer[1:]:
+        _append(ws, [text.strip()])
+    ws.column_dimensions["A"].width = 60
+    for col in ("B", "C", "D"):
+        ws.column_dimensions[col].width = 18
+    _save(book, path, force, protect)

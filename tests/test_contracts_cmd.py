@@ -196,13 +196,13 @@ def test_the_list_is_read_through_indexes(signed, db):
     index, the events naming them through the contract index."""
     conn = sqlite3.connect(db)
     try:
-        args = {"_CONTRACTS": (2025, "2025-12-31", 99, 99), "_NAMING": (2025, "2025-12-31", 99, 99)}
+        args = {"REGISTERED": (2025, "2025-12-31", 99, 99), "_NAMING": (2025, "2025-12-31", 99, 99)}
         plans = {name: [row[3] for row in conn.execute(
                      "EXPLAIN QUERY PLAN " + getattr(contracts_module, name), params)]
                  for name, params in args.items()}
     finally:
         conn.close()
-    assert any("USING INDEX events_key" in step for step in plans["_CONTRACTS"]), plans
+    assert any("USING INDEX events_key" in step for step in plans["REGISTERED"]), plans
     assert any("USING INDEX events_contract" in step for step in plans["_NAMING"]), plans
     for steps in plans.values():
         assert not any(step.startswith("SCAN") for step in steps), plans
