@@ -255,8 +255,9 @@ def test_kontraktual_contracts_straddling_31_march(run, tmp_path):
     # Akselerasi belanja modal (53 from 50 to 200 juta): K-02 paid whole by one SP2D in Q2
     # → 90; K-06 paid in two instalments: not counted. Mean 90.
     # Distribusi (50.000.000 or more, signed by 30 June): K-01 … K-05 of K-01 … K-06 = 83,33 %
-    # → 100. (40 × 340/3 + 40 × 90 + 20 × 100) / 100 = 101,33: no cap in the shipped rules.
-    assert (k["assessed"], k["score"], k["unconfirmed"]) == (True, 101.33, True)
+    # → 100. (40 × 340/3 + 40 × 90 + 20 × 100) / 100 = 101,33, at most 100 (the shipped
+    # rules cap it as SIM does, unconfirmed).
+    assert (k["assessed"], k["score"], k["unconfirmed"]) == (True, 100.0, True)
     assert k["trace"] == [
         "kontrak dini: K-01 (52, 60.000.000) signed 2024-12-20, before 1 January → 120",
         "kontrak dini: K-02 (53, 150.000.000) signed 2025-03-03, by 2025-03-31 → 110",
@@ -269,22 +270,22 @@ def test_kontraktual_contracts_straddling_31_march(run, tmp_path):
         "akselerasi belanja modal: mean of 1 → 90,00",
         "distribusi: 5 of 6 contracts of 50.000.000 or more signed by 2025-06-30 = 83,33 % → 100",
         "(40 × 113,33 + 40 × 90,00 + 20 × 100,00) / 100 = 101,33",
-        "no cap: the score may exceed 100",
+        "at most 100 → 100,00",
         "* rests on parameters the rule set marks unconfirmed: distribusi.from, "
         "distribusi.signed_by, distribusi.buckets, cap"]
     # As of 31 March: K-01 and K-02 registered; K-02 not paid yet, so no akselerasi part:
-    # (40 × (120 + 110) / 2 + 20 × 100) / 60 = 6600 / 60 = 110.
+    # (40 × (120 + 110) / 2 + 20 × 100) / 60 = 6600 / 60 = 110, at most 100.
     k = ikpa(run, "--as-of", "2025-03-31")["by"]["kontraktual"]
-    assert k["score"] == 110.0
+    assert k["score"] == 100.0
     assert "akselerasi belanja modal: K-02 (150.000.000) not paid yet: not counted" in k["trace"]
     assert "konversi_bobot" in k["trace"][-1]
-    # With a rule set that caps the indicator at 100 (SIM's reading):
+    # With a rule set that does not cap the indicator (null):
     rules = shipped_rules()
-    rules["indicators"]["kontraktual"]["cap"]["value"] = 100
-    path = tmp_path / "capped.json"
+    rules["indicators"]["kontraktual"]["cap"]["value"] = None
+    path = tmp_path / "uncapped.json"
     path.write_text(json.dumps(rules), encoding="utf-8")
     k = ikpa(run, "--as-of", "2025-12-31", "--rules", path)["by"]["kontraktual"]
-    assert (k["score"], k["trace"][-2]) == (100.0, "at most 100 → 100,00")
+    assert (k["score"], k["trace"][-2]) == (101.33, "no cap: the score may exceed 100")
 
 
 def test_tagihan_17_working_days_across_idul_fitri(run, tmp_path):

@@ -270,3 +270,12 @@ def test_a_sheet_with_a_code_and_a_name_column_and_dashes(budget, tmp_path):
                      "52", "--amount", "5", "--ref", "DIPA-1"],
             "rule 6: RPD DIPA-1 for 2025-03, jenis 52, is already recorded for 2025 with "
             "different content (seq 6); void seq 6 first if it was recorded in error")
+
+
+def test_the_readmes_rpd_sheet_is_the_shipped_one():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- file: rpd_2025_contoh.csv -->\n```csv\n", 1)[1].split("```", 1)[0]
+    assert shown == (root / "ledger_data" / "rpd_2025_contoh.csv").read_text(encoding="utf-8")
