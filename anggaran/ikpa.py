@@ -16,8 +16,10 @@ index, as known at ``known_at``, voids counted when recorded by then):
 - ``revisi``: per half-year begun by D, the distinct ``ref``s of ``revise``/``shift``
   events with a pagu-tetap revision code, scored by the table; the mean, at most the cap.
   Not assessed when the year has no ceiling by D.
-- ``deviasi``: the mean of ``rpd``'s unrounded weighted monthly deviations over the full
-  months up to ``last_month``; 100 at or below the tolerance, else max(0, 100 − mean). Not
+- ``deviasi``: ``rpd``'s average deviation as it prints it (the mean of the weighted
+  monthly deviations over the full months up to ``last_month``, rounded half-up to 2
+  decimals: the figure the officer sees is the one scored); 100 at or below the tolerance,
+  else max(0, 100 − it). Not
   assessed without a plan (``rpd`` event) of the year, or before a month is full.
 - ``penyerapan``: per quarter ended by D, per jenis with a target and a base (ceiling −
   blokir at the quarter's end), min(cap, 100 × absorption / target), weighted by base
@@ -456,10 +458,14 @@ class _Scene:
         self.year, self.as_of, self.max_seq = year, as_of, max_seq
         self.changes, self.given = changes, given
         self._contracts = None
+        self._jenis = None
 
     def figures(self, day):
-        return reports.figures(self.ledger, self.year, day, f"{self.year}-01-01", self.max_seq,
-                               jenis=True)
+        """``{jenis: Figures}`` at the end of ``day`` (rpd.JenisFigures: one fold for all
+        the days asked with --known-at)."""
+        if self._jenis is None:
+            self._jenis = rpd.JenisFigures(self.ledger, self.year, self.as_of, self.max_seq)
+        return self._jenis.at(day)
 
     def contracts(self):
         """``(contracts by number, [SP2Ds naming one])`` of the year by D, as known."""
@@ -627,7 +633,9 @@ def _deviasi(scene, ind):
                         "nothing to measure")
     for m in counted:
         ind.line(f"{m['month']}: weighted deviation {_pct(m['weighted'])} %")
-    mean = sum(m["weighted"] for m in counted) / len(counted)
+    # rpd's average_deviation_pct as it prints it (rounded half-up to 2 decimals): the
+    # figure the officer sees is the one scored, so 5,00 % is within the tolerance.
+    mean = Fraction(str(rpd.rounded(sum(m["weighted"] for m in counted) / len(counted))))
     ind.line(f"mean of {len(counted)} full month{'s' if len(counted) > 1 else ''} "
              f"({counted[0]['month']} to {counted[-1]['month']}, at most month {last}): "
              f"{_pct(mean)} %")
@@ -637,8 +645,7 @@ def _deviasi(scene, ind):
         ind.line(f"{_pct(mean)} % is at most the tolerance of {_num(tolerance)} % → 100,00")
     else:
         ind.score = max(Fraction(0), 100 - mean)
-        exact = f" (unrounded {_digits6(mean)}…)" if _pct(mean) == _pct(tolerance) else ""
-        ind.line(f"{_pct(mean)} %{exact} is above the tolerance of {_num(tolerance)} % → "
+        ind.line(f"{_pct(mean)} % is above the tolerance of {_num(tolerance)} % → "
                  f"100 − {_pct(mean)} = {_pct(ind.score)}")
 
 

@@ -25,6 +25,7 @@ once. The IKPA's ``deviasi`` indicator reads ``compute``'s unrounded average.
 from fractions import Fraction
 
 from . import codes, reports
+from .dates import FIRST_YEAR, LAST_YEAR
 from .errors import UsageError
 from .money import percent
 from .rules import month_end
@@ -64,6 +65,37 @@ def in_force(found, month, jenis, day):
     return amount
 
 
+class JenisFigures:
+    """Figures per jenis belanja at any day of ``year`` up to ``upto``, as known at seq
+    ``max_seq``: from the daily projection (one indexed look-up per jenis and day) when
+    nothing is hidden, else from ONE fold of the year's postings by jenis and date, which
+    every later day reads (``--known-at``: a dozen month ends cost one pass, not twelve).
+    A jenis whose figures are all zero is kept (with zeros), never looked up in the log."""
+
+    def __init__(self, ledger, year, upto, max_seq):
+        self.conn, self.year = ledger.conn, year
+        self.rows = None
+        if max_seq < ledger.head()[0]:
+            self.rows = self.conn.execute(
+                "SELECT jenis, date, SUM(ceiling), SUM(locked), SUM(realised), SUM(blocked), "
+                "SUM(committed) FROM postings WHERE year = ? AND date <= ? AND seq <= ? "
+                "GROUP BY jenis, date ORDER BY date", (year, upto, max_seq)).fetchall()
+
+    def at(self, day):
+        """``{jenis: projections.Figures}`` at the end of ``day``."""
+        from .projections import Figures, figures_as_of
+
+        if self.rows is None:
+            return figures_as_of(self.conn, self.year, day, f"{self.year}-01-01", jenis=True)
+        sums = {}
+        for jenis, date, c, l, r, b, k in self.rows:
+            if date > day:
+                break
+            f = sums.get(jenis, (0, 0, 0, 0, 0))
+            sums[jenis] = (f[0] + c, f[1] + l, f[2] + r, f[3] + b, f[4] + k)
+        return {j: Figures(c, l, r, 0, b, k) for j, (c, l, r, b, k) in sums.items()}
+
+
 def compute(ledger, year, as_of, max_seq):
     """The months of ``year`` up to ``as_of`` with exact figures: ``[{"month", "day" (its
     end or as_of), "jenis": {jenis: {"plan", "realised", "deviation", "base"}},
@@ -71,6 +103,7 @@ def compute(ledger, year, as_of, max_seq):
     inside the caller's transaction."""
     conn = ledger.conn
     found = plans(conn, year, as_of, max_seq)
+    jenis_figures = JenisFigures(ledger, year, as_of, max_seq)
     months, before = [], {}
     for m in range(1, 13):
         month = f"{year}-{m:02d}"
@@ -78,8 +111,9 @@ def compute(ledger, year, as_of, max_seq):
             break
         end = month_end(month)
         day = min(end, as_of)
-        figures = reports.figures(ledger, year, day, f"{year}-01-01", max_seq, jenis=True)
-        kinds = {j for j in figures if j != codes.NO_JENIS} | {j for (mm, j) in found if mm == month}
+        figures = jenis_figures.at(day)
+        kinds = ({j for j, f in figures.items() if j != codes.NO_JENIS and any(f)}
+                 | {j for (mm, j) in found if mm == month})
         rows = {}
         for j in sorted(kinds):
             f = figures.get(j)
@@ -108,6 +142,9 @@ def rpd(ledger, year=None, as_of=None, known_at=None, today=None):
     conn = ledger.conn
     conn.execute("BEGIN")  # one snapshot for every read
     try:
+        if year is not None and not FIRST_YEAR <= int(year) <= LAST_YEAR:
+            raise UsageError(f"--year {year} is outside the fiscal years anggaran keeps "
+                             f"({FIRST_YEAR}-{LAST_YEAR})")
         if year is not None and as_of is None:
             default = reports.resolve_dates(ledger, None, None, today)[0]
             as_of = min(default, f"{int(year)}-12-31")

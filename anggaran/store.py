@@ -242,10 +242,15 @@ def corrected_away(conn, year, sp2d, upto=None):
 def last_year(conn, include_seals=True):
     """The latest year with events, through small partial indexes only (a plain
     ``max(year)`` reads the whole log: 0.3 s at a million events). Every other event needs
-    a ceiling on its line that year (rule 4), so the ceiling events, the named events and
-    the seals between them hold the latest year."""
+    a ceiling on its line that year (rule 4) — except plans and the bendahara's advances —
+    so the ceiling events, the named events, the plans, the advances and the seals between
+    them hold the latest year."""
     parts = [f"SELECT max(year) AS y FROM events WHERE {IS_CEILING}",
-             "SELECT max(year) FROM events WHERE name IS NOT NULL"]
+             "SELECT max(year) FROM events WHERE name IS NOT NULL",
+             # the events that need no ceiling: plans (the year of their month) and the
+             # bendahara's advances, through their own indexes
+             "SELECT max(year) FROM events WHERE kind = 'plan'",
+             "SELECT max(year) FROM cash"]
     if include_seals:
         parts.append("SELECT max(year) FROM events WHERE kind = 'close'")
     return conn.execute(f"SELECT max(y) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]

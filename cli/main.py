@@ -422,6 +422,13 @@ def verify(ctx, head, witness):
                   if witness else ""))
 
 
+def check_xlsx(fmt, output):
+    """--format xlsx needs --output FILE.xlsx: checked before anything is written (a
+    --plot comes first otherwise)."""
+    if fmt == "xlsx" and (not output or not output.lower().endswith(".xlsx")):
+        raise UsageError("--format xlsx needs --output FILE.xlsx")
+
+
 def emit(ctx, text_or_writer, fmt, output, force=False):
     """Print text, or write it (or an .xlsx workbook) to --output through a temporary file
     and a rename: an existing file or a link only with --force, the ledger never."""
@@ -429,8 +436,7 @@ def emit(ctx, text_or_writer, fmt, output, force=False):
 
     protect = protect_of(ctx)
     if fmt == "xlsx":
-        if not output or not output.lower().endswith(".xlsx"):
-            raise UsageError("--format xlsx needs --output FILE.xlsx")
+        check_xlsx(fmt, output)
         text_or_writer(output, force, protect)
         click.echo(f"Wrote {output}")
     elif output:
@@ -578,6 +584,7 @@ def rpd(ctx, year, plot, as_of, known_at, fmt, locale, output, force):
     with open_ledger(ctx) as ledger:
         result = ledger.rpd(year=year, as_of=as_of, known_at=known_at)
     if plot:
+        check_xlsx(fmt, output)
         from . import plot as plotting
         plotting.rpd(result, plot, locale, force, protect_of(ctx))
         click.echo(f"Wrote {plot}", err=True)
@@ -692,6 +699,7 @@ def absorption(ctx, year, targets, known_at, fmt, locale, output, force, plot):
     if result["note"]:
         click.echo(f"Note: {result['note']}", err=True)
     if plot:
+        check_xlsx(fmt, output)
         from . import plot as plotting
         plotting.absorption(result, plot, locale, force, protect_of(ctx))
         click.echo(f"Wrote {plot}", err=True)  # stdout keeps the table (or CSV, JSON) alone

@@ -537,7 +537,8 @@ def ikpa(result, fmt="table", locale="id"):
 
 LOG_FIELDS = ("seq", "recorded_at", "kind", "date", "code", "akun", "from_code", "from_akun",
               "amount", "ref", "sp2d", "to_year", "grantor", "name", "note", "voids", "contract",
-              "signed", "supplier", "end", "payment", "tup", "bast_date", "prev_hash", "hash")
+              "signed", "supplier", "end", "payment", "tup", "bast_date", "revision", "month",
+              "jenis", "prev_hash", "hash")
 
 
 def log(events, fmt="table", locale="id"):

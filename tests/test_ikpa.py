@@ -120,19 +120,20 @@ def test_deviasi_exactly_on_the_tolerance_and_a_plan_of_zero(run, tmp_path):
         "measure"])
 
 
-def test_deviasi_rounding_to_the_tolerance_but_above_it(run, tmp_path):
-    """21.000.001 realised of 20.000.000 planned: 5,000005 %.
+def test_deviasi_scores_the_average_rpd_prints(run, tmp_path):
+    """21.000.001 realised of 20.000.000 planned: 5,000005 %, which rpd prints as 5,00.
 
     {"kind": "pagu", "date": "2025-01-02", "code": "CQ.6639", "akun": "521211", "amount": 100000000, "ref": "DIPA-1"}
     {"kind": "rpd", "date": "2024-12-02", "month": "2025-01", "jenis": "52", "amount": 20000000, "ref": "DIPA-1"}
     {"kind": "sp2d", "date": "2025-01-20", "code": "CQ.6639", "akun": "521211", "amount": 21000001, "ref": "S1"}
     """
-    run = load(run, tmp_path, test_deviasi_rounding_to_the_tolerance_but_above_it)
+    run = load(run, tmp_path, test_deviasi_scores_the_average_rpd_prints)
+    assert json.loads(run("rpd", "--as-of", "2025-01-31", "--format",
+                          "json").stdout)["average_deviation_pct"] == 5.0
     d = ikpa(run, "--as-of", "2025-01-31")["by"]["deviasi"]
-    # 100 − 5,000005 = 94,999995 → 95,00 (unrounded until the edge)
-    assert d["score"] == 95.0
-    assert d["trace"][2] == ("5,00 % (unrounded 5,000005…) is above the tolerance of 5 % → "
-                             "100 − 5,00 = 95,00")
+    # the contract scores rpd's average_deviation_pct: 5,00 is at most the tolerance → 100
+    assert d["score"] == 100.0
+    assert d["trace"][2] == "5,00 % is at most the tolerance of 5 % → 100,00"
 
 
 # ------------------------------------------------------------------ penyerapan
@@ -255,9 +256,9 @@ def test_kontraktual_contracts_straddling_31_march(run, tmp_path):
     # Akselerasi belanja modal (53 from 50 to 200 juta): K-02 paid whole by one SP2D in Q2
     # → 90; K-06 paid in two instalments: not counted. Mean 90.
     # Distribusi (50.000.000 or more, signed by 30 June): K-01 … K-05 of K-01 … K-06 = 83,33 %
-    # → 100. (40 × 340/3 + 40 × 90 + 20 × 100) / 100 = 101,33, at most 100 (the shipped
-    # rules cap it as SIM does, unconfirmed).
-    assert (k["assessed"], k["score"], k["unconfirmed"]) == (True, 100.0, True)
+    # → 100. (40 × 340/3 + 40 × 90 + 20 × 100) / 100 = 101,33: no cap in the shipped rules
+    # (the contract gives none).
+    assert (k["assessed"], k["score"], k["unconfirmed"]) == (True, 101.33, True)
     assert k["trace"] == [
         "kontrak dini: K-01 (52, 60.000.000) signed 2024-12-20, before 1 January → 120",
         "kontrak dini: K-02 (53, 150.000.000) signed 2025-03-03, by 2025-03-31 → 110",
@@ -270,22 +271,22 @@ def test_kontraktual_contracts_straddling_31_march(run, tmp_path):
         "akselerasi belanja modal: mean of 1 → 90,00",
         "distribusi: 5 of 6 contracts of 50.000.000 or more signed by 2025-06-30 = 83,33 % → 100",
         "(40 × 113,33 + 40 × 90,00 + 20 × 100,00) / 100 = 101,33",
-        "at most 100 → 100,00",
+        "no cap: the score may exceed 100",
         "* rests on parameters the rule set marks unconfirmed: distribusi.from, "
         "distribusi.signed_by, distribusi.buckets, cap"]
     # As of 31 March: K-01 and K-02 registered; K-02 not paid yet, so no akselerasi part:
-    # (40 × (120 + 110) / 2 + 20 × 100) / 60 = 6600 / 60 = 110, at most 100.
+    # (40 × (120 + 110) / 2 + 20 × 100) / 60 = 6600 / 60 = 110.
     k = ikpa(run, "--as-of", "2025-03-31")["by"]["kontraktual"]
-    assert k["score"] == 100.0
+    assert k["score"] == 110.0
     assert "akselerasi belanja modal: K-02 (150.000.000) not paid yet: not counted" in k["trace"]
     assert "konversi_bobot" in k["trace"][-1]
-    # With a rule set that does not cap the indicator (null):
+    # With a rule set that caps the indicator at 100 (SIM's reading):
     rules = shipped_rules()
-    rules["indicators"]["kontraktual"]["cap"]["value"] = None
-    path = tmp_path / "uncapped.json"
+    rules["indicators"]["kontraktual"]["cap"]["value"] = 100
+    path = tmp_path / "capped.json"
     path.write_text(json.dumps(rules), encoding="utf-8")
     k = ikpa(run, "--as-of", "2025-12-31", "--rules", path)["by"]["kontraktual"]
-    assert (k["score"], k["trace"][-2]) == (101.33, "no cap: the score may exceed 100")
+    assert (k["score"], k["trace"][-2]) == (100.0, "at most 100 → 100,00")
 
 
 def test_tagihan_17_working_days_across_idul_fitri(run, tmp_path):

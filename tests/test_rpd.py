@@ -279,3 +279,19 @@ def test_the_readmes_rpd_sheet_is_the_shipped_one():
     readme = (root / "README.md").read_text(encoding="utf-8")
     shown = readme.split("<!-- file: rpd_2025_contoh.csv -->\n```csv\n", 1)[1].split("```", 1)[0]
     assert shown == (root / "ledger_data" / "rpd_2025_contoh.csv").read_text(encoding="utf-8")
+
+
+def test_the_default_as_of_reaches_a_year_of_plans_and_advances_only(run):
+    ok(run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun", "521211",
+           "--amount", "1.000.000", "--ref", "DIPA-24"))
+    plan(run, "2025-01", "52", "10.000.000")  # dated 2024-12-02, of 2025
+    assert rpd(run)["year"] == 2025
+    ok(run("record", "up", "--date", "2026-01-06", "--amount", "5", "--ref", "UP-26"))
+    b = json.loads(ok(run("bendahara", "--format", "json")).stdout)
+    assert (b["year"], b["up"]["advanced"]) == (2026, 5)
+    # and the log's CSV carries the plan's fields
+    header, *rows = ok(run("log", "--format", "csv")).stdout.splitlines()
+    assert header.split(",")[-5:] == ["revision", "month", "jenis", "prev_hash", "hash"]
+    result = run("rpd", "--year", "1800")
+    assert (result.exit_code, result.stderr) == (2, "Error: --year 1800 is outside the fiscal "
+                                                    "years anggaran keeps (1900-2999)\n")
