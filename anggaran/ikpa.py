@@ -534,12 +534,6 @@ def _pct(value):
     return format_percent(rpd.rounded(Fraction(value)), "id")
 
 
-def _digits6(value):
-    """A Fraction cut to 6 decimals, for a mean that rounds to the tolerance but is above it."""
-    millionths = value.numerator * 10**6 // value.denominator
-    return f"{millionths // 10**6},{millionths % 10**6:06d}"
-
-
 def _num(value):
     """A rule-set number as a trace shows it: ``20``, ``20,5``."""
     return str(value).replace(".", ",")

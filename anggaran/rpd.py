@@ -19,7 +19,7 @@ was planned). For year Y and as-of date D, for every month of Y up to D and ever
   full month (or none with a base).
 
 Everything is exact (fractions) until the edge, where it is rounded half-up to 2 decimals
-once. The IKPA's ``deviasi`` indicator reads ``compute``'s unrounded average.
+once. The IKPA's ``deviasi`` indicator scores the average as ``rpd`` prints it.
 """
 
 from fractions import Fraction

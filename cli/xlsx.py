@@ -196,7 +196,7 @@ def ikpa(result, path, locale="id", force=False, protect=()):
             ws.cell(_append(ws, [text]), 1).alignment = Alignment(indent=2)
     ws.append([])
     total = None if result["total"] is None else float(result["total"])
-    row = _append(ws, ["Nilai IKPA", None, total, result["band"]])
+    row = _append(ws, [f"Nilai IKPA ({result['band']})", None, total, None])
     ws.cell(row, 1).font = ws.cell(row, 3).font = Font(bold=True)
     ws.cell(row, 3).number_format = PERCENT_FORMAT
     for text in footer[1:]:

@@ -558,4 +558,4 @@ def test_every_format(run_lj, tmp_path):
     import openpyxl
     cells = [[c.value for c in row] for row in openpyxl.load_workbook(out)["IKPA"].iter_rows()]
     assert ["Revisi DIPA", 10, 100, "*"] in cells
-    assert ["Nilai IKPA", None, 92.75, "baik"] in cells
+    assert ["Nilai IKPA (baik)", None, 92.75, None] in cells
