@@ -75,6 +75,26 @@ SHAPES = ("standard", "national")
 BENDAHARA_SHARE = 0.05  # of the events: the bendahara's UP and TUP traffic (issue 16)
 GUP_MAX = 50_000_000    # the largest SP2D that the generator pays by GUP, GUP nihil or PTUP
 CASH_KINDS = ("up", "tup", "up_return", "tup_return")  # besides the SP2Ds with a payment
+# The plan (RPD, issue 17): the DIPA's plan for the twelve months of every jenis the lines
+# use, dated with the pagu, and one mid-year revision that re-plans the months not yet
+# ended (rule 11: the months before it are repeated unchanged).
+DIPA_REF = "DIPA-076.01.2.657757/2024"
+PLAN_REVISION = ("2024-04-16", "REV-DIPA-02/2024")  # the first working day from 10 April
+# DIPA revisions (the IKPA's revisi): (date, ref, revision code, the kind of the events it
+# takes over). Their events are existing shifts and revisions, re-dated to the revision's
+# day under its ref (the other revisions are the KPA's own, POK: no `revision`). 2024's
+# pagu-tetap codes count (two in semester I, three in II); 301 is not pagu tetap.
+DIPA_REVISIONS = (
+    ("2024-02-20", "REV-DIPA-01/2024", "211", "shift"),
+    (PLAN_REVISION[0], PLAN_REVISION[1], "212", "shift"),
+    ("2024-07-23", "REV-DIPA-03/2024", "301", "revise"),
+    ("2024-08-20", "REV-DIPA-04/2024", "225", "shift"),
+    ("2024-10-08", "REV-DIPA-05/2024", "239", "revise"),
+    ("2024-11-12", "REV-DIPA-06/2024", "221", "shift"),
+)
+PAGU_TETAP_2024 = {"201", "211", "212", "213", "217", "220", "221", "222", "225", "226", "229",
+                   "231", "236", "239"}  # CONTRACT.md "RPD and IKPA", revisi
+BAST_SHARE = 0.8  # of the contract payments: those that carry a bast_date
 
 
 def lines_for(n_events, shape="standard"):
@@ -173,9 +193,23 @@ def generate(n_events, n_lines, seed, shape="standard", bendahara_share=BENDAHAR
     open, overdue once due. A TUP's outstanding is never negative: its PTUPs and setoran
     sum to at most its amount. SP2D UP and TUP numbers are unique beside the SP2Ds'.
     ``bendahara_book`` replays all of it and asserts rules 5-7 on the advances.
+
+    The plan and the IKPA's inputs (issue 17; their own random stream, ``{seed}/rpd``;
+    the plans take the place of as many SP2Ds): for every jenis the lines use (51, 52,
+    53), 12 ``plan`` events dated 2 January (the DIPA's Halaman III, each month's
+    realisation of that jenis in the generated year times 0.75-1.3) and 12 more on 16
+    April (its revision: January to March repeated unchanged, as rule 11 requires, April
+    to December re-planned at 0.92-1.08 times the realisation). Six DIPA revisions
+    (``DIPA_REVISIONS``) each take over up to 25 of the shifts (or revisions), re-dated to
+    the revision's day under its ref and ``revision`` code (never two with the same lines
+    under one ref, so every key stays distinct); the rest stay POK. Re-dating a ceiling
+    move keeps rule 5, since the pagu covers every reduction at any date. 80 % of contract
+    payments carry a ``bast_date``, 0-12 working days before the SP2D (15 % of them 18-40,
+    late for the IKPA's tagihan), never before the contract's registration.
     """
     rng = random.Random(seed)
     brng = random.Random(f"{seed}/bendahara")  # the bendahara's choices: their own stream
+    prng = random.Random(f"{seed}/rpd")        # the plan, the bast dates: their own stream
     lines = (make_national_lines if shape == "national" else make_lines)(rng, n_lines)
     days = working_days()
     nd = len(days)
@@ -236,8 +270,12 @@ def generate(n_events, n_lines, seed, shape="standard", bendahara_share=BENDAHAR
             n_tup_events += 1 + m + (outcome in ("returned", "late"))
     n_cash_events = (2 + 1 + len(tup_plans) + sum(o in ("returned", "late") for *_, o in tup_plans)
                      if n_bend else 0)  # SP2D UP x2, setoran UP, TUPs, setoran TUP
+    plan_jenis = sorted({a[:2] for _, a in lines if a})
+    n_plan = 2 * 12 * len(plan_jenis)  # the DIPA's plan and its revision, every month
     n_sp2d = (rest - n_rev - n_cut - n_grant - n_shift - n_lock - n_unlock - n_corr - n_refund
-              - n_block - n_unblock - n_contract_events - n_cash_events)
+              - n_block - n_unblock - n_contract_events - n_cash_events - n_plan)
+    if n_sp2d < 20:
+        raise SystemExit(f"{n_events} events is too few for {n_lines} lines and {n_plan} plans")
 
     ev = []  # (date, order, event)
     order = 0
@@ -264,8 +302,12 @@ def generate(n_events, n_lines, seed, shape="standard", bendahara_share=BENDAHAR
                           "ref": number, "supplier": f"CV Penyedia {k % 97 + 1:02d}"})
         for di, amt in zip(pay_days, amounts):
             pay_no += 1
-            add(days[di], {"kind": "sp2d", "date": days[di], **at(i), "amount": amt,
-                           "ref": f"2401224{pay_no:08d}", "contract": number})
+            sp2d = {"kind": "sp2d", "date": days[di], **at(i), "amount": amt,
+                    "ref": f"2401224{pay_no:08d}", "contract": number}
+            if prng.random() < BAST_SHARE:  # the BAST, on or before the SP2D, not before the contract
+                lag = prng.randint(0, 12) if prng.random() < 0.85 else prng.randint(18, 40)
+                sp2d["bast_date"] = days[max(start, di - lag)]
+            add(days[di], sp2d)
         last = pay_days[-1]
         if changed:
             slack = value - sum(amounts)
@@ -340,14 +382,17 @@ def generate(n_events, n_lines, seed, shape="standard", bendahara_share=BENDAHAR
         reduce_[i] += amt
         add(days[di], {"kind": "cut", "date": days[di], **at(i), "amount": amt,
                        "ref": f"S-{k + 1:05d}/AG/2024", "note": "penghematan"})
+    dipa = DipaRevisions(n_rev, n_shift)
     for k in range(n_rev):
         i, di = pick_line(), rng.randrange(nd)
         amt = _amount(rng, 17.5, 1.0, 1_000_000, 5_000_000_000)
         if rng.random() < 0.4:
             reduce_[i] += amt
             amt = -amt
-        add(days[di], {"kind": "revise", "date": days[di], **at(i), "amount": amt,
-                       "ref": f"REV-{k + 1:05d}/POK/2024"})
+        e = {"kind": "revise", "date": days[di], **at(i), "amount": amt,
+             "ref": f"REV-{k + 1:05d}/POK/2024"}
+        dipa.take(k, e, lines[i])
+        add(e["date"], e)
     for k in range(n_grant):
         i, di = pick_line(), rng.randrange(nd)
         amt = _amount(rng, 19, 1.0, 10_000_000, 20_000_000_000)
@@ -359,14 +404,38 @@ def generate(n_events, n_lines, seed, shape="standard", bendahara_share=BENDAHAR
         di = rng.randrange(nd)
         amt = _amount(rng, 17, 1.0, 1_000_000, 2_000_000_000)
         reduce_[i] += amt
-        add(days[di], {"kind": "shift", "date": days[di], **at(i, "from_"), **at(j), "amount": amt,
-                       "ref": f"GESER-{k + 1:05d}"})
+        e = {"kind": "shift", "date": days[di], **at(i, "from_"), **at(j), "amount": amt,
+             "ref": f"GESER-{k + 1:05d}"}
+        dipa.take(k, e, lines[i] + lines[j])
+        add(e["date"], e)
+    # The plan, from each month's realisation of each jenis (the plans move no line)
+    realised = defaultdict(int)  # (month, jenis) -> net realisation
+    for date, _o, e in ev:
+        for code, akun, dc, dl, dr in sides(e):
+            if dr and akun:
+                realised[(date[:7], akun[:2])] += dr
+    revised = []
+    for j in plan_jenis:
+        for m in range(1, 13):
+            month = f"{YEAR}-{m:02d}"
+            base = max(0, realised[(month, j)])
+            planned = -(-int(base * prng.uniform(0.75, 1.3)) // 1_000_000) * 1_000_000
+            head_plan = {"kind": "plan", "date": f"{YEAR}-01-02", "month": month, "jenis": j,
+                         "amount": planned, "ref": DIPA_REF}
+            dipa.plans.append(head_plan)
+            if month_end_of(month) >= PLAN_REVISION[0]:  # not ended at the revision: re-planned
+                planned = -(-int(base * prng.uniform(0.92, 1.08)) // 1_000_000) * 1_000_000
+            revised.append({"kind": "plan", "date": PLAN_REVISION[0], "month": month, "jenis": j,
+                            "amount": planned, "ref": PLAN_REVISION[1]})
+    for e in revised:
+        add(e["date"], e)
     head = []
     for i in range(n_lines):
         pagu = reduce_[i] + int(exposure[i] * rng.uniform(1.05, 1.45)) + 100_000_000
         pagu = -(-pagu // 1000) * 1000
         head.append({"kind": "pagu", "date": "2024-01-02", **at(i), "amount": pagu,
-                     "ref": "DIPA-076.01.2.657757/2024"})
+                     "ref": DIPA_REF})
+    head += dipa.plans
     for code in kegiatan[:n_name]:
         head.append({"kind": "name", "date": "2024-01-02", "code": code,
                      "name": f"Kegiatan sintetis {code}"})
@@ -390,8 +459,40 @@ def generate(n_events, n_lines, seed, shape="standard", bendahara_share=BENDAHAR
         "heavy_line": list(ranked[0][0]), "heavy_line_events": ranked[0][1],
         "median_line": list(ranked[len(ranked) // 2][0]),
         "median_line_events": ranked[len(ranked) // 2][1],
+        "plan_jenis": plan_jenis, "plans": n_plan,
+        "dipa_revisions": {ref: n for ref, n in sorted(dipa.taken.items())},
+        "bast_sp2ds": sum(1 for e in events if e.get("bast_date")),
     }
     return events, info
+
+
+class DipaRevisions:
+    """Which shifts and revisions of ``generate`` the DIPA revisions take over: the first
+    ``per`` of each kind's events go to each revision of that kind in turn (re-dated, given
+    its ref and code), unless that revision already holds an event of the same lines (the
+    same key, rule 6), which then stays POK. ``plans``: the DIPA's plan events."""
+
+    def __init__(self, n_rev, n_shift):
+        self.per = {"revise": max(1, min(25, n_rev // 40)), "shift": max(1, min(25, n_shift // 40))}
+        self.revs = {kind: [r for r in DIPA_REVISIONS if r[3] == kind] for kind in self.per}
+        self.seen, self.taken, self.plans = set(), defaultdict(int), []
+
+    def take(self, k, e, lines):
+        kind = e["kind"]
+        n, revs = k // self.per[kind], self.revs[kind]
+        if n >= len(revs):
+            return
+        date, ref, code, _ = revs[n]
+        if (ref, lines) in self.seen:
+            return
+        self.seen.add((ref, lines))
+        self.taken[ref] += 1
+        e.update(date=date, ref=ref, revision=code)
+
+
+def month_end_of(month):
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{month}-{calendar.monthrange(y, m)[1]:02d}"
 
 
 def bendahara_traffic(rng, days, sp2ds, unused, tup_plans, n_bend, at, add):
@@ -565,6 +666,174 @@ def expected_bendahara(moves, as_of):
     out["warnings"] = out["overdue"] + (out["outstanding"] > 0 and since is not None
                                         and add_month(since) < as_of)
     return out
+
+
+def _half_up(x):
+    """A Fraction percentage rounded half-up to 2 decimals, as text (None stays None)."""
+    if x is None:
+        return None
+    import math
+    from fractions import Fraction
+    q = math.floor(Fraction(x) * 100 + Fraction(1, 2))
+    sign, q = ("-", -q) if q < 0 else ("", q)
+    return f"{sign}{q // 100}.{q % 100:02d}"
+
+
+def expected_rpd(events, as_of):
+    """The generator's own reading of ``anggaran rpd --as-of D`` (CONTRACT.md "RPD and
+    IKPA"), from the events alone: per month of the year up to D and per jenis, the plan in
+    force at the month's end (the latest plan by date, then file order, dated by the
+    month's last day and D), the month's net realisation of the jenis, the deviation; the
+    month's deviation weighted by each jenis' ceiling − blokir at the month's end (or D);
+    the mean over the full months, January to at most November. Percentages as text,
+    rounded half-up to 2 decimals (the IKPA's deviasi scores the average as printed).
+    Returns ``{"months": {month: {"jenis": {j: [plan, realised, pct]}, "weighted": pct}},
+    "average": pct}``."""
+    from fractions import Fraction
+    months = [f"{YEAR}-{m:02d}" for m in range(1, 13) if f"{YEAR}-{m:02d}-01" <= as_of]
+    delta = defaultdict(lambda: [0, 0, 0])  # (month, jenis) -> ceiling, blocked, realised
+    plans = defaultdict(list)               # (month, jenis) -> [(date, order, amount)]
+    seen = defaultdict(set)                 # month -> jenis with a posting in or before it
+    for n, e in enumerate(events):
+        date, k = e["date"], e["kind"]
+        if date > as_of or date[:4] != str(YEAR) and k != "plan":
+            continue
+        if k == "plan":
+            if date <= as_of and e["month"][:4] == str(YEAR):
+                plans[(e["month"], e["jenis"])].append((date, n, e["amount"]))
+            continue
+        moves = [(code, akun, dc, 0, dr) for code, akun, dc, dl, dr in sides(e)]
+        if k in ("block", "unblock") and e.get("akun"):
+            moves.append((e["code"], e["akun"], 0, e["amount"] if k == "block" else -e["amount"], 0))
+        for _code, akun, dc, db, dr in moves:
+            if akun:
+                f = delta[(date[:7], akun[:2])]
+                f[0] += dc
+                f[1] += db
+                f[2] += dr
+                seen[date[:7]].add(akun[:2])
+    out, weighted_all, cum, present = {}, [], defaultdict(lambda: [0, 0]), set()
+    for month in months:
+        day = min(month_end_of(month), as_of)
+        present |= seen[month]
+        jenis = present | {j for (m, j) in plans if m == month}
+        rows, num, den = {}, Fraction(0), 0
+        for j in sorted(jenis):
+            c = cum[j]
+            d = delta.get((month, j), (0, 0, 0))
+            c[0] += d[0]
+            c[1] += d[1]
+            plan = max(((dd, o, a) for dd, o, a in plans.get((month, j), ()) if dd <= day),
+                       default=(None, None, 0))[2]
+            realised = d[2]
+            dev = (Fraction(0 if realised == 0 else 100) if plan == 0
+                   else min(Fraction(100), Fraction(100 * abs(realised - plan), plan)))
+            base = c[0] - c[1]
+            if base:
+                num += dev * base
+                den += base
+            rows[j] = [plan, realised, _half_up(dev)]
+        weighted = num / den if den else None
+        if month_end_of(month) <= as_of and month[5:7] <= "11" and weighted is not None:
+            weighted_all.append(weighted)
+        out[month] = {"jenis": rows, "weighted": _half_up(weighted)}
+    average = sum(weighted_all) / len(weighted_all) if weighted_all else None
+    return {"months": out, "average": _half_up(average)}
+
+
+def rpd_summary(doc):
+    """``anggaran rpd --format json`` in the terms of ``expected_rpd`` (without the exact
+    average), every percentage as text with 2 decimals."""
+    def pct(v):
+        return None if v is None else f"{v:.2f}"
+    return {"months": {m["month"]: {"jenis": {r["jenis"]: [r["plan"], r["realised"],
+                                                           pct(r["deviation_pct"])]
+                                              for r in m["jenis"]},
+                                    "weighted": pct(m["weighted_deviation_pct"])}
+                       for m in doc["months"]},
+            "average": pct(doc["average_deviation_pct"])}
+
+
+def expected_ikpa(events, as_of, rpd_average):
+    """What ``anggaran ikpa --as-of D --score capaian_output=90`` must show, from the events
+    alone: which indicators the ledger can assess (revisi: a ceiling by D; deviasi: a plan
+    and a full month; penyerapan: a quarter ended, on jenis 51-53 that have a target;
+    kontraktual: a contract of 50 million or more registered by D, which distribusi then
+    scores; tagihan: a contract SP2D with a bast_date by D; up_tup: UP advanced before the
+    end of a month ended by D, or a TUP by D; capaian_output: given), revisi's count of
+    distinct pagu-tetap refs per half-year begun by D and its score (2024's table: 0-1 →
+    110, 2 → 100, 3 or more → 50; the mean, at most 100), deviasi's score (100 at or below
+    5 %, else 100 − the average, both as rpd prints it: ``rpd_average``, text with 2
+    decimals) and the number of SP2Ds tagihan judges."""
+    from fractions import Fraction
+    halves = [(f"{YEAR}-01-01", f"{YEAR}-06-30"), (f"{YEAR}-07-01", f"{YEAR}-12-31")]
+    refs = [set() for _ in halves if _[0] <= as_of]
+    ceiling = contract = bast = up = tup = False
+    for e in events:
+        date, k = e["date"], e["kind"]
+        if date > as_of:
+            continue
+        ceiling |= k == "pagu"
+        contract |= k == "contract" and e["amount"] >= 50_000_000
+        bast += bool(k == "sp2d" and e.get("contract") and e.get("bast_date"))
+        up |= k == "up" and month_end_of(date[:7]) < as_of
+        tup |= k == "tup"
+        if k in ("revise", "shift") and e.get("revision") in PAGU_TETAP_2024:
+            for h, (start, end) in enumerate(halves[:len(refs)]):
+                if start <= date <= end:
+                    refs[h].add(e["ref"])
+    counts = [len(r) for r in refs]
+    scores = [Fraction(110 if c <= 1 else 100 if c == 2 else 50) for c in counts]
+    revisi = min(Fraction(100), sum(scores) / len(scores)) if scores else None
+    average = None if rpd_average is None else Fraction(rpd_average)  # "6.99" -> 699/100
+    deviasi = (None if average is None else
+               Fraction(100) if average <= 5 else max(Fraction(0), 100 - average))
+    assessed = {"revisi": ceiling, "deviasi": deviasi is not None,
+                "penyerapan": as_of >= f"{YEAR}-03-31", "kontraktual": contract,
+                "tagihan": bast > 0, "up_tup": up or tup, "capaian_output": True,
+                "dispensasi": False}
+    return {"assessed": assessed, "revisi_counts": counts, "revisi": _half_up(revisi),
+            "deviasi": _half_up(deviasi), "tagihan_sp2ds": bast, "capaian_output": "90.00"}
+
+
+def ikpa_summary(doc):
+    """``anggaran ikpa --format json`` in the terms of ``expected_ikpa``, and the total
+    worked out again from the indicators' (rounded) scores and weights: ``(summary,
+    problems)``, where problems lists what is inconsistent inside the output itself (a
+    total outside 0..100 or not Σ weight × score / Σ weight within 0.01, a band that does
+    not fit the total, a deduction without dispensasi)."""
+    import re
+    ind = {i["key"]: i for i in doc["indicators"]}
+    out = {"assessed": {k: i["assessed"] for k, i in ind.items()}}
+    counts = []
+    for line in ind["revisi"]["trace"]:
+        m = re.match(r"semester I+ \(.*?\): (\d+) pagu-tetap", line)
+        if m:
+            counts.append(int(m.group(1)))
+    out["revisi_counts"] = counts
+    for key in ("revisi", "deviasi", "capaian_output"):
+        s = ind[key]["score"]
+        out[key] = None if s is None else f"{s:.2f}"
+    judged = [re.match(r"(\d+) of (\d+) paid within", line) for line in ind["tagihan"]["trace"]]
+    judged = [m for m in judged if m]
+    out["tagihan_sp2ds"] = int(judged[-1].group(2)) if judged else 0
+    problems = []
+    weighted = [i for i in doc["indicators"] if i["assessed"] and i["weight"] is not None]
+    total = doc["total"]
+    if weighted:
+        again = (sum(i["weight"] * i["score"] for i in weighted) / sum(i["weight"] for i in weighted)
+                 - doc["deduction"])
+        if total is None or not 0 <= total <= 100 or abs(total - max(0, again)) > 0.01:
+            problems.append(f"total {total} is not in 0..100 or not the weighted mean of the "
+                            f"scores ({again:.4f})")
+        band = ("sangat baik" if total >= 95 else "baik" if total >= 89 else
+                "cukup" if total >= 70 else "kurang") if total is not None else None
+        if doc["band"] != band:
+            problems.append(f"band {doc['band']!r} does not fit the total {total} ({band!r})")
+    if doc["deduction"] != 0:
+        problems.append(f"deduction {doc['deduction']} without --score dispensasi")
+    out["total"], out["band"] = total, doc["band"]
+    return out, problems
 
 
 def bendahara_summary(book):
@@ -884,6 +1153,7 @@ class Bench:
         self.info = {}
         self.tools = detect_tools(self.py) if args.peers else {}
         self.record_counter = 0
+        self.expected_plan = {}  # label -> {as-of date: (expected_rpd, expected_ikpa)}
 
     def log(self, msg):
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
@@ -933,6 +1203,10 @@ class Bench:
         book = bendahara_book(events)  # and rules 5-7 on the advances, at every date
         info["expected_bendahara"] = {d: expected_bendahara(book, d) for d in AS_OF_DATES}
         del book
+        plan = {d: expected_rpd(events, d) for d in AS_OF_DATES}  # the plan and the IKPA
+        self.expected_plan[label] = {d: (plan[d], expected_ikpa(events, d, plan[d]["average"]))
+                                     for d in AS_OF_DATES}
+        info["expected_rpd_average"] = {d: plan[d]["average"] for d in AS_OF_DATES}
         self.log(f"   kinds {info['kinds']}; heavy line {'/'.join(info['heavy_line'])} "
                  f"({info['heavy_line_events']} events); {info['kegiatan']} kegiatan")
         db = self.work / f"ledger_{shape}_{n}_{n_lines}.db"
@@ -1085,6 +1359,61 @@ class Bench:
                      f"outstanding {want['outstanding']:,}): {self._med(label, name):.3f} s, "
                      f"{self._max(label, name, 'rss_mb'):.0f} MB")
 
+    def plan_reads(self, label, db):
+        """``rpd --as-of D --format json`` and ``ikpa --as-of D --format json --score
+        capaian_output=90`` through the CLI at both dates (issue 17), checked against the
+        generator: rpd's plan, realised and deviation per month and jenis, each month's
+        weighted deviation and the average equal ``expected_rpd``; ikpa assesses every
+        indicator the ledger can assess (and not dispensasi), revisi's count of pagu-tetap
+        refs per half-year, revisi's and deviasi's scores, tagihan's number of SP2Ds and
+        capaian_output equal ``expected_ikpa``, and the total is in 0..100, the weighted mean
+        of the scores, with the band that fits it. A version without either command gets a
+        note, not a mismatch."""
+        quick = max(self.args.runs, self.args.quick_runs or 0)
+        info = self.info[label]
+        for d in AS_OF_DATES:
+            want_rpd, want_ikpa = self.expected_plan[label][d]
+            for cmd, argv in (("rpd", ["rpd", "--as-of", d, "--format", "json"]),
+                              ("ikpa", ["ikpa", "--as-of", d, "--format", "json", "--score",
+                                        "capaian_output=90"])):
+                name = f"cli {cmd} {d}"
+                p = self.cli(db, *argv)
+                if p.rc != 0:
+                    why = ((p.err or p.out).strip().splitlines() or ["no output"])[-1][:160]
+                    note = f"`{cmd}` not measured: the command failed with exit {p.rc} ({why})"
+                    if note not in self.notes:
+                        self.notes.append(note)
+                    self.log(f"   {note}")
+                    continue
+                self.sample(label, name, p)
+                for r in range(quick - 1):
+                    p = self.must(self.cli(db, *argv), name)
+                    self.sample(label, name, p)
+                doc = json.loads(p.out)
+                if cmd == "rpd":
+                    got = rpd_summary(doc)
+                    want = want_rpd
+                    problems = []
+                    what = f"average deviation {want['average']} %"
+                else:
+                    got, problems = ikpa_summary(doc)
+                    want = dict(want_ikpa, total=got["total"], band=got["band"])
+                    what = (f"total {got['total']} ({got['band']}), revisi {got['revisi_counts']} "
+                            f"→ {got['revisi']}, deviasi {got['deviasi']}, tagihan on "
+                            f"{got['tagihan_sp2ds']} SP2Ds")
+                    info.setdefault("ikpa", {})[d] = {
+                        "total": got["total"], "band": got["band"],
+                        "scores": {i["key"]: i["score"] for i in doc["indicators"]}}
+                if got != want or problems:
+                    diff = _diff(got, want)
+                    self.fail(f"{label} {d}: anggaran {cmd} differs from the generator "
+                              f"(anggaran, generator): {diff[:8]}{'; ' if problems else ''}"
+                              + "; ".join(problems))
+                else:
+                    self.sample(label, f"check anggaran {cmd} {d}", ok=True, summary=what)
+                self.log(f"   {cmd} {d} ({what}): {self._med(label, name):.3f} s, "
+                         f"{self._max(label, name, 'rss_mb'):.0f} MB")
+
     def lines_point(self, n, n_lines):
         """One point of the lines curve (national shape): report --by akun through the CLI
         and the API call, against the raw GROUP BY per line, on one fresh ledger."""
@@ -1160,6 +1489,7 @@ class Bench:
         self.other_reads(label, db, stem)
         self.funds_reads(label, db)
         self.bendahara_reads(label, db)
+        self.plan_reads(label, db)
 
         # ---- peers and the raw floor
         self.peers(label, events, stem, by_akun)
@@ -1305,6 +1635,16 @@ class Bench:
     def _max(self, label, name, key):
         v = self._vals(label, name, key)
         return max(v) if v else None
+
+
+def _diff(got, want, path=""):
+    """[(path, anggaran, generator)] where two nested dicts differ."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        out = []
+        for k in sorted(set(got) | set(want)):
+            out += _diff(got.get(k), want.get(k), f"{path}/{k}")
+        return out
+    return [] if got == want else [(path, got, want)]
 
 
 def _rm_db(db):
@@ -1591,6 +1931,10 @@ MEASURES = [
     ("cli contracts", "contracts 2024-12-31 (CLI)", "wall"),
     ("cli bendahara 2024-06-30", "bendahara --as-of 2024-06-30 (CLI)", "wall"),
     ("cli bendahara 2024-12-31", "bendahara --as-of 2024-12-31 (CLI)", "wall"),
+    ("cli rpd 2024-06-30", "rpd --as-of 2024-06-30 (CLI)", "wall"),
+    ("cli rpd 2024-12-31", "rpd --as-of 2024-12-31 (CLI)", "wall"),
+    ("cli ikpa 2024-06-30", "ikpa --as-of 2024-06-30 --score capaian_output=90 (CLI)", "wall"),
+    ("cli ikpa 2024-12-31", "ikpa --as-of 2024-12-31 --score capaian_output=90 (CLI)", "wall"),
     ("cli absorption", "absorption --year 2024 (CLI)", "wall"),
     ("cli reconcile", "reconcile with the report --by akun CSV (CLI)", "wall"),
     ("cli export fiscal-data-package", "export --to fiscal-data-package (CLI)", "wall"),
@@ -1829,6 +2173,13 @@ def targets(b, lab):
             f"{e['tups']:,} TUPs)")
     target(f"`bendahara` < 0.3 s wall and RSS < 200 MB (CLI) at {lab}", bendahara_read)
 
+    def plan_read():
+        t = {(c, d): b._med(lab, f"cli {c} {d}") for c in ("rpd", "ikpa") for d in AS_OF_DATES}
+        rss = max(b._max(lab, f"cli {c} {d}", "rss_mb") for c, d in t)
+        return max(t.values()) < 0.5, (", ".join(f"{c} {d[5:]} {v:.3f} s" for (c, d), v in t.items())
+                                       + f"; {rss:.0f} MB ({info['plans']} plans)")
+    target(f"`rpd` and `ikpa` < 0.5 s wall (CLI) at {lab} (issue 17)", plan_read)
+
     def history():
         h, hm = b._med(lab, "cli history heavy line"), b._med(lab, "cli history median line")
         return max(h, hm) < 0.2, (f"heaviest line ({info['heavy_line_events']} events) {h:.3f} s; "
@@ -1967,6 +2318,16 @@ def write_results(b, path, argv, env):
                              f"{e['returned']:,}, outstanding {e['outstanding']:,}; {e['tups']:,} "
                              f"TUPs, outstanding {e['tup_outstanding']:,}, {e['settled']:,} settled, "
                              f"{e['overdue']:,} overdue")
+        checked = [(lab, f"`{name[15:]}`: {s['summary']}") for (lab, name), v in b.samples.items()
+                   if name.startswith(("check anggaran rpd", "check anggaran ikpa")) for s in v]
+        if checked:
+            lines += ["", ("`anggaran rpd --format json` equals the generator's reading of its plans "
+                           "and realisation (plan, realised and deviation per month and jenis, the "
+                           "weighted deviations, the average), and `anggaran ikpa --format json` "
+                           "assesses what the ledger can assess, with revisi's counts and score, "
+                           "deviasi's score, tagihan's SP2Ds and a total that is the weighted "
+                           "mean of the scores (issue 17):")]
+            lines += [f"- {lab}: {what}" for lab, what in checked]
     if b.notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in b.notes]
     lines.append("")
