@@ -525,14 +525,17 @@ class ImportRows:
     """The rows of an import file as ``(row, Event, recorded_at or None)``, read lazily; a
     row that breaks rule 1, 2 or 7 comes as ``(row, RuleError, None)`` and ends them.
 
+    ``rows``: the ``(row, raw)`` of a file read elsewhere (a POK print: ``pok.pok_rows``)
+    instead of ``read_rows``'s.
+
     Attributes:
       summary_rows: how many summary rows (``Jumlah``, ``Total``, ``Jumlah Seluruhnya``)
         were skipped so far; the file's count once the rows are consumed.
     """
 
-    def __init__(self, path, sheet=None, plan=None):
+    def __init__(self, path, sheet=None, plan=None, rows=None):
         self.summary_rows = 0
-        self._rows = self._parse(path, sheet, plan)
+        self._rows = self._parse(path, sheet, plan, rows)
 
     def __iter__(self):
         return self
@@ -547,11 +550,13 @@ class ImportRows:
     def _count_summary(self, row):
         self.summary_rows += 1
 
-    def _parse(self, path, sheet, plan):
+    def _parse(self, path, sheet, plan, rows):
         from .events import Event
 
+        if rows is None:
+            rows = read_rows(path, sheet, self._count_summary, plan)
         try:
-            for n, raw in read_rows(path, sheet, self._count_summary, plan):
+            for n, raw in rows:
                 recorded_at = raw.pop("recorded_at", None)
                 try:
                     if isinstance(recorded_at, str) and not recorded_at.strip():

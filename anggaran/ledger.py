@@ -135,7 +135,7 @@ class Ledger:
         event = Event.parse(raw)
         return self.append([(None, event, None)])
 
-    def import_file(self, path, progress=None, sheet=None, plan=None):
+    def import_file(self, path, progress=None, sheet=None, plan=None, pok=None):
         """Import a .csv, .xlsx or .jsonl file all-or-nothing; identical events are skipped.
         Title rows above the header and summary rows (JUMLAH) are skipped; the result's
         ``summary_rows`` counts the latter.
@@ -144,10 +144,20 @@ class Ledger:
         ``progress(rows_read)`` is called every 10,000 rows when given.
         ``plan``: ``{"year", "date", "ref"}`` when the file is an RPD sheet (jenis down,
         months across; ``importers.plan_table``): each cell is one ``plan`` event.
+        ``pok``: ``{"date", "ref", "level"}`` when the file is a POK print (SAKTI's Form
+        Cetak POK, in thousands of rupiah; ``pok.py``): the year's opening ``pagu``,
+        ``block`` and ``plan`` events, summed per line at ``level`` (kegiatan, ro, akun —
+        the default — or full), dated ``date`` and numbered ``ref`` (the DIPA's).
         """
         from . import importers
+        from . import pok as poks
 
-        items = source = importers.parsed_rows(path, sheet, plan)
+        if pok is not None:
+            items = source = poks.parsed_rows(path, sheet, pok)
+        else:
+            if plan is None:
+                poks.refuse_a_pok(path, sheet)
+            items = source = importers.parsed_rows(path, sheet, plan)
         if progress is not None:
             items = _reporting(items, progress)
         try:

@@ -226,7 +226,17 @@ def _diff(key, field, statement, ledger_value, kind, expected=None):
 
 
 def reconcile_statement(ledger, path, as_of=None, known_at=None):
-    """Compare a treasury statement with the ledger; return the report and differences."""
+    """Compare a treasury statement with the ledger; return the report and differences.
+    SAKTI's GLP039 report is recognised by its sheet name or title (``glp039.read``)."""
+    from . import glp039
+
+    report = glp039.read(path)
+    if report is not None:
+        return reconcile_glp039(ledger, report, path, as_of, known_at)
+    if str(path).lower().endswith((".xlsx", ".xlsm")):
+        raise AnggaranError(f"{path} is not SAKTI's GLP039 report (no sheet '{glp039.SHEET}', no "
+                            "title naming GLP039 or Laporan Realisasi Super); any other "
+                            "statement is read as CSV: save it as CSV UTF-8")
     by_akun, mine = ledger_rows(ledger, as_of, known_at)
     theirs = read_statement(path, ledger.meta.get("satker"))
     diffs = []
@@ -248,7 +258,7 @@ def reconcile_statement(ledger, path, as_of=None, known_at=None):
     return {"as_of": by_akun["as_of"], "known_at": by_akun["known_at"], "differences": diffs}
 
 
-def _inconsistencies(theirs, mine):
+def _inconsistencies(theirs, mine, fields=COMPARED):
     out = []
     children = {}
     # A total is the sum of programs if the statement has any, else of jenis rows.
@@ -259,7 +269,7 @@ def _inconsistencies(theirs, mine):
             continue
         children.setdefault(parent, []).append(row)
     for key, row in theirs.items():
-        for field in COMPARED + ("balance",):
+        for field in fields + ("balance",):
             kids = children.get(key)
             if kids and row[field] is not None and all(k[field] is not None for k in kids):
                 total = sum(k[field] for k in kids)
@@ -273,6 +283,155 @@ def _inconsistencies(theirs, mine):
                 out.append(_diff(key, "balance", row["balance"], ledger_balance,
                                  "statement_inconsistent", expected=expected))
     return out
+
+
+# ------------------------------------------------------------------ GLP039
+
+GLP039_FIELDS = ("ceiling", "locked", "realised_before", "realised_in_period", "realised")
+
+
+def _add(into, figures):
+    for field, value in figures.items():
+        if value is not None:
+            into[field] = (into.get(field) or 0) + value
+
+
+def _strict_prefixes(code):
+    parts = code.split(".")
+    return {".".join(parts[:n]) for n in range(1, len(parts))}
+
+
+def reconcile_glp039(ledger, report, path, as_of=None, known_at=None):
+    """Compare SAKTI's GLP039 report (``glp039.Report``) with the ledger as of its period
+    end (``as_of`` overrides; the period start, for Periode Lalu / Ini, is the title's when
+    it is in the as-of year, else the first of the as-of month).
+
+    Every akun row is compared with the ledger's line of its akun at the longest code on
+    its path that the ledger holds (the line ``CQ.6639``/521211 is the sum of the rows
+    ``CQ.6639.QMA.001.051.A``/521211, ``CQ.6639.QMA.002.052.B``/521211, ...), or with the
+    code-level line of such a code; every level row with the sum of the ledger's lines
+    under it, unless the ledger holds lines above that level (then the level's rows are
+    summed into those lines instead); the JUMLAH row with the satker total. Each row must
+    be the sum of its children, have pagu - realisasi = sisa and periode lalu + periode
+    ini = s.d. periode (else ``statement_inconsistent``)."""
+    from .reports import parse_date
+
+    satker = ledger.meta.get("satker")
+    if report.satker and satker and report.satker != satker:
+        raise AnggaranError(f"{path} is the GLP039 report of satker {report.satker}, and this "
+                            f"ledger is satker {satker}; reconcile it with that satker's ledger")
+    start = report.period_start
+    if as_of is None:
+        if report.period_end is None:
+            raise AnggaranError(f"{path} names no period in its title (PERIODE ...); give the "
+                                "report's period end with --as-of")
+        as_of = report.period_end
+    else:
+        as_of = parse_date(as_of, "--as-of")
+        if start is None or start[:4] != as_of[:4] or start > as_of:
+            start = None
+    rep = ledger.report(as_of=as_of, period_start=start, known_at=known_at, by="akun")
+    lines, mine = {}, {}
+    for r in rep["rows"]:
+        if r["level"] == "akun":
+            code, akun = r["code"].split("/")
+            lines[(code, akun)] = r
+        else:
+            mine[_key(r["level"], r["code"], "")] = r
+    sums = {}  # every code on a line's path (three segments or more) -> its lines' sum
+    for (code, _akun), r in lines.items():
+        parts = code.split(".")
+        for n in range(3, len(parts) + 1):
+            _add(sums.setdefault(".".join(parts[:n]), {}),
+                 {f: r[f] for f in GLP039_FIELDS + ("balance",)})
+    for code, figures in sums.items():
+        mine[_key("code", code, "")] = figures
+    line_codes = {code for code, _ in lines}
+
+    theirs, diffs = {}, []
+    mapped, covered = {}, set()
+    for row in report.rows:
+        key = _key(row.level, row.code, row.akun)
+        figures = {f: row.figures[f] for f in GLP039_FIELDS + ("balance",)}
+        if row.level == "akun":
+            _add(theirs.setdefault(key, {"code": row.code, "akun": row.akun, "level": "akun",
+                                         **dict.fromkeys(figures)}), figures)
+            target = _line_of(row.code, row.akun, lines)
+            if target is None:
+                mapped.setdefault(("missing", key), {})
+                _add(mapped[("missing", key)], figures)
+            else:
+                _add(mapped.setdefault(("line", target), {}), figures)
+            continue
+        if key in theirs:  # a JUMLAH row of a level that has its own row
+            for field, value in figures.items():
+                if value is not None and theirs[key][field] is not None and value != theirs[key][field]:
+                    diffs.append(_diff(key, field, value, mine.get(key, {}).get(field),
+                                       "statement_inconsistent", expected=theirs[key][field]))
+            continue
+        theirs[key] = {"code": row.code, "akun": None, "level": row.level, **figures}
+
+    for key, row in theirs.items():  # the levels and the total
+        level, code, _ = key
+        if level == "akun":
+            continue
+        if line_codes & _strict_prefixes(code):
+            continue  # the ledger holds lines above this level: compared as those lines
+        if key not in mine:
+            for field in FIGURES:
+                if row[field] is not None:
+                    diffs.append(_diff(key, field, row[field], None, "missing_in_ledger"))
+            continue
+        _compare(key, row, mine[key], diffs)
+    for (what, target), figures in mapped.items():
+        if what == "missing":
+            for field in FIGURES:
+                if figures.get(field) is not None:
+                    diffs.append(_diff(target, field, figures[field], None, "missing_in_ledger"))
+            continue
+        covered.add(target)
+        _compare(_key("akun", *target), figures, lines[target], diffs)
+    levels = {key[0] for key in theirs}
+    for key, row in mine.items():
+        if key[0] in levels & {"program", "kegiatan"} and key not in theirs:
+            for field in FIGURES:
+                diffs.append(_diff(key, field, None, row[field], "missing_in_statement"))
+    for line, row in lines.items():
+        if line in covered or not line[1] and _key(_level_of(line[0]), line[0], "") in theirs:
+            continue  # a code-level line is compared at its code's row
+        for field in FIGURES:
+            diffs.append(_diff(_key("akun", *line), field, None, row[field],
+                               "missing_in_statement"))
+    for key, row in theirs.items():
+        parts = [row[f] for f in ("realised_before", "realised_in_period", "realised")]
+        if None not in parts and parts[0] + parts[1] != parts[2]:
+            diffs.append(_diff(key, "realised", parts[2], mine.get(key, {}).get("realised"),
+                               "statement_inconsistent", expected=parts[0] + parts[1]))
+    diffs += _inconsistencies(theirs, mine, GLP039_FIELDS)
+    return {"as_of": rep["as_of"], "known_at": rep["known_at"], "differences": diffs}
+
+
+def _level_of(code):
+    n = codes.segments(code)
+    return "program" if n == 1 else "kegiatan" if n == 2 else "code"
+
+
+def _line_of(code, akun, lines):
+    """The ledger line an akun row of ``code`` counts on: ``(C, akun)`` or the code-level
+    ``(C, "")`` for the longest C on the row's path that has one."""
+    parts = code.split(".")
+    for n in range(len(parts), 1, -1):
+        c = ".".join(parts[:n])
+        for line in ((c, akun), (c, "")):
+            if line in lines:
+                return line
+    return None
+
+
+def _compare(key, theirs, ours, diffs):
+    for field in GLP039_FIELDS:
+        if theirs.get(field) is not None and theirs[field] != ours[field]:
+            diffs.append(_diff(key, field, theirs[field], ours[field], "mismatch"))
 
 
 # ------------------------------------------------------------------ SP2D lists

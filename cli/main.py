@@ -309,11 +309,20 @@ def carried(kind, fields):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
 @click.option("--year", type=int, help="RPD sheet: the year its months belong to.")
-@click.option("--date", metavar="D", help="RPD sheet: the DIPA or revision date (rule 11 judges "
-                                          "the plans as of that day).")
-@click.option("--ref", metavar="R", help="RPD sheet: the DIPA or revision number.")
+@click.option("--date", metavar="D", help="RPD sheet or POK: the DIPA or revision date (rule 11 "
+                                          "judges the plans as of that day).")
+@click.option("--ref", metavar="R", help="RPD sheet or POK: the DIPA or revision number.")
+@click.option("--pok", "is_pok", is_flag=True,
+              help="The file is a POK print (SAKTI's Form Cetak POK, in thousands of rupiah): "
+                   "import the year's pagu, blokir and plans, dated --date, numbered --ref "
+                   "(the DIPA's). A POK is recognised without --pok when --date and --ref "
+                   "are given.")
+@click.option("--level", type=click.Choice(["kegiatan", "ro", "akun", "full"]),
+              help="POK: the line its amounts are summed into: kegiatan (CQ.6639, no akun), "
+                   "akun (CQ.6639/akun, the default), ro (CQ.6639.QMA.001/akun) or full "
+                   "(the whole path/akun).")
 @click.pass_context
-def import_(ctx, file, sheet, year, date, ref):
+def import_(ctx, file, sheet, year, date, ref, is_pok, level):
     """Import events from a .csv, .xlsx or .jsonl file, all or nothing; re-importing is harmless.
 
     Column headers may be the field names or SAKTI's Indonesian ones (Nomor SP2D,
@@ -328,16 +337,18 @@ def import_(ctx, file, sheet, year, date, ref):
       anggaran import sp2d_desember.csv
       anggaran import omspan_desember.xlsx --sheet "SP2D"
       anggaran import rpd_2025.xlsx --year 2025 --date 2024-12-02 --ref DIPA-076.01.2.657757/2025
+      anggaran import pok_2025.xlsx --pok --date 2025-01-02 --ref DIPA-076.01.2.657757/2025
     """
+    pok = _pok_options(file, sheet, year, date, ref, is_pok, level)
     given = [o for o, v in (("--year", year), ("--date", date), ("--ref", ref)) if v is not None]
-    if given and len(given) < 3:
+    if given and len(given) < 3 and pok is None:
         raise UsageError(f"an RPD sheet needs --year, --date and --ref together (got only "
                          f"{', '.join(given)})")
-    plan = {"year": year, "date": date, "ref": ref} if given else None
+    plan = {"year": year, "date": date, "ref": ref} if given and pok is None else None
     with open_ledger(ctx) as ledger:
         progress = _progress(file)
         try:
-            result = ledger.import_file(file, progress=progress, sheet=sheet, plan=plan)
+            result = ledger.import_file(file, progress=progress, sheet=sheet, plan=plan, pok=pok)
         finally:
             if progress:
                 click.echo("", err=True)
@@ -346,6 +357,27 @@ def import_(ctx, file, sheet, year, date, ref):
     if summary_rows:
         line += f", {summary_rows} summary row{'s' if summary_rows != 1 else ''} skipped"
     click.echo(line)
+
+
+def _pok_options(file, sheet, year, date, ref, is_pok, level):
+    """``{"date", "ref", "level"}`` when the file is imported as a POK print: with --pok,
+    or with --date and --ref but no --year when the .xlsx is one; else None."""
+    if not is_pok and year is None and date and ref and file.lower().endswith(".xlsx"):
+        from anggaran.pok import looks_like_pok
+
+        try:
+            is_pok = looks_like_pok(file, sheet)
+        except (AnggaranError, OSError):
+            is_pok = False  # the import itself says what is wrong with the file
+    if not is_pok:
+        if level is not None:
+            raise UsageError("--level applies to a POK print (--pok)")
+        return None
+    if year is not None:
+        raise UsageError("--year is for RPD sheets; a POK's year is the year of its --date")
+    if not (date and ref):
+        raise UsageError("a POK print needs --date (the DIPA date) and --ref (the DIPA number)")
+    return {"date": date, "ref": ref, "level": level or "akun"}
 
 
 def _progress(file):
@@ -472,8 +504,11 @@ def report_options(f):
 @click.option("--as-of", metavar="D", help="As-of date (default: today, capped at the last year's 31 Dec).")
 @click.option("--from", "period_start", metavar="F", help="Period start (default: 1st of the as-of month).")
 @report_options
+@click.option("--layout", type=click.Choice(["official", "glp039"]), default="official",
+              show_default=True, help="xlsx only: glp039 writes the layout of SAKTI's GLP039 "
+              "report (every level down to the akun), to lay beside the downloaded one.")
 @click.pass_context
-def report(ctx, as_of, period_start, known_at, by, view, fmt, locale, output, force):
+def report(ctx, as_of, period_start, known_at, by, view, fmt, locale, output, force, layout):
     """The SP2D realisation report (Laporan Realisasi SP2D) as of a date.
 
     --view funds shows instead what is left to commit or spend: Pagu Tersedia = ceiling
@@ -489,13 +524,23 @@ def report(ctx, as_of, period_start, known_at, by, view, fmt, locale, output, fo
       anggaran report --as-of 2024-12-31 --by jenis --format markdown
       anggaran report --as-of 2024-12-31 --format xlsx --output realisasi.xlsx
       anggaran report --as-of 2025-06-30 --view funds
+      anggaran report --as-of 2024-12-31 --format xlsx --layout glp039 --output glp039.xlsx
     """
+    if layout == "glp039":
+        if fmt != "xlsx" or view != "official" or by not in ("kegiatan", "akun"):
+            raise UsageError("--layout glp039 needs --format xlsx, the official view and no "
+                             "--by (it shows every level down to the akun)")
+        by = "akun"
     with open_ledger(ctx) as ledger:
         rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
         if fmt in ("table", "markdown") and render.is_empty(rep):
             from anggaran.reports import first_dates
             held = first_dates(ledger, rep["known_at"])
             return emit(ctx, render.nothing_to_report(rep, held), fmt, output, force)
+    if layout == "glp039":
+        from . import xlsx
+        return emit(ctx, lambda path, *safety: xlsx.glp039(rep, path, locale, *safety), fmt,
+                    output, force)
     emit_report(ctx, rep, fmt, locale, output, force, view)
 
 

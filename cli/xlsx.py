@@ -205,3 +205,61 @@ def ikpa(result, path, locale="id", force=False, protect=()):
     for col in ("B", "C", "D"):
         ws.column_dimensions[col].width = 18
     _save(book, path, force, protect)
+
+
+def glp039(rep, path, locale="id", force=False, protect=()):
+    """Write ``ledger.report(..., by="akun")`` in the layout of SAKTI's GLP039 report
+    (``anggaran.glp039``: title block, two-row header with merged cells, every level down
+    to the akun with its figures, the JUMLAH row), to lay beside the downloaded one;
+    ``reconcile`` reads it back as it reads SAKTI's."""
+    from openpyxl.styles import Alignment, Font
+
+    from anggaran import glp039 as layout
+    from anggaran.money import percent
+
+    book = _book()
+    ws = book.active
+    ws.title = layout.SHEET
+    for title in layout.titles(rep):
+        ws.cell(_append(ws, [title]), 1).font = Font(bold=True)
+    top = ws.max_row + 2
+    bold, center = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+    heads = [(top, layout.CODE_COLUMN["program"], top + 1, layout.CODE_COLUMN["akun"], "Kode"),
+             (top, layout.NAME_COLUMN["kegiatan"], top + 1, layout.NAME_COLUMN["akun"], "Uraian")]
+    realised = (layout.SPANS["realised_before"][0], layout.SPANS["realised"][1])
+    for field, (first, last) in layout.SPANS.items():
+        if field in layout.HEADER_SUB:
+            heads.append((top + 1, first, top + 1, last, layout.HEADER_SUB[field]))
+        else:
+            heads.append((top, first, top + 1, last, layout.HEADER_TOP[field]))
+    heads.append((top, realised[0], top, realised[1], "Realisasi"))
+    for r1, c1, r2, c2, text in heads:
+        cell = ws.cell(r1, c1, text)
+        cell.data_type = "s"
+        cell.font, cell.alignment = bold, center
+        if (r1, c1) != (r2, c2):
+            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    ws.freeze_panes = ws.cell(top + 2, 1)
+    row = top + 1
+    for level, code_col, code, name_col, name, figures in layout.layout(rep):
+        row += 1
+        if code_col:
+            ws.cell(row, code_col, code).data_type = "s"
+        if name:
+            ws.cell(row, name_col, name).data_type = "s"
+        total = level == "total"
+        for field, (first, last) in layout.SPANS.items():
+            # Detail rows use a span's first column, the JUMLAH row its last (as SAKTI's do).
+            col = last if total else first
+            value = (float(percent(figures["realised"], figures["ceiling"])) if field == "percent"
+                     else figures[field])
+            ws.cell(row, col, value).number_format = PERCENT_FORMAT if field == "percent" else MONEY_FORMAT
+        if level in ("total", "program", "kegiatan"):
+            for col in range(1, layout.SPANS["balance"][1] + 1):
+                ws.cell(row, col).font = bold
+    for col, width in ((layout.NAME_COLUMN["program"], 40), (layout.NAME_COLUMN["kegiatan"], 40),
+                       (layout.NAME_COLUMN["akun"], 30)):
+        ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+    for first, _last in layout.SPANS.values():
+        ws.column_dimensions[ws.cell(1, first).column_letter].width = 18
+    _save(book, path, force, protect)
