@@ -91,7 +91,42 @@ def _open(path):
         raise AnggaranError(f"cannot read {path}: {e.strerror}") from None
 
 
+def _xlsx_rows(path, needs):
+    """The first sheet of an .xlsx statement or SP2D list as text cells, as a CSV saved
+    from it would hold them: the header, then ``(row, cells)`` of each non-empty row
+    (numbered as Excel numbers them, less the header's). A whole-number cell is its
+    digits; any other number is its text, which the amount check then refuses."""
+    from .importers import _open_workbook
+
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if hasattr(value, "isoformat"):
+            return value.isoformat()[:10]
+        return str(value)
+
+    book = _open_workbook(path)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
+        header = next(rows, None)
+        if header is None:
+            raise AnggaranError(f"{path} is empty; it needs the header {needs} and one row "
+                                "per figure to compare")
+        yield [text(c) for c in header]
+        for n, cells in enumerate(rows, start=1):
+            cells = [text(c) for c in cells]
+            if any(c.strip() for c in cells):
+                yield n, cells
+    finally:
+        book.close()
+
+
 def _rows(path, needs="code,ceiling,realised"):
+    if str(path).lower().endswith((".xlsx", ".xlsm")):
+        yield from _xlsx_rows(path, needs)
+        return
     f = _open(path)
     with f:
         try:
@@ -233,10 +268,6 @@ def reconcile_statement(ledger, path, as_of=None, known_at=None):
     report = glp039.read(path)
     if report is not None:
         return reconcile_glp039(ledger, report, path, as_of, known_at)
-    if str(path).lower().endswith((".xlsx", ".xlsm")):
-        raise AnggaranError(f"{path} is not SAKTI's GLP039 report (no sheet '{glp039.SHEET}', no "
-                            "title naming GLP039 or Laporan Realisasi Super); any other "
-                            "statement is read as CSV: save it as CSV UTF-8")
     by_akun, mine = ledger_rows(ledger, as_of, known_at)
     theirs = read_statement(path, ledger.meta.get("satker"))
     diffs = []

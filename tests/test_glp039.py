@@ -315,9 +315,25 @@ def test_a_workbook_that_is_not_glp039(run_lj, tmp_path):
     book.active.append(["Nomor SP2D", "Tanggal", "Nilai"])
     book.save(tmp_path / "other.xlsx")
     path = tmp_path / "other.xlsx"
-    refused_with(run_lj, path, f"{path} is not SAKTI's GLP039 report (no sheet "
-                 "'GLP039_LAPORAN REALISASI SUPER', no title naming GLP039 or Laporan Realisasi "
-                 "Super); any other statement is read as CSV: save it as CSV UTF-8")
+    # not GLP039: read as a plain statement, whose header it is not either
+    result = run_lj("reconcile", path)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: unknown statement column 'Nomor SP2D'; accepted: ")
+
+
+def test_a_plain_statement_workbook(run_lj, tmp_path):
+    """The contract's statement (code,ceiling,realised) as an .xlsx, as for CSV."""
+    book = openpyxl.Workbook()
+    book.active.append(["code", "ceiling", "realised"])
+    book.active.append(["WA.3355", 2_585_200_000, 2_509_948_224.0])
+    path = tmp_path / "statement.xlsx"
+    book.save(path)
+    result = run_lj("reconcile", path, "--as-of", "2024-12-31", "--format", "json")
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.stdout)["differences"]
+    assert [d for d in found if d["kind"] != "missing_in_statement"] == [
+        {"code": "WA.3355", "akun": None, "field": "realised", "statement": 2509948224,
+         "ledger": 2509848224, "difference": 100000, "kind": "mismatch"}]
 
 
 def test_a_glp039_sheet_without_its_header(run_lj, rep, tmp_path):
