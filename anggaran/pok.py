@@ -21,11 +21,29 @@ The print, as read here (columns are found by their header TEXT, never by letter
   and must then be whole rupiah.
 
 An akun's figures are its detail rows' sums where they print a column, else the akun
-row's own. Checks, each one ``Error:`` line (rule 1) naming the row: an akun row whose
-printed figure is not its details' sum; the JUMLAH row not equal to the sum of the lines;
-a POK in rupiah instead of thousands, recognised by the JUMLAH row: the details' volume ×
-harga satuan (rupiah) add up to the JUMLAH figure itself rather than to it × 1,000; a
-missing month column (named); a ``TAHUN ANGGARAN`` other than the year of ``--date``.
+row's own. Checks, each one ``Error:`` line (rule 1) naming the row:
+
+- a figure or code cell holding a formula without a saved value (a workbook written by a
+  program, never saved by Excel; openpyxl would read it blank), named by its cell;
+- an akun row whose printed figure is not its details' sum;
+- the JUMLAH row: its JUMLAH, its BLOKIR and each month must equal the sum of the lines'
+  (a blank BLOKIR or month there is 0); the mismatch names the column;
+- a POK in rupiah instead of thousands, recognised by the JUMLAH row: the JUMLAH figure
+  is exactly 1,000 × the sum of the lines (the JUMLAH row in rupiah), or the lines add up
+  to exactly 1,000 × the JUMLAH figure (the lines in rupiah); or the details' volume ×
+  harga satuan (harga is always in rupiah) add up to their jumlah rather than to it ×
+  1,000; or the title says ``(dalam rupiah)`` without ``ribuan``. A print wholly in rupiah
+  whose JUMLAH row agrees with its lines, without numeric volume and harga and with a title
+  that does not say rupiah, cannot be told from one in thousands and is read in thousands;
+- a missing month column (named); a ``TAHUN ANGGARAN`` other than the year of ``--date``;
+- at ``--level ro`` and ``full`` only: a three-digit code the printed totals cannot place
+  as an RO or a komponen (an RO or komponen with a blank JUMLAH, komponen that overshoot
+  or fall short of their RO's JUMLAH): refused, suggesting ``--level akun`` or dotted
+  codes (``QMA.001``), rather than guessed.
+
+A line whose pagu sums to 0 (a komponen or akun printed with JUMLAH 0) yields no ``pagu``
+and no ``block`` event; its months still count in its jenis' plans (a zero month is a plan
+of 0, as for every month).
 
 ``--level`` chooses the budget line each akun's figures are summed into:
 
@@ -79,6 +97,9 @@ TOTAL_WORDS = ("jumlah", "jumlah seluruhnya", "jumlah total", "total", "total se
                "jumlah keseluruhan")
 _YEAR = re.compile(r"\bTAHUN\s+ANGGARAN\s*:?\s*([0-9]{4})\b|\bTA\.?\s+([0-9]{4})\b",
                    re.IGNORECASE)
+_IN_RUPIAH = re.compile(r"\bdalam\s+rupiah\b", re.IGNORECASE)
+_PRINT_IN_THOUSANDS = ("print the POK in thousands (ribuan rupiah), as SAKTI's Form Cetak POK "
+                       "does")
 _ID_NUMBER = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$|^[0-9]+(,[0-9]+)?$")
 
 
@@ -264,11 +285,16 @@ class _Akun:
         return out
 
 
-def read_print(rows, where):
+def read_print(rows, where, formulas=frozenset()):
     """The akun of a POK print (``rows``: ``(n, cells)``), checked against its JUMLAH row.
 
-    Returns ``(akuns, names, year)``: the ``_Akun`` in print order, the uraian of each
-    hierarchy code by level path, and the title's TAHUN ANGGARAN (or None)."""
+    ``formulas``: the ``(row, column index)`` of cells holding a formula without a saved
+    value (see ``uncached_formulas``); such a cell among the figures or codes is refused.
+
+    Returns ``(akuns, names, year, unsure)``: the ``_Akun`` in print order, the uraian of
+    each hierarchy code by level path, the title's TAHUN ANGGARAN (or None), and the row
+    of the first three-digit code whose RO/komponen level the printed totals cannot tell
+    (or None; refused at ``--level ro``/``full`` only)."""
     at = _find_header(rows)
     if at is None:
         raise RuleError(1, f"no POK header row found in {where}: expected a row with KODE, "
@@ -281,33 +307,51 @@ def read_print(rows, where):
                            "print has the monthly needs JANUARI … DESEMBER in twelve columns",
                         row=header_row)
     year = None
-    for _n, cells in rows[:at]:
+    for n, cells in rows[:at]:
         for c in cells:
             m = isinstance(c, str) and _YEAR.search(c)
             if m and year is None:
                 year = int(m[1] or m[2])
+            if isinstance(c, str) and _IN_RUPIAH.search(c) and not re.search(r"ribu", c, re.I):
+                raise RuleError(1, f"the POK's title says '{c.strip()[:40]}': the POK is in "
+                                   "rupiah, not in thousands of rupiah; " + _PRINT_IN_THOUSANDS,
+                                row=n)
 
     figures = [(f, columns[f]) for f in FIGURES if f in columns]
     code_col, uraian_col = columns["code"], columns.get("uraian")
     path, names, akuns = {}, {}, []
     current = previous = None  # the akun open; the level of the last code row
     ro_total = ro_children = None
+    unsure = None  # the first three-digit code the totals cannot place (RO or komponen)
     total = total_row = None
+    totals = {}
     priced = amount_priced = Decimal(0)  # Σ volume × harga (rupiah), Σ their jumlah
 
     def cell(cells, i):
         return cells[i] if i is not None and i < len(cells) else None
+
+    def read(cells, i, n, what):
+        """A cell read by the import; a formula without a saved value is refused."""
+        value = cell(cells, i)
+        if is_blank(value) and (n, i) in formulas:
+            raise RuleError(1, f"cell {column_letter(i)}{n} ({what}) holds a formula without a "
+                               "saved value; open the file in Excel and save it again", row=n)
+        return value
+
+    def figure(cells, f, i, n):
+        return _number(read(cells, i, n, _label(f)), n, i)
 
     for n, cells in rows[at + 1:]:
         if all(is_blank(c) for c in cells) or _is_page_header(cells):
             continue
         first = next((c for c in cells if not is_blank(c)), None)
         if isinstance(first, str) and header_key(first) in TOTAL_WORDS:
-            total, total_row = _number(cell(cells, columns["amount"]), n, columns["amount"]), n
+            totals = {f: figure(cells, f, i, n) for f, i in figures}
+            total, total_row = totals["amount"], n
             continue
-        values = {f: _number(cell(cells, i), n, i) for f, i in figures}
+        values = {f: figure(cells, f, i, n) for f, i in figures}
         has_figures = any(v is not None for v in values.values())
-        code = cell(cells, code_col)
+        code = read(cells, code_col, n, "KODE")
         if is_blank(code):
             if not has_figures:
                 continue  # a title repeated on a page, an uraian-only line of details
@@ -335,9 +379,15 @@ def read_print(rows, where):
         amount = values.get("amount")
         for level, seg in levels:
             if level == "three":
-                new_ro = (previous == "kro" or "ro" not in path
-                          or (ro_total is not None and ro_children == ro_total))
-                level = "ro" if new_ro else "komponen"
+                if previous == "kro" or "ro" not in path:
+                    level = "ro"
+                elif (ro_total is None or ro_children is None or ro_children > ro_total
+                      or (ro_children < ro_total and amount is not None
+                          and ro_children + amount > ro_total)):
+                    unsure = unsure or n  # a blank total: the print cannot tell
+                    level = "komponen"
+                else:
+                    level = "ro" if ro_children == ro_total else "komponen"
             if level == "akun":
                 current = _Akun(n, seg, path)
                 akuns.append(current)
@@ -351,10 +401,14 @@ def read_print(rows, where):
                 if uraian:
                     names.setdefault(tuple(path.items()), uraian)
                 if level == "ro":
+                    if ro_children and ro_total is not None and ro_children != ro_total:
+                        unsure = unsure or n  # the last RO's komponen fell short of it
                     ro_total, ro_children = amount, Decimal(0)
                 elif level == "komponen" and ro_children is not None:
                     ro_children = None if amount is None else ro_children + amount
             previous = level
+    if ro_children and ro_total is not None and ro_children != ro_total and unsure is None:
+        unsure = total_row  # the last RO's komponen do not make its total
     if not akuns:
         raise RuleError(1, f"{where} holds no akun rows under its POK header; nothing to import")
 
@@ -364,6 +418,14 @@ def read_print(rows, where):
     if total_row is None:
         raise RuleError(1, f"{where} has no JUMLAH row under its lines; the POK print ends with "
                            "the JUMLAH row that the import checks them against")
+    if lines_total and total == 1000 * lines_total:
+        raise RuleError(1, f"the JUMLAH row holds {_fmt(total)}, a thousand times the sum of "
+                           f"the POK's lines ({_fmt(lines_total)}): the JUMLAH row is in rupiah, "
+                           "not in thousands of rupiah; " + _PRINT_IN_THOUSANDS, row=total_row)
+    if total and lines_total == 1000 * total:
+        raise RuleError(1, f"the POK's lines add up to {_fmt(lines_total)}, a thousand times "
+                           f"its JUMLAH row ({_fmt(total)}): the lines are in rupiah, not in "
+                           "thousands of rupiah; " + _PRINT_IN_THOUSANDS, row=total_row)
     if total != lines_total:
         raise RuleError(1, f"the JUMLAH row holds {_fmt(total or 0)} but the POK's lines add "
                            f"up to {_fmt(lines_total)} (thousand rupiah)", row=total_row)
@@ -371,9 +433,16 @@ def read_print(rows, where):
         raise RuleError(1, f"the POK is in rupiah, not in thousands of rupiah: its JUMLAH row "
                            f"holds {_fmt(total)}, and its details' jumlah ({_fmt(amount_priced)}) "
                            f"are their volume × harga satuan in rupiah ({_fmt(priced)}) instead "
-                           "of a thousandth of it; print the POK in thousands (ribuan rupiah), "
-                           "as SAKTI's Form Cetak POK does", row=total_row)
-    return akuns, names, year
+                           "of a thousandth of it; " + _PRINT_IN_THOUSANDS, row=total_row)
+    for f, _i in figures:
+        if f == "amount":
+            continue
+        summed = sum(a.sums[f] for a in akuns)
+        if (totals.get(f) or Decimal(0)) != summed:
+            raise RuleError(1, f"the JUMLAH row holds {_fmt(totals.get(f) or 0)} under "
+                               f"{_label(f).upper()} but the POK's lines add up to "
+                               f"{_fmt(summed)} (thousand rupiah)", row=total_row)
+    return akuns, names, year, unsure
 
 
 # ------------------------------------------------------------------ events
@@ -390,7 +459,7 @@ def line_of(akun, level):
     return code, (None if level == "kegiatan" else akun.akun)
 
 
-def events(rows, where, date, ref, level=DEFAULT_LEVEL):
+def events(rows, where, date, ref, level=DEFAULT_LEVEL, formulas=frozenset()):
     """``(row, raw event)`` of the opening events of a POK print (see the module's doc)."""
     if level not in LEVELS:
         raise RuleError(1, f"unknown level '{level}'; choose one of {', '.join(LEVELS)}")
@@ -399,7 +468,13 @@ def events(rows, where, date, ref, level=DEFAULT_LEVEL):
     except ValueError:
         raise RuleError(1, f"date '{date}' is not a real day (write 2025-01-02 or "
                            "02/01/2025)") from None
-    akuns, names, title_year = read_print(rows, where)
+    akuns, names, title_year, unsure = read_print(rows, where, formulas)
+    if unsure is not None and level in ("ro", "full"):
+        raise RuleError(1, f"the three-digit code on row {unsure} may be an RO or a komponen: "
+                           "the print leaves an RO's or a komponen's JUMLAH blank, or the "
+                           "komponen do not add up to their RO's JUMLAH, so the RO cannot be "
+                           "told from the komponen; import it at --level akun (or kegiatan), or "
+                           "print the RO with its KRO as a dotted code (QMA.001)", row=unsure)
     year = int(day[:4])
     if title_year is not None and title_year != year:
         raise RuleError(1, f"the POK is for TAHUN ANGGARAN {title_year} but --date {day} is in "
@@ -416,6 +491,10 @@ def events(rows, where, date, ref, level=DEFAULT_LEVEL):
             row, planned = plans.get((m, akun.akun[:2]), (akun.row, 0))
             plans[m, akun.akun[:2]] = (row, planned + rp[m])
     base = {"date": day, "ref": ref}
+    # A line whose pagu is 0 (a komponen or akun printed with JUMLAH 0) has no budget: no
+    # pagu or block event; its months still count in its jenis' plans (zero in a POK whose
+    # akun rows add up). A blokir on such a line is kept, and refused by the ledger.
+    lines = {key: value for key, value in lines.items() if value[1] or value[2]}
     named = {}
     for (code, _akun), (first, _a, _b) in lines.items():
         for depth in range(1, len(code.split("."))):
@@ -473,6 +552,32 @@ def sheet_rows(path, sheet=None):
         book.close()
 
 
+def uncached_formulas(path, title, rows):
+    """The ``(row, column index)`` of the cells of sheet ``title`` that hold a formula but no
+    saved value (a workbook written by a program and never saved by Excel): openpyxl reads
+    them blank. Only cells blank in ``rows`` (the saved values) are looked at."""
+    import openpyxl
+
+    if not any(is_blank(c) for _n, cells in rows for c in cells):
+        return frozenset()
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = book[title]
+        ws.reset_dimensions()
+        saved = dict(rows)
+        found = set()
+        for n, cells in enumerate(ws.iter_rows(values_only=True), 1):
+            values = saved.get(n, ())
+            for i, c in enumerate(cells):
+                formula = (isinstance(c, str) and c.startswith("=")) or \
+                    type(c).__name__ in ("ArrayFormula", "DataTableFormula")
+                if formula and (i >= len(values) or is_blank(values[i])):
+                    found.add((n, i))
+        return frozenset(found)
+    finally:
+        book.close()
+
+
 def parsed_rows(path, sheet, pok):
     """The opening events of the POK print in ``path`` as ``importers.ImportRows`` (each
     ``(row, Event, None)``); ``pok``: ``{"date", "ref", "level"}``."""
@@ -486,8 +591,10 @@ def pok_rows(path, sheet, pok):
     if not str(path).lower().endswith(".xlsx"):
         raise RuleError(1, "a POK print (--pok) is read from the .xlsx SAKTI gives (Form "
                            "Cetak POK); open it in Excel and save it as .xlsx")
-    where, rows, _title = sheet_rows(path, sheet)
-    yield from events(rows, where, pok["date"], pok["ref"], pok.get("level") or DEFAULT_LEVEL)
+    where, rows, title = sheet_rows(path, sheet)
+    formulas = uncached_formulas(path, title, rows)
+    yield from events(rows, where, pok["date"], pok["ref"], pok.get("level") or DEFAULT_LEVEL,
+                      formulas)
 
 
 def refuse_a_pok(path, sheet=None):

@@ -280,7 +280,7 @@ def test_an_akun_row_that_is_not_the_sum_of_its_details(run, tmp_path):
 def test_a_fraction_of_a_rupiah_is_refused(run, tmp_path):
     rows = print_rows()
     rows[30][5], rows[30][9] = 600.0005, 600.0005  # row 31: 600.000,5 rupiah
-    rows[-1][5] = 13850.0005
+    rows[-1][5], rows[-1][9] = 13850.0005, 1600.0005
     refused(run, ["import", workbook(tmp_path / "pok.xlsx", rows), *POK],
             "row 31: rule 1: the JUMLAH of akun 521219 is 600,0005 thousand rupiah, which is "
             "not whole rupiah")
@@ -334,3 +334,133 @@ def test_codes_as_the_print_writes_them():
     assert _code_levels("A") == [("sub", "A")]
     assert _code_levels("521211") == [("akun", "521211")]
     assert _code_levels("TAHUN ANGGARAN 2025") is None
+
+
+# ------------------------------------------------------------------ review of issue 19
+
+def _with_formulas(path, cells):
+    """Write formulas into ``cells`` ({"I15": "=100*5"}) as a program does: no saved value."""
+    wb = openpyxl.load_workbook(path)
+    for ref, formula in cells.items():
+        wb.active[ref] = formula
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("cells, message", [
+    ({"I15": "=100*5", "I16": "=100*5"}, "row 15: rule 1: cell I15 (Januari)"),
+    ({"G15": "=1", "G16": "=1", "G17": "=1"}, "row 15: rule 1: cell G15 (BLOKIR)"),
+    ({"F32": "=SUM(F16:F31)"}, "row 32: rule 1: cell F32 (JUMLAH)"),
+    ({"F16": "=10*150"}, "row 16: rule 1: cell F16 (JUMLAH)"),
+])
+def test_a_formula_without_a_saved_value_is_refused_naming_the_cell(run, tmp_path, cells,
+                                                                     message):
+    f = _with_formulas(workbook(tmp_path / "pok.xlsx"), cells)
+    refused(run, ["import", f, *POK], message + " holds a formula without a saved value; "
+            "open the file in Excel and save it again")
+
+
+def test_a_pok_of_uncached_formulas_only_names_the_first_formula(run, tmp_path):
+    rows = print_rows()
+    f = workbook(tmp_path / "pok.xlsx", rows)
+    letters = "FGIJKLMNOPQRST"
+    cells = {f"{c}{n}": "=0+1" for n in range(9, 33) for c in letters
+             if rows[n - 1][:1] != [None] or len(rows[n - 1]) > 5}
+    cells = {k: v for k, v in cells.items() if int(k[1:]) not in (22, 23, 24, 25, 26, 27)}
+    refused(run, ["import", _with_formulas(f, cells), *POK],
+            "row 9: rule 1: cell F9 (JUMLAH) holds a formula without a saved value; open the "
+            "file in Excel and save it again")
+
+
+def test_formulas_with_saved_values_are_read():
+    from anggaran.pok import read_print
+
+    rows = [(n, r + [None] * (20 - len(r))) for n, r in enumerate(print_rows(), 1)]
+    akuns, _names, _year, _unsure = read_print(rows, "test", frozenset({(15, 1)}))
+    assert [a.akun for a in akuns] == ["521211", "521211", "524111", "521219"]
+
+
+@pytest.mark.parametrize("column, value, message", [
+    (6, 9999, "holds 9.999 under BLOKIR but the POK's lines add up to 2.250"),
+    (8, 1, "holds 1 under JANUARI but the POK's lines add up to 2.500"),
+    (12, None, "holds 0 under MEI but the POK's lines add up to 7"),
+])
+def test_the_jumlah_rows_blokir_and_months_are_the_sums_of_the_lines(run, tmp_path, column,
+                                                                     value, message):
+    rows = print_rows()
+    rows[-1][column] = value
+    if column == 12:  # Mei: a need of 7 on akun 521219 (row 31), the JUMLAH row blank
+        rows[-1][5] = 13857
+        rows[30][5], rows[30][12] = 607, 7
+    refused(run, ["import", workbook(tmp_path / "pok.xlsx", rows), *POK],
+            f"row 32: rule 1: the JUMLAH row {message} (thousand rupiah)")
+
+
+def _without_prices(rows):
+    for r in rows:
+        if r and r[0] is None and len(r) > 4:
+            r[2] = r[4] = None  # no VOLUME, no HARGA SATUAN: no per-detail evidence
+    return rows
+
+
+def test_a_jumlah_row_in_rupiah_over_lines_in_thousands_is_a_pok_in_rupiah(run, tmp_path):
+    rows = _without_prices(print_rows())
+    rows[-1] = rows[-1][:5] + [v * 1000 if isinstance(v, int) else v for v in rows[-1][5:]]
+    refused(run, ["import", workbook(tmp_path / "pok.xlsx", rows), *POK],
+            "row 32: rule 1: the JUMLAH row holds 13.850.000, a thousand times the sum of the "
+            "POK's lines (13.850): the JUMLAH row is in rupiah, not in thousands of rupiah; "
+            "print the POK in thousands (ribuan rupiah), as SAKTI's Form Cetak POK does")
+
+
+def test_lines_in_rupiah_under_a_jumlah_row_in_thousands_are_refused(run, tmp_path):
+    rows = _without_prices(print_rows(scale=1000))
+    rows[-1] = print_rows()[-1]
+    refused(run, ["import", workbook(tmp_path / "pok.xlsx", rows), *POK],
+            "row 32: rule 1: the POK's lines add up to 13.850.000, a thousand times its JUMLAH "
+            "row (13.850): the lines are in rupiah, not in thousands of rupiah; print the POK "
+            "in thousands (ribuan rupiah), as SAKTI's Form Cetak POK does")
+
+
+def test_a_title_in_rupiah_is_refused(run, tmp_path):
+    rows = _without_prices(print_rows(scale=1000))
+    rows[3] = ["(dalam rupiah)"]
+    refused(run, ["import", workbook(tmp_path / "pok.xlsx", rows), *POK],
+            "row 4: rule 1: the POK's title says '(dalam rupiah)': the POK is in rupiah, not "
+            "in thousands of rupiah; print the POK in thousands (ribuan rupiah), as SAKTI's "
+            "Form Cetak POK does")
+
+
+def test_ro_level_refuses_to_guess_when_an_ro_total_is_blank(run, tmp_path):
+    rows = print_rows()
+    rows[11][5] = rows[11][6] = None  # row 12: RO 001 prints no JUMLAH: is 002 an RO?
+    f = workbook(tmp_path / "pok.xlsx", rows)
+    for level in ("ro", "full"):
+        refused(run, ["import", f, *POK, "--level", level],
+                "row 13: rule 1: the three-digit code on row 13 may be an RO or a komponen: the "
+                "print leaves an RO's or a komponen's JUMLAH blank, or the komponen do not add "
+                "up to their RO's JUMLAH, so the RO cannot be told from the komponen; import it "
+                "at --level akun (or kegiatan), or print the RO with its KRO as a dotted code "
+                "(QMA.001)")
+    assert run("import", f, *POK).exit_code == 0  # the akun level needs no RO
+
+
+def test_ro_level_refuses_when_the_komponen_do_not_make_the_ro(run, tmp_path):
+    rows = print_rows()
+    rows[12][5] = 2000  # row 13: komponen 051 prints 2.000 under RO 001's 2.250
+    f = workbook(tmp_path / "pok.xlsx", rows)
+    result = run("import", f, *POK, "--level", "ro")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: row 18: rule 1: the three-digit code on row 18 may "
+                                    "be an RO or a komponen")
+    assert log_rows(run.db) == []
+
+
+def test_a_line_of_zero_pagu_is_skipped(run, tmp_path):
+    rows = print_rows()
+    rows[17:17] = [line("059", "Komponen nol", jumlah=0), line("A", "Sub nol", jumlah=0),
+                   line("521211", "Belanja Bahan", jumlah=0)]
+    f = workbook(tmp_path / "pok.xlsx", rows)
+    assert run("import", f, *POK, "--level", "full").exit_code == 0
+    assert all(r[3] for r in events(run.db) if r[0] in ("pagu", "block"))
+    assert not [r for r in events(run.db) if r[0] == "pagu" and "059" in r[1]]
+    assert plans(run.db) == JENIS_52
