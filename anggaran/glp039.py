@@ -19,8 +19,9 @@ from the program down to its own level: ``CQ``, ``CQ.6639``, ``CQ.6639.QMA``,
 ``CQ.6639.QMA.001``, ``CQ.6639.QMA.001.051``, ``CQ.6639.QMA.001.051.A``; an akun row is the
 line ``CQ.6639.QMA.001.051.A`` / ``521211``. The department and unit before a program
 (``076.01.``) and the zero before a subkomponen letter (``0A``) are dropped. A ``JUMLAH``
-row is a level total: of the code it names (``JUMLAH KEGIATAN CQ.6639``), else of the
-satker. Two akun rows of one line (one per source of funds) are one line, summed.
+row is a level total: of the innermost open level whose code it prints, whole or short
+(``JUMLAH KEGIATAN CQ.6639``, ``JUMLAH KEGIATAN 6639``), else of the satker. A formula
+stored without its value is an error naming its cell (``formula_cells``). Two akun rows of one line (one per source of funds) are one line, summed.
 
 Figures are whole rupiah: a number stored as a float (``2.037392E10``) is read when it is
 integral, and a figure that is not is an error naming its cell.
@@ -120,7 +121,7 @@ def _grid(path):
     if lower.endswith((".xlsx", ".xlsm")):
         return _xlsx_grid(path)
     rows = _csv_grid(path)
-    return ("", rows, []) if rows is not None and _marked(rows) else None
+    return ("", rows, [], set()) if rows is not None and _marked(rows) else None
 
 
 def _xlsx_grid(path):
@@ -140,8 +141,41 @@ def _xlsx_grid(path):
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
         if ws in by_name or _marked(rows):
             merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-            return ws.title, rows, merged
+            return ws.title, rows, merged, formulas_without_values(path, ws.title, rows)
     return None
+
+
+def formulas_without_values(path, title, rows):
+    """``{(row, column)}``, 1-based, of the cells of sheet ``title`` that hold a formula
+    whose value was never saved (openpyxl's ``data_only`` gives None for them, as for a
+    blank cell)."""
+    def saved(r, c):
+        return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+
+    return {(r, c) for r, c in formula_cells(path, title) if saved(r, c) is None}
+
+
+def formula_cells(path, title):
+    """``{(row, column)}``, 1-based, of the cells of sheet ``title`` that hold a formula.
+    The workbook is loaded a second time (without ``data_only``) only when a sheet of it
+    has a formula at all."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+                return set()
+        book = openpyxl.load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return set()
+    try:
+        return {(cell.row, cell.column) for cells in book[title].iter_rows() for cell in cells
+                if getattr(cell, "data_type", None) == "f"}
+    finally:
+        book.close()
 
 
 def _csv_grid(path):
@@ -255,8 +289,33 @@ def _figure(value, row, col):
     return -amount if negative else amount
 
 
-def _figures(cells, row, columns):
+def _unsaved(row, col, formulas):
+    if (row, col) in formulas:
+        raise AnggaranError(f"GLP039 cell {_cell(row, col)} holds a formula without a saved "
+                            "value; open the file in Excel and save it again")
+
+
+def _has_figures(cells, row, columns, first, formulas):
+    """Whether a row without code holds a figure: a number, or a text that reads as an
+    amount (a CSV's cells are all text), in a figure column; a formula without a saved
+    value is an error naming its cell."""
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in cells[first - 1:]):
+        return True
+    for col in sorted({c for cols in columns.values() for c in cols}):
+        _unsaved(row, col, formulas)
+        try:
+            if _figure(cells[col - 1] if col <= len(cells) else None, row, col) is not None:
+                return True
+        except AnggaranError:
+            continue
+    return False
+
+
+def _figures(cells, row, columns, formulas=frozenset()):
     out = {}
+    for field in FIGURES + ("percent",):
+        for col in columns.get(field, ()):
+            _unsaved(row, col, formulas)
     for field in FIGURES:
         found = {}
         for col in columns.get(field, ()):
@@ -303,8 +362,26 @@ class _Path:
                 raise AnggaranError(f"GLP039 row {where}: {'.'.join(parts)} has no {above} "
                                     "above it")
 
-    def code(self):
-        return ".".join(self.codes[level] for level in LEVELS[:-1] if level in self.codes)
+    def code(self, upto="subkomponen"):
+        levels = LEVELS[:LEVELS.index(upto) + 1]
+        return ".".join(self.codes[level] for level in levels if level in self.codes)
+
+    def closing(self, word):
+        """The ledger code of the innermost open level whose code ``word`` prints, short
+        (``6639``, ``076.01.CQ``, ``QMA``, ``051.0A``) or whole; None when none is."""
+        for pattern, levels in SHAPES:
+            m = pattern.match(word)
+            if m:
+                parts, last = list(m.groups()), levels[-1].split("|")
+                break
+        else:
+            return None
+        for level in reversed(LEVELS[:-1]):
+            if level in self.codes and level in last:
+                code = self.code(level)
+                if code.split(".")[-len(parts):] == parts:
+                    return code
+        return None
 
 
 def _code_cell(cells, upto):
@@ -326,11 +403,16 @@ def _jumlah(cells, upto):
     return None
 
 
-def _named_code(text):
-    """The ledger code a ``JUMLAH`` row names (``JUMLAH KEGIATAN CQ.6639``), else ''."""
+def _named_code(text, path_):
+    """The ledger code a ``JUMLAH`` row names: of the innermost open level whose code it
+    prints, whole or short (``JUMLAH KEGIATAN CQ.6639``, ``JUMLAH KEGIATAN 6639``), else a
+    whole code it names, else ''."""
     from . import codes
 
     for word in reversed(text.upper().replace(":", " ").split()):
+        closed = path_.closing(word)
+        if closed:
+            return closed
         if codes.is_code(word):
             return word
     return ""
@@ -348,7 +430,7 @@ def read(path):
     grid = _grid(path)
     if grid is None:
         return None
-    _title, rows, merged = grid
+    _title, rows, merged, formulas = grid
     rows = _spread(rows, merged)
     top, columns, first = _header(rows, path)
     satker, start, end = _title_block(rows[:top - 1])
@@ -364,14 +446,14 @@ def read(path):
         jumlah = _jumlah(cells, first)
         found = _code_cell(cells, first) if jumlah is None else None
         if jumlah is None and found is None:  # a note or the signatures under the table
-            if any(isinstance(v, (int, float)) for v in cells[first - 1:]):
+            if _has_figures(cells, n, columns, first, formulas):
                 raise AnggaranError(f"GLP039 row {n} has figures but no code and is no JUMLAH "
                                     "row; a GLP039 row starts with its code")
             continue
-        figures = _figures(cells, n, columns)
+        figures = _figures(cells, n, columns, formulas)
         has_figures = any(v is not None for v in figures.values())
         if jumlah is not None:
-            code = _named_code(jumlah)
+            code = _named_code(jumlah, path_)
             out.append(Row(n, _level_of(code), code, None, figures, jumlah=True))
             continue
         col, levels, parts = found
@@ -490,9 +572,10 @@ def layout(rep):
             sums = levels.setdefault(".".join(parts[:n]), dict.fromkeys(FIGURES, 0))
             for field in FIGURES:
                 sums[field] += r[field]
-    out, done = [], set()
+    out, done, path_ = [], set(), _Path()
     deeper = ("output", "suboutput", "komponen", "subkomponen")
     for code, akun, r in sorted(lines, key=lambda x: (x[0].split("."), x[1])):
+        start = len(out)
         parts = code.split(".")
         program, kegiatan = parts[0], ".".join(parts[:2])
         if program not in done:
@@ -512,8 +595,35 @@ def layout(rep):
                             levels[sub]))
         if akun:
             out.append(("akun", CODE_COLUMN["akun"], akun, NAME_COLUMN["akun"], r["name"], r))
+        _reads_back(out[start:], code, path_)
     out.append(("total", None, "", NAME_COLUMN["total"], "JUMLAH SELURUHNYA", rep["rows"][0]))
     return out
+
+
+def _reads_back(out, code, path_):
+    """Refuse a line whose rows ``read`` would not map back to ``code`` (a segment of no
+    GLP039 shape, such as ``12`` or ``A1``, three-digit segments at other depths, more
+    than seven levels): its new rows ``out`` are read as ``read`` reads them, on from the
+    rows above (``path_``)."""
+    try:
+        for level, col, printed, _name_col, _name, _figures in out:
+            cells = [None] * (col - 1) + [printed]
+            found = _code_cell(cells, col + 1)
+            if found is None or found[0] != col:
+                raise AnggaranError("")
+            _col, levels, parts = found
+            levels = tuple(path_.resolve(lv, col) for lv in levels)
+            if (levels == ("akun",)) != (level == "akun"):
+                raise AnggaranError("")
+            if level != "akun":
+                path_.set(levels, parts, col, 0)
+        if path_.code() != code:
+            raise AnggaranError("")
+    except AnggaranError:
+        raise AnggaranError(f"the GLP039 layout cannot hold the code {code}: reconcile could "
+                            "not read it back (GLP039 prints codes shaped like "
+                            "CQ.6639.QMA.001.051.A); write this report with --layout "
+                            "official") from None
 
 
 MONTHS = ("JANUARI", "FEBRUARI", "MARET", "APRIL", "MEI", "JUNI", "JULI", "AGUSTUS",

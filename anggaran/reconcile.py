@@ -107,16 +107,27 @@ def _xlsx_rows(path, needs):
             return value.isoformat()[:10]
         return str(value)
 
+    from .glp039 import _cell, formula_cells
+
     book = _open_workbook(path)
     try:
         rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
+        formulas = formula_cells(path, book.worksheets[0].title) if book.worksheets else set()
+
+        def saved(n, values):  # a formula without a saved value reads as blank: refuse it
+            for c, value in enumerate(values, start=1):
+                if value is None and (n, c) in formulas:
+                    raise AnggaranError(f"{path} cell {_cell(n, c)} holds a formula without a "
+                                        "saved value; open the file in Excel and save it again")
+            return values
+
         header = next(rows, None)
         if header is None:
             raise AnggaranError(f"{path} is empty; it needs the header {needs} and one row "
                                 "per figure to compare")
-        yield [text(c) for c in header]
+        yield [text(c) for c in saved(1, header)]
         for n, cells in enumerate(rows, start=1):
-            cells = [text(c) for c in cells]
+            cells = [text(c) for c in saved(n + 1, cells)]
             if any(c.strip() for c in cells):
                 yield n, cells
     finally:
@@ -438,8 +449,19 @@ def reconcile_glp039(ledger, report, path, as_of=None, known_at=None):
         if None not in parts and parts[0] + parts[1] != parts[2]:
             diffs.append(_diff(key, "realised", parts[2], mine.get(key, {}).get("realised"),
                                "statement_inconsistent", expected=parts[0] + parts[1]))
-    diffs += _inconsistencies(theirs, mine, GLP039_FIELDS)
+    # A ledger line at a level's own code (``CQ.6639``/no akun, beside deeper lines) has no
+    # row of its own: the level's row may hold it besides the sum of its children.
+    own = {_key(_level_of(code), code, ""): r for (code, akun), r in lines.items() if not akun}
+    diffs += [d for d in _inconsistencies(theirs, mine, GLP039_FIELDS)
+              if not _holds_own_line(d, own)]
     return {"as_of": rep["as_of"], "known_at": rep["known_at"], "differences": diffs}
+
+
+def _holds_own_line(diff, own):
+    """Whether a row's children-sum difference is exactly the ledger's line at its code."""
+    line = own.get(_key(_level_of(diff["code"]), diff["code"], "")) if diff["akun"] is None else None
+    return (line is not None and diff["kind"] == "statement_inconsistent"
+            and diff["statement"] == diff["expected"] + line[diff["field"]])
 
 
 def _level_of(code):

@@ -411,3 +411,109 @@ def test_layout_glp039_needs_xlsx(run_lj, tmp_path):
     result = run_lj("report", "--layout", "glp039")
     assert result.exit_code == 2
     assert "--layout glp039 needs --format xlsx" in result.stderr
+
+
+# ------------------------------------------------------------------ review fixes
+
+@pytest.mark.parametrize("cell", ["P15", "AD15"], ids=["pagu", "sisa"])
+def test_a_formula_without_a_saved_value_names_its_cell(run_lj, rep, tmp_path, cell):
+    path = build(tmp_path / "glp039.xlsx", rep)
+    book = openpyxl.load_workbook(path)
+    book.active[cell] = "=1+1"  # openpyxl saves no value for it, as a never-opened file
+    book.save(path)
+    refused_with(run_lj, path, f"GLP039 cell {cell} holds a formula without a saved value; "
+                 "open the file in Excel and save it again")
+
+
+def test_a_plain_statement_with_a_formula_without_a_saved_value(run_lj, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["code", "ceiling", "realised"])
+    book.active.append(["WA.3355", 2_585_200_000, "=1+1"])
+    path = tmp_path / "statement.xlsx"
+    book.save(path)
+    refused_with(run_lj, path, f"{path} cell C2 holds a formula without a saved value; open "
+                 "the file in Excel and save it again", "--as-of", "2024-12-31")
+
+
+@pytest.mark.parametrize("code", ["52121", ""], ids=["unknown", "blank"])
+def test_a_csv_row_with_figures_and_no_code_is_refused(run_lj, rep, tmp_path, code):
+    book = openpyxl.load_workbook(build(tmp_path / "glp039.xlsx", rep), data_only=True)
+    rows = [["" if v is None else f"{v:.0f}" if isinstance(v, float) and v.is_integer() else v
+             for v in r] for r in book.active.iter_rows(values_only=True)]
+    assert rows[14][7] == "521211"
+    rows[14][7] = code
+    out = tmp_path / "glp039.csv"
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    refused_with(run_lj, out, "GLP039 row 15 has figures but no code and is no JUMLAH row; a "
+                 "GLP039 row starts with its code")
+
+
+@pytest.mark.parametrize("short", [lambda k: k.split(".")[1], lambda k: "076.01." + k.split(".")[0]],
+                         ids=["kegiatan", "program"])
+def test_a_jumlah_row_naming_its_code_short(run_lj, rep, tmp_path, monkeypatch, short):
+    import test_glp039 as me
+
+    orig = me.rows_from
+
+    def rows(rep, shifted):
+        return [(k, cc, "JUMLAH KEGIATAN " + short(name.split()[-1])
+                 if k == "jumlah" and name.startswith("JUMLAH KEGIATAN") else name, fig)
+                for k, cc, name, fig in orig(rep, shifted)]
+    monkeypatch.setattr(me, "rows_from", rows)
+    path = build(tmp_path / "glp039.xlsx", rep)
+    if short("CQ.6639") == "6639":
+        assert reconcile(run_lj, path) == (0, [])
+    else:  # the program's code with the kegiatan's figures: the program's row, not the satker's
+        status, found = reconcile(run_lj, path)
+        assert status == 1 and {(d["code"], d["kind"]) for d in found} == {
+            ("CQ", "statement_inconsistent"), ("WA", "statement_inconsistent")}
+
+
+CODE_LEVEL = ("kind,date,code,akun,amount,ref\n"
+              "pagu,2024-01-02,CQ.6639,,700000,DIPA-01\n"
+              "pagu,2024-01-02,CQ.6639.QMA.001,,400000,DIPA-01\n"
+              "pagu,2024-01-02,CQ.6639.QMA.002,521211,1000000,DIPA-01\n"
+              "lock,2024-02-01,CQ.6639,,20000,L-01\n"
+              "sp2d,2024-03-15,CQ.6639,521211,100000,S1\n"
+              "sp2d,2024-12-15,CQ.6639.QMA.001,521219,50000,S2\n"
+              "sp2d,2024-12-16,CQ.6639,521213,60000,S3\n"
+              "sp2d,2024-12-17,CQ.6639.QMA.002,521211,70000,S4\n")
+
+
+def write_glp039(run, tmp_path, ledger):
+    assert run("import", write(tmp_path / "l.csv", ledger)).exit_code == 0
+    out = tmp_path / "glp039.xlsx"
+    return out, run("report", *AS_OF, "--format", "xlsx", "--layout", "glp039", "--output", out)
+
+
+def test_a_code_level_line_beside_deeper_lines_reconciles(run, tmp_path):
+    out, result = write_glp039(run, tmp_path, CODE_LEVEL)
+    assert result.exit_code == 0, result.output
+    assert reconcile(run, out) == (0, [])
+
+
+def ledger_at(code):
+    return ("kind,date,code,akun,amount,ref\n"
+            f"pagu,2024-01-02,{code},521211,1000000,DIPA-01\n"
+            "pagu,2024-01-02,CQ.6639.QMA.001,521219,500000,DIPA-01\n"
+            f"sp2d,2024-12-15,{code},521211,100000,S1\n")
+
+
+@pytest.mark.parametrize("code", ["CQ.6639.QMA.001.051.A", "CQ.6639.QMA.001.051", "CQ.6639.QMA",
+                                  "CQ.6639.051", "CQ.6639.QMA.051.001", "CQ.6639"])
+def test_the_layout_round_trips_every_code_it_accepts(run, tmp_path, code):
+    out, result = write_glp039(run, tmp_path, ledger_at(code))
+    assert result.exit_code == 0, result.output
+    assert reconcile(run, out) == (0, [])
+
+
+@pytest.mark.parametrize("code", ["CQ.6639.12", "CQ.6639.QMA.A1", "CQ.6639.QMA.001.051.A.B",
+                                  "CQ.6639.QMA.001.051.A.B.C"])
+def test_the_layout_refuses_a_code_it_cannot_hold(run, tmp_path, code):
+    out, result = write_glp039(run, tmp_path, ledger_at(code))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: the GLP039 layout cannot hold the code {code}: reconcile "
+                             "could not read it back (GLP039 prints codes shaped like "
+                             "CQ.6639.QMA.001.051.A); write this report with --layout official\n")
+    assert not out.exists()
