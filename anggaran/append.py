@@ -135,7 +135,7 @@ class Appender:
         self._read_targets([p[1].voids for p in prepared if p[1].kind == "void"])
         years = [p[1].year for p in prepared]  # a void's: its target's, found in the loop
         known = {r[0]: (r[1], r[2]) for r in self._lookup_rows(
-            f"SELECT ident, seq, (SELECT v.seq FROM events v WHERE v.voids = events.seq) "
+            "SELECT ident, seq, (SELECT v.seq FROM events v WHERE v.voids = events.seq) "
             "FROM events WHERE ident IN ({})", [p[4] for p in prepared])}
         keys, pagu_lines = self._read_keys(prepared, years), {}
         for year in set(years):

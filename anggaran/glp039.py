@@ -34,7 +34,7 @@ import re
 import attrs
 
 from .errors import AnggaranError
-from .money import AmountFormatError, parse_amount
+from .money import AmountFormatError, parse_bracketed
 
 SHEET = "GLP039_LAPORAN REALISASI SUPER"
 TITLE = "LAPORAN REALISASI SUPER"
@@ -280,13 +280,11 @@ def _figure(value, row, col):
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    negative = text.startswith("(") and text.endswith(")")
     try:
-        amount = parse_amount(text.strip("()"))
+        return parse_bracketed(text)
     except AmountFormatError:
         raise AnggaranError(f"GLP039 cell {_cell(row, col)}: '{text[:30]}' is not whole "
                             "rupiah") from None
-    return -amount if negative else amount
 
 
 def _unsaved(row, col, formulas):

@@ -27,6 +27,14 @@ class AmountFormatError(ValueError):
     """Text that is not a whole-rupiah amount at all (rule 1)."""
 
 
+def parse_bracketed(text):
+    """An amount as a statement prints it, a negative one in brackets: ``(1.500.000)`` is
+    −1,500,000 (else as ``parse_amount``; raises AmountFormatError)."""
+    negative = text.startswith("(") and text.endswith(")")
+    amount = parse_amount(text.strip("()"))
+    return -amount if negative else amount
+
+
 def parse_amount(value):
     """Return the integer rupiah in ``value`` (int or text); sign kept.
 

@@ -22,7 +22,7 @@ import re
 
 from . import codes, kinds
 from .errors import AnggaranError
-from .money import AmountFormatError, parse_amount
+from .money import AmountFormatError, parse_bracketed
 
 ALIASES = {
     "code": {"code", "kode", "kode kegiatan", "kegiatan"},
@@ -73,13 +73,11 @@ def _number(text, row, field, allow_negative=False):
     text = (text or "").strip()
     if not text:
         return None
-    negative = text.startswith("(") and text.endswith(")")
     try:
-        value = parse_amount(text.strip("()"))
+        return parse_bracketed(text)
     except AmountFormatError:
         raise AnggaranError(f"statement row {row}: {field} '{text[:30]}' is not a whole-rupiah "
                             "amount") from None
-    return -value if negative else value
 
 
 def _open(path):

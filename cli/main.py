@@ -544,6 +544,18 @@ def report(ctx, as_of, period_start, known_at, by, view, fmt, locale, output, fo
     emit_report(ctx, rep, fmt, locale, output, force, view)
 
 
+def emit_listing(ctx, name, result, fmt, locale, output, force):
+    """Print or write a command's result: ``cli.xlsx.<name>`` for --format xlsx, else the
+    text of ``cli.render.<name>``."""
+    if fmt == "xlsx":
+        from . import xlsx
+        writer = getattr(xlsx, name)
+        emit(ctx, lambda path, *safety: writer(result, path, locale, *safety), fmt, output,
+             force)
+    else:
+        emit(ctx, getattr(render, name)(result, fmt, locale), fmt, output, force)
+
+
 def emit_report(ctx, rep, fmt, locale, output, force, view="official"):
     if fmt == "xlsx":
         from . import xlsx
@@ -633,12 +645,7 @@ def rpd(ctx, year, plot, as_of, known_at, fmt, locale, output, force):
         from . import plot as plotting
         plotting.rpd(result, plot, locale, force, protect_of(ctx))
         click.echo(f"Wrote {plot}", err=True)
-    if fmt == "xlsx":
-        from . import xlsx
-        emit(ctx, lambda path, *safety: xlsx.rpd(result, path, locale, *safety), fmt, output,
-             force)
-    else:
-        emit(ctx, render.rpd(result, fmt, locale), fmt, output, force)
+    emit_listing(ctx, "rpd", result, fmt, locale, output, force)
 
 
 @cli.command()
@@ -660,12 +667,7 @@ def bendahara(ctx, as_of, known_at, fmt, locale, output, force):
     """
     with open_ledger(ctx) as ledger:
         result = ledger.bendahara(as_of=as_of, known_at=known_at)
-    if fmt == "xlsx":
-        from . import xlsx
-        emit(ctx, lambda path, *safety: xlsx.bendahara(result, path, locale, *safety), fmt,
-             output, force)
-    else:
-        emit(ctx, render.bendahara(result, fmt, locale), fmt, output, force)
+    emit_listing(ctx, "bendahara", result, fmt, locale, output, force)
 
 
 @cli.command()
@@ -698,12 +700,7 @@ def ikpa(ctx, rules, scores, what_if, as_of, known_at, fmt, locale, output, forc
     with open_ledger(ctx) as ledger:
         result = ledger.ikpa(as_of=as_of, known_at=known_at, rules=rules, scores=scores,
                              what_if=what_if)
-    if fmt == "xlsx":
-        from . import xlsx
-        emit(ctx, lambda path, *safety: xlsx.ikpa(result, path, locale, *safety), fmt, output,
-             force)
-    else:
-        emit(ctx, render.ikpa(result, fmt, locale), fmt, output, force)
+    emit_listing(ctx, "ikpa", result, fmt, locale, output, force)
 
 
 @cli.command()
@@ -748,12 +745,7 @@ def absorption(ctx, year, targets, known_at, fmt, locale, output, force, plot):
         from . import plot as plotting
         plotting.absorption(result, plot, locale, force, protect_of(ctx))
         click.echo(f"Wrote {plot}", err=True)  # stdout keeps the table (or CSV, JSON) alone
-    if fmt == "xlsx":
-        from . import xlsx
-        emit(ctx, lambda path, *safety: xlsx.absorption(result, path, locale, *safety), fmt,
-             output, force)
-    else:
-        emit(ctx, render.absorption(result, fmt, locale), fmt, output, force)
+    emit_listing(ctx, "absorption", result, fmt, locale, output, force)
 
 
 @cli.command()

@@ -16,7 +16,6 @@ import zipfile
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 
 from conftest import Run, write
 
