@@ -16,13 +16,14 @@ def data_file():
 
 def build_demo(path):
     """Create a ledger at ``path`` holding the shipped events, or top up (idempotently) an
-    earlier demo ledger there; any other satker's ledger is refused."""
-    import os
+    earlier demo ledger there; any other satker's ledger is refused. In a PostgreSQL
+    database: the Lumajang satker's ledger, made when the database does not hold it yet."""
+    from . import backend, store
 
-    if not os.path.exists(path):
+    if not backend.exists(path, SATKER[0]):
         ledger = Ledger.init(path, *SATKER)
     else:
-        ledger = Ledger.open(path)
+        ledger = Ledger.open(path, satker=SATKER[0] if store.is_url(path) else None)
         if (ledger.meta.get("satker"), ledger.meta.get("name")) != SATKER:
             ledger.close()
             raise LedgerError(f"{path} is the ledger of satker {ledger.meta.get('satker')} "

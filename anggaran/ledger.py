@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 
-from . import faults, store
+from . import backend, faults, store
 from .errors import LedgerError, RuleError, UsageError
 
 # The write path (append, events, rules: attrs and hashlib) and the other commands' modules
@@ -43,6 +43,11 @@ class Ledger:
     def __init__(self, conn, path, witness=None):
         self.conn = conn
         self.path = str(path)
+        self.url = None  # a PostgreSQL ledger: its database (path is then for messages)
+        if store.is_pg(conn):
+            from . import pg
+
+            self.url, self.path = conn.url, f"{pg.display(conn.url)} (satker {conn.satker})"
         self.meta = store.meta(conn)
         self.witness = os.fspath(witness) if witness else None  # witness.py
 
@@ -66,21 +71,19 @@ class Ledger:
             raise LedgerError("--name must name the satker in one line of text, e.g. "
                               "\"KPU KABUPATEN LUMAJANG\"")
         _check_witness(witness, path, new_ledger=True)
-        conn = store.connect(path, create=True)
-        try:
-            store.create_schema(conn, satker, name)
-        except sqlite3.DatabaseError as e:
-            raise store.db_error(e, path) from e
+        conn = backend.create(path, satker, name)
         ledger = cls(conn, path, witness)
         ledger._witness(0, ledger.meta["genesis"], ledger.meta["created_at"])
         return ledger
 
     @classmethod
-    def open(cls, path, check_triggers=True, witness=None):
+    def open(cls, path, check_triggers=True, witness=None, satker=None):
         """Open an existing ledger; refuse one whose schema was altered (``check_schema``).
-        With ``witness`` (a file path), every write appends its new head there."""
+        With ``witness`` (a file path), every write appends its new head there. ``path``
+        may be a ``postgresql://`` URL: ``satker`` then picks the ledger in it (it may be
+        left out when the database holds one)."""
         _check_witness(witness, path)
-        conn = store.connect(path)
+        conn = backend.connect(path, satker=satker)
         try:
             ledger = cls(conn, path, witness)
             if check_triggers:
@@ -95,7 +98,7 @@ class Ledger:
     def check_schema(self):
         """Refuse a file whose schema objects differ from what anggaran creates (a trigger
         that drops inserts, a missing append-only trigger, a view shadowing a table)."""
-        problems = store.schema_problems(self.conn)
+        problems = backend.schema_problems(self.conn)
         if problems:
             raise LedgerError(f"{self.path}: {store.schema_message(problems)}; the file was "
                               "tampered with. Run 'anggaran verify' and restore from a backup")
@@ -289,6 +292,8 @@ class Ledger:
 
     def backup(self, dest, force=False):
         """``anggaran backup DEST``: an online, consistent copy (SQLite backup API), verified.
+        Of a PostgreSQL ledger: a verified SQLite file of its satker (``copying``); the
+        server's own backups are ``pg_dump``'s.
 
         Other officers may keep recording meanwhile; the copy is a snapshot of one moment.
         It is made and verified under a temporary name beside DEST and only then renamed
@@ -297,6 +302,13 @@ class Ledger:
         """
         from . import outputs
 
+        if self.url:  # a PostgreSQL ledger: a verified SQLite copy of this satker
+            from . import copying
+
+            with outputs.new_file(dest, force) as tmp:
+                os.remove(tmp)
+                result = copying.copy_ledger(self, tmp)
+            return result
         protect = outputs.ledger_files(self.path)
         with outputs.new_file(dest, force, protect) as tmp:
             try:
@@ -312,6 +324,14 @@ class Ledger:
             for suffix in ("-wal", "-shm"):
                 outputs.remove(tmp + suffix)
         return result
+
+    def copy_to(self, dest):
+        """``anggaran copy``: this ledger to ``dest`` — a new file, or a database that does
+        not hold this satker yet — with every seq, time and hash, verified against this
+        ledger's head before it returns DEST's ``VerifyResult`` (``copying``)."""
+        from . import copying
+
+        return copying.copy_ledger(self, dest)
 
     def report(self, as_of=None, period_start=None, known_at=None, by="kegiatan"):
         """``anggaran report``: the realisation report as of a date (reports.report)."""
@@ -398,3 +418,10 @@ class Ledger:
         return close.close_year(self, year, statement=statement)
 
 
+def copy(source, dest, satker=None):
+    """``anggaran copy SOURCE DEST``: open SOURCE (``satker`` picks one of a database's)
+    and copy it to DEST (``Ledger.copy_to``)."""
+    if str(source) == str(dest):
+        raise LedgerError("SOURCE and DEST are the same ledger; give another DEST")
+    with Ledger.open(source, satker=satker) as ledger:
+        return ledger.copy_to(dest)

@@ -252,7 +252,7 @@ def daily_deltas(conn, after_rowid=0):
         + part.format(bucket="'#' || jenis") + " UNION ALL "
         "SELECT year, '@' || contract, date, 0, 0, realised, 0, committed FROM postings "
         "WHERE rowid > ? AND contract IS NOT NULL AND release = 0"
-        ") GROUP BY year, bucket, date ORDER BY year, bucket, date",
+        ") AS deltas GROUP BY year, bucket, date ORDER BY year, bucket, date",
         (after_rowid, after_rowid, after_rowid))
 
 
@@ -335,9 +335,14 @@ def figures_as_of(conn, year, as_of, period_start, jenis=False):
     bucket, in one query, its last day on or before the date and its realised on the day
     before the period starts (two index seeks), whatever the number of events."""
     which = "b.bucket LIKE '#%'" if jenis else "b.bucket NOT LIKE '#%' AND b.bucket NOT LIKE '@%'"
-    before = _day_before(period_start) if period_start > f"{year}-01-01" else f"{year - 1}-12-31"
+    before = before_period(year, period_start)
     return {_strip(bucket, jenis): Figures(c, l, r, rb or 0, b, k) for bucket, c, l, r, rb, b, k in
             conn.execute(LATEST.format(which=which), (before, as_of, year))}
+
+
+def before_period(year, period_start):
+    """The last day before the period: what ``realised_before`` is read at."""
+    return _day_before(period_start) if period_start > f"{year}-01-01" else f"{year - 1}-12-31"
 
 
 def _day_before(date):

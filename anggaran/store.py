@@ -245,15 +245,18 @@ def last_year(conn, include_seals=True):
     a ceiling on its line that year (rule 4) — except plans and the bendahara's advances —
     so the ceiling events, the named events, the plans, the advances and the seals between
     them hold the latest year."""
-    parts = [f"SELECT max(year) AS y FROM events WHERE {IS_CEILING}",
-             "SELECT max(year) FROM events WHERE name IS NOT NULL",
-             # the events that need no ceiling: plans (the year of their month) and the
-             # bendahara's advances, through their own indexes
-             "SELECT max(year) FROM events WHERE kind = 'plan'",
-             "SELECT max(year) FROM cash"]
-    if include_seals:
-        parts.append("SELECT max(year) FROM events WHERE kind = 'close'")
-    return conn.execute(f"SELECT max(y) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+    sql = LAST_YEAR_SQL if include_seals else LAST_YEAR_SQL.replace(_SEALS, "")
+    return conn.execute(sql).fetchone()[0]
+
+
+_SEALS = " UNION ALL SELECT max(year) FROM events WHERE kind = 'close'"
+LAST_YEAR_SQL = ("SELECT max(y) FROM (" + " UNION ALL ".join([
+    f"SELECT max(year) AS y FROM events WHERE {IS_CEILING}",
+    "SELECT max(year) FROM events WHERE name IS NOT NULL",
+    # the events that need no ceiling: plans (the year of their month) and the
+    # bendahara's advances, through their own indexes
+    "SELECT max(year) FROM events WHERE kind = 'plan'",
+    "SELECT max(year) FROM cash"]) + _SEALS + ") AS years")
 
 
 def now_utc():
@@ -261,8 +264,19 @@ def now_utc():
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def is_pg(conn):
+    """Whether ``conn`` is a PostgreSQL ledger (``pg.Connection``) rather than a file."""
+    return getattr(conn, "backend", "sqlite") == "postgresql"
+
+
+def is_url(db):
+    """Whether ``db`` (a --db value) names a PostgreSQL database rather than a file."""
+    return isinstance(db, str) and db.split("://", 1)[0] in ("postgresql", "postgres")
+
+
 def connect(path, create=False):
-    """Open (or with ``create``, make) the ledger file; return the sqlite3 connection.
+    """Open (or with ``create``, make) the ledger file; return the sqlite3 connection
+    (``backend.connect`` takes a ``postgresql://`` URL as well).
 
     The connection runs in autocommit mode so that every write is an explicit
     ``BEGIN IMMEDIATE`` ... ``COMMIT``; a busy file is waited for (busy timeout).
@@ -413,20 +427,22 @@ def _writable(path):
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
-def create_schema(conn, satker, name):
-    """Lay down tables, triggers and metadata in one transaction."""
+def meta_rows(satker, name, created_at, genesis_hash=None, rules_v2_from=1):
+    """The metadata of a new ledger (``genesis_hash`` and ``rules_v2_from`` given when it
+    is a copy of another, which keeps them)."""
+    return [("satker", satker), ("name", name), ("schema_version", str(SCHEMA_VERSION)),
+            (RULES_FROM, str(rules_v2_from)), ("created_at", created_at),
+            ("genesis", genesis_hash or genesis(satker, name, created_at))]
+
+
+def create_schema(conn, rows):
+    """Lay down tables, triggers and metadata (``meta_rows``) in one transaction."""
     script = ("BEGIN IMMEDIATE;" + SCHEMA_V1 + ";\n".join(TRIGGERS_V1.values()) + ";"
               f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1;")
     try:
         conn.executescript(script)
         migrate(conn, 1)
-        created_at = now_utc()
-        meta = database(conn)["meta"]
-        meta.insert_all([{"key": "satker", "value": satker}, {"key": "name", "value": name},
-                         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                         {"key": RULES_FROM, "value": "1"},
-                         {"key": "created_at", "value": created_at},
-                         {"key": "genesis", "value": genesis(satker, name, created_at)}])
+        database(conn)["meta"].insert_all([{"key": k, "value": v} for k, v in rows])
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -497,6 +513,8 @@ ADDED_INDEXES = (
 def add_missing_indexes(conn):
     """Bring a ledger made by an earlier version up to the current indexes (inside the
     caller's write transaction; once per file, a few seconds at a million events)."""
+    if is_pg(conn):
+        return
     present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     for sql in ADDED_INDEXES:
         if sql.split()[5] not in present:

@@ -111,10 +111,15 @@ def witness_path(ctx):
     return ctx.obj.get("witness") or os.environ.get("ANGGARAN_WITNESS") or None
 
 
+def satker_of(ctx):
+    """--satker, else $ANGGARAN_SATKER, else none (a database holding one satker)."""
+    return ctx.obj.get("satker") or os.environ.get("ANGGARAN_SATKER") or None
+
+
 def open_ledger(ctx, **options):
     from anggaran.ledger import Ledger
     ctx.obj["ledger_path"] = db_path(ctx)
-    return Ledger.open(db_path(ctx), witness=witness_path(ctx), **options)
+    return Ledger.open(db_path(ctx), witness=witness_path(ctx), satker=satker_of(ctx), **options)
 
 
 def protect_of(ctx):
@@ -138,9 +143,12 @@ def output_options(f):
 @click.option("--db", metavar="PATH", help="Ledger file (default: $ANGGARAN_DB, else ./anggaran.db).")
 @click.option("--witness", metavar="FILE", help="Append every new chain head to FILE, kept outside "
               "the ledger (default: $ANGGARAN_WITNESS); 'verify' checks it.")
+@click.option("--satker", "satker", metavar="KODE", help="The satker whose ledger a "
+              "postgresql:// --db holds (default: $ANGGARAN_SATKER; needed only when it holds "
+              "several).")
 @click.version_option(package_name="anggaran", message="anggaran %(version)s")
 @click.pass_context
-def cli(ctx, db, witness):
+def cli(ctx, db, witness, satker):
     """anggaran: a satker's budget as an append-only event log.
 
     \b
@@ -151,6 +159,7 @@ def cli(ctx, db, witness):
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     ctx.obj["witness"] = witness
+    ctx.obj["satker"] = satker
 
 
 @cli.command()
@@ -164,9 +173,13 @@ def init(ctx, satker, name):
     Example:
       anggaran --db lumajang.db init --satker 657757 --name "KPU KABUPATEN LUMAJANG"
     """
+    from anggaran import store
     from anggaran.ledger import Ledger
     path = db_path(ctx)
     Ledger.init(path, satker, name, witness=witness_path(ctx)).close()
+    if store.is_url(path):
+        from anggaran import pg
+        path = pg.display(path)
     click.echo(f"Created ledger {path} for satker {satker} {name}")
 
 
@@ -422,6 +435,31 @@ def backup(ctx, dest, force):
     with open_ledger(ctx) as ledger:
         result = ledger.backup(dest, force=force)
     click.echo(f"Backed up {result.events} events to {dest}; the copy verifies "
+               f"(head seq {result.head_seq} hash {result.head_hash})")
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("dest")
+@click.pass_context
+def copy(ctx, source, dest):
+    """Copy one satker's ledger to another store (a file or a postgresql:// database),
+    keeping every seq, time and hash; the copy is verified against SOURCE's head.
+
+    DEST must be a new file, or a database that does not hold that satker yet (--force
+    never applies). With a SOURCE database holding several satker, the group option
+    --satker picks one.
+
+    \b
+    Example:
+      anggaran copy lumajang.db postgresql://kpu@db.jatim/anggaran
+      anggaran --satker 657757 copy postgresql://kpu@db.jatim/anggaran lumajang-copy.db
+    """
+    from anggaran import ledger, pg, store
+
+    result = ledger.copy(source, dest, satker=satker_of(ctx))
+    shown = pg.display(dest) if store.is_url(dest) else dest
+    click.echo(f"Copied {result.events} events to {shown}; the copy verifies "
                f"(head seq {result.head_seq} hash {result.head_hash})")
 
 
@@ -892,6 +930,11 @@ def demo(ctx, as_of, period_start, known_at, by, view, fmt, locale, output, forc
         with build_demo(path) as ledger:
             rep = ledger.report(as_of=as_of, period_start=period_start, known_at=known_at, by=by)
     emit_report(ctx, rep, fmt, locale, output, force, view)
+
+
+from .consolidate_cmd import consolidate  # noqa: E402  (its module imports main's helpers)
+
+cli.add_command(consolidate)
 
 
 def main():

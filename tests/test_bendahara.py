@@ -3,13 +3,12 @@ them, ``anggaran bendahara`` on a hand-checked month, known-at, voids, close, re
 export and import."""
 
 import json
-import sqlite3
 
 import pytest
 
 from anggaran.bendahara import add_month
 
-from conftest import log_rows, refused, write
+from conftest import log_rows, refused, tamper, write
 
 LINE = ["--code", "CQ.6639", "--akun", "521211"]
 
@@ -194,10 +193,7 @@ def test_the_report_counts_every_payment_and_no_advance(month):
 
 def test_verify_replays_the_book_and_finds_an_edit(month):
     assert ok(month("verify")).stdout.startswith("OK: 10 events")
-    conn = sqlite3.connect(month.db)
-    conn.execute("UPDATE cash SET outstanding = 0 WHERE kind = 'tup_return'")
-    conn.commit()
-    conn.close()
+    tamper(month.db, "UPDATE cash SET outstanding = 0 WHERE kind = 'tup_return'")
     result = month("verify")
     assert result.exit_code == 1
     assert "the bendahara's book (cash) does not match the log at seq 7" in result.stderr

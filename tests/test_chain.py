@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anggaran import store
+from anggaran import backend, store
 from anggaran import verify as verify_module
 from anggaran.events import FIELDS, INT_FIELDS, canonical_json, canonical_of
 from anggaran.ledger import Ledger
-from conftest import log_rows, write
+from conftest import head_hash, log_rows, tamper, write
 
 EVENTS = ("kind,date,code,akun,amount,ref\n"
           "pagu,2024-01-02,CQ.6639,521211,1000,DIPA-01\n"
@@ -29,18 +29,6 @@ def filled(request, run, tmp_path, monkeypatch):
     return run
 
 
-def tamper(path, *statements):
-    """Edit the file behind the triggers' back, as an attacker with sqlite3 would."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TRIGGER events_no_update")
-    conn.execute("DROP TRIGGER events_no_delete")
-    conn.execute("DROP TRIGGER events_append_only")
-    conn.execute("DROP TRIGGER events_unique")
-    for s in statements:
-        conn.execute(s)
-    for sql in store.TRIGGERS.values():
-        conn.execute(sql)
-    conn.close()
 
 
 @pytest.mark.parametrize("statement", [
@@ -53,6 +41,7 @@ def tamper(path, *statements):
     "VALUES (9, 'sp2d', '2024-01-01', 2024, 'x', 'y', 'z', 'w')",
 ])
 @pytest.mark.parametrize("recursive", ["ON", "OFF"])
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_database_refuses_changes(filled, statement, recursive):
     before = log_rows(filled.db)
     conn = sqlite3.connect(filled.db)
@@ -66,9 +55,7 @@ def test_database_refuses_changes(filled, statement, recursive):
 def test_verify_intact(filled):
     result = filled("verify")
     assert result.exit_code == 0
-    conn = sqlite3.connect(filled.db)
-    head = conn.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()[0]
-    conn.close()
+    head = head_hash(filled.db)
     assert result.stdout == f"OK: 4 events, chain intact; head seq 4 hash {head}\n"
 
 
@@ -109,16 +96,15 @@ def test_truncated_tail_needs_the_exported_head(filled):
 
 
 def test_altered_projection_is_found(filled):
-    conn = sqlite3.connect(filled.db, isolation_level=None)
-    conn.execute("UPDATE daily SET realised = realised + 1 WHERE bucket = 'CQ.6639/521211' "
-                 "AND date = '2024-03-02'")
-    conn.close()
+    tamper(filled.db, "UPDATE daily SET realised = realised + 1 WHERE bucket = 'CQ.6639/521211' "
+                      "AND date = '2024-03-02'")
     result = filled("verify")
     assert result.exit_code == 1
     assert result.stderr == ("Error: verify failed: the daily figures of CQ.6639/521211 on 2024-03-02 "
                              "do not match the log: the projection tables were altered\n")
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_missing_triggers_block_writes_and_fail_verify(filled):
     conn = sqlite3.connect(filled.db, isolation_level=None)
     conn.execute("DROP TRIGGER events_no_delete")
@@ -143,6 +129,7 @@ def test_not_a_ledger(tmp_path, run):
     assert result.stderr == f"Error: {junk} is not an anggaran ledger (not an SQLite database)\n"
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_newer_schema_is_refused(run):
     conn = sqlite3.connect(run.db)
     conn.execute("PRAGMA user_version = 99")
@@ -154,7 +141,12 @@ def test_newer_schema_is_refused(run):
 def test_init_twice_and_missing_ledger(run, tmp_path):
     again = run("init", "--satker", "657757", "--name", "X")
     assert again.exit_code == 1
-    assert again.stderr == f"Error: ledger {run.db} already exists; use another --db path or remove it\n"
+    if store.is_url(run.db):
+        from anggaran import pg
+        assert again.stderr == (f"Error: {pg.display(run.db)} already holds the ledger of satker "
+                                "657757; choose another --db or satker\n")
+    else:
+        assert again.stderr == f"Error: ledger {run.db} already exists; use another --db path or remove it\n"
     missing = run.__class__(tmp_path / "none.db")("log")
     assert missing.exit_code == 1
     assert missing.stderr.startswith(f"Error: no ledger at {tmp_path / 'none.db'}; create one with")
@@ -294,6 +286,7 @@ def _raw(path, sql):
 
 
 @pytest.mark.parametrize("first_release", [True, False], ids=["first release", "last v1"])
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_ledger_made_before_the_index_changes_still_opens_verifies_and_records(
         filled, tmp_path, first_release):
     """Ledgers made before contract v2.0 (schema version 1; the first release also has the
@@ -340,6 +333,6 @@ def test_last_year_equals_max_year(filled):
     """report's default year comes from small partial indexes: it must equal max(year)."""
     assert filled("record", "name", "--date", "2026-01-05", "--code", "CQ.6639",
                   "--name", "Teknis").exit_code == 0
-    conn = sqlite3.connect(filled.db)
+    conn = backend.connect(str(filled.db))
     assert store.last_year(conn) == conn.execute("SELECT max(year) FROM events").fetchone()[0] == 2026
     conn.close()

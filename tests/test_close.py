@@ -74,6 +74,7 @@ def test_close_refusals(year, arg, status, message):
     assert result.exit_code == status and result.stderr.startswith(message)
 
 
+@pytest.mark.sqlite_only  # a forger rewriting the file with sqlite3
 def test_verify_finds_a_seal_that_no_longer_matches(year):
     year("close", "2024", "--yes")
     conn = sqlite3.connect(year.db, isolation_level=None)

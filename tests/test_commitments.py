@@ -388,12 +388,10 @@ def test_rule_errors_through_the_api_are_the_same(led):
 
 
 def test_verify_finds_an_altered_commitment(led):
-    import sqlite3
+    from conftest import tamper
 
     contract(led)
-    conn = sqlite3.connect(led.run.db, isolation_level=None)
-    conn.execute("UPDATE postings SET committed = 1 WHERE kind = 'contract'")
-    conn.close()
+    tamper(led.run.db, "UPDATE postings SET committed = 1 WHERE kind = 'contract'")
     result = led.run("verify")
     assert result.exit_code == 1
     assert "the projection tables were altered" in result.stderr

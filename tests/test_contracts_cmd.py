@@ -191,6 +191,7 @@ def test_output_to_a_file(signed, tmp_path):
     assert again.exit_code == 1 and "--force" in again.stderr
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_the_list_is_read_through_indexes(signed, db):
     """No query of the list scans the events: the contracts come through the rule-6 key
     index, the events naming them through the contract index."""

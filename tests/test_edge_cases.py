@@ -61,6 +61,7 @@ def test_identical_event_in_a_closed_year_is_skipped(funded, tmp_path):
     assert funded("import", f).stdout == "1 new, 1 already recorded (head seq 3)\n"
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_metadata_is_bound_into_the_chain(funded):
     conn = sqlite3.connect(funded.db, isolation_level=None)
     conn.execute("UPDATE meta SET value = '999999' WHERE key = 'satker'")
@@ -71,6 +72,7 @@ def test_metadata_is_bound_into_the_chain(funded):
                              "file's metadata was changed: it no longer matches the start of the chain\n")
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_dropped_trigger_and_edit_names_the_seq(funded):
     conn = sqlite3.connect(funded.db, isolation_level=None)
     conn.execute("DROP TRIGGER events_no_update")

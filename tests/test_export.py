@@ -770,6 +770,7 @@ def test_export_never_replaces_the_ledger_even_with_force(tmp_path, to):
         assert again.verify().events == 6
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_cli_export_onto_the_ledger_with_force_is_refused(run):
     assert run("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--amount", "1000",
                "--ref", "DIPA-01").exit_code == 0

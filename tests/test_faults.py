@@ -26,6 +26,7 @@ def cli(*args, env=None):
                           text=True, env={**os.environ, **(env or {})}, cwd=NEUTRAL_CWD)
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_read_only_ledger_reads_but_refuses_writes(funded, tmp_path, monkeypatch):
     path = tmp_path / "ro.db"
     shutil.copy(funded.db, path)
@@ -59,6 +60,7 @@ def test_missing_directory(tmp_path, run):
     assert rec.exit_code == 1 and rec.stderr.startswith(f"Error: no ledger at {missing}; create one with")
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_locked_longer_than_the_busy_timeout(funded):
     before = log_rows(funded.db)
     holder = sqlite3.connect(funded.db, isolation_level=None)

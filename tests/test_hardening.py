@@ -53,6 +53,7 @@ def one_error(result, start):
 IGNORE = "CREATE TRIGGER zz BEFORE INSERT ON events BEGIN SELECT RAISE(IGNORE); END"
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_trigger_that_drops_inserts_is_refused_by_writes_and_verify(funded):
     sql(funded.db, IGNORE)
     before = log_rows(funded.db)
@@ -69,11 +70,13 @@ def test_a_trigger_that_drops_inserts_is_refused_by_writes_and_verify(funded):
     "CREATE TABLE extra (x)",
     "DROP INDEX events_ident",
 ])
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_any_schema_difference_fails_verify(funded, statement):
     sql(funded.db, statement)
     one_error(funded("verify"), "Error: verify failed: the schema differs from what anggaran creates")
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_write_confirms_its_head_even_past_the_schema_check(funded, monkeypatch):
     sql(funded.db, IGNORE)
     monkeypatch.setattr(Ledger, "check_schema", lambda self: None)
@@ -86,6 +89,7 @@ def test_a_write_confirms_its_head_even_past_the_schema_check(funded, monkeypatc
 # ------------------------------------------------------------ 6. damaged pages
 
 @pytest.mark.parametrize("processes", ["one", "two"])
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_file_sqlite_finds_damaged_never_verifies(run, tmp_path, monkeypatch, processes):
     """In two processes, the second one runs SQLite's check while this one replays."""
     if processes == "two":
@@ -123,6 +127,7 @@ def test_a_file_sqlite_finds_damaged_never_verifies(run, tmp_path, monkeypatch, 
 
 # ------------------------------------------------------------ 7. write-ahead log on read-only media
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_an_unapplied_wal_on_read_only_media_is_refused(funded, tmp_path, monkeypatch):
     reader = sqlite3.connect(funded.db)
     reader.execute("BEGIN")
@@ -161,6 +166,7 @@ def test_an_unapplied_wal_on_read_only_media_is_refused(funded, tmp_path, monkey
 
 # ------------------------------------------------------------ 8. a seal's identity
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_seals_identity_is_verified(run):
     from anggaran.chain import identity
 
@@ -182,6 +188,7 @@ def test_a_seals_identity_is_verified(run):
 
 # ------------------------------------------------------------ 9. postings by seq
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_postings_in_another_physical_order_still_verify(funded):
     assert funded(*sp2d(2, 2000)).exit_code == 0
     assert funded("record", "shift", "--date", "2024-04-01", "--from-code", "CQ.6639",
@@ -226,6 +233,7 @@ def test_a_refund_naming_no_sp2d_fails_verify(funded):
                                 "SP2D NO-SUCH, which is not recorded for 2024")
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_second_sp2d_number_without_the_trigger_fails_verify(funded, monkeypatch):
     monkeypatch.setattr(Ledger, "check_schema", lambda self: None)
     conn = sqlite3.connect(funded.db, isolation_level=None)
@@ -339,6 +347,7 @@ def test_a_witness_line_that_was_edited_is_named(funded, tmp_path):
 
 # ------------------------------------------------------------ found in review
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_linked_ledger_protects_the_real_files(funded, tmp_path):
     """SQLite keeps -wal/-shm beside the real file when --db is a link to it."""
     link = tmp_path / "elsewhere" / "link.db"
@@ -375,6 +384,7 @@ def test_plot_without_an_ending_draws_a_png(funded, tmp_path):
     assert (tmp_path / "chart").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_an_analyzed_ledger_is_not_tampered(funded):
     sql(funded.db, "ANALYZE")
     assert funded("verify").exit_code == 0
@@ -395,6 +405,7 @@ def test_verify_names_the_correction_that_goes_too_far(run):
                              "correct 120 away from SP2D SP2D-1, which is only 100")
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_wrong_type_in_postings_is_an_alteration_not_an_internal_error(funded):
     sql(funded.db, "INSERT INTO postings SELECT 'x', year, date, code, akun, jenis, ceiling, "
                    "locked, realised, kind, ref, recorded_at, blocked, committed, contract, release "

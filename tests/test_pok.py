@@ -109,13 +109,10 @@ def pok(tmp_path):
 
 def events(db):
     """(kind, code, akun, amount, month, jenis) of each event, and the names set."""
-    import sqlite3
+    from conftest import raw_rows
 
-    conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT kind, code, akun, amount, month, jenis, name, date, ref "
-                        "FROM events ORDER BY seq").fetchall()
-    conn.close()
-    return rows
+    return raw_rows(db, "SELECT kind, code, akun, amount, month, jenis, name, date, ref "
+                        "FROM events ORDER BY seq")
 
 
 def money(db):

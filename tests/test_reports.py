@@ -205,8 +205,8 @@ def test_report_of_a_year_without_events_keeps_the_shape_of_json_and_csv(filled)
     assert len(csv_out) == 2 and csv_out[1].startswith(",total,JUMLAH SELURUHNYA,0,0,")
 
 
-def test_report_of_an_empty_ledger_and_before_anything_was_recorded(run, filled):
-    empty = run.__class__(run.db.parent / "empty.db")
+def test_report_of_an_empty_ledger_and_before_anything_was_recorded(run, filled, new_db):
+    empty = run.__class__(new_db("empty"))
     from anggaran.ledger import Ledger
     Ledger.init(empty.db, "657757", "KPU KABUPATEN LUMAJANG").close()
     assert empty("report", "--as-of", "2024-12-31").stdout == (

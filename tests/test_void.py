@@ -278,15 +278,12 @@ def test_a_closed_years_event_cannot_be_voided(run):
 
 
 def test_verify_finds_a_void_rewritten_to_cancel_another_event(funded):
-    import sqlite3
-
     ok(funded(*sp2d("S1", 400)), "Recorded")
     ok(funded(*sp2d("S2", 300)), "Recorded")
     ok(funded("record", "void", "--date", "2025-03-05", "--voids", "2", "--note", "x"), "Recorded")
-    conn = sqlite3.connect(funded.db, isolation_level=None)
-    conn.execute("DROP TRIGGER events_no_update")
-    conn.execute("UPDATE events SET voids = 3 WHERE seq = 4")
-    conn.close()
+    from conftest import tamper
+
+    tamper(funded.db, "UPDATE events SET voids = 3 WHERE seq = 4")
     result = funded("verify")
     assert result.exit_code == 1
     assert "seq 4" in result.stderr

@@ -42,6 +42,7 @@ LEDGER_TARGETS = [
 @pytest.mark.parametrize("command", LEDGER_TARGETS, ids=lambda c: " ".join(c[:3]))
 @pytest.mark.parametrize("force", [False, True])
 @pytest.mark.parametrize("through", ["file", "wal", "link", "hardlink"])
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_no_output_replaces_the_ledger(funded, tmp_path, command, force, through):
     db = funded.db
     before = log_rows(db)
@@ -68,6 +69,7 @@ def test_demo_never_writes_onto_its_own_ledger(tmp_path, run):
     assert "is the ledger being read" in result.stderr
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_an_existing_file_needs_force_and_is_replaced_whole(funded, tmp_path):
     out = tmp_path / "report.csv"
     out.write_text("the officer's own notes\n")
@@ -127,6 +129,7 @@ def test_an_interrupted_backup_leaves_nothing_that_blocks_the_next(funded, tmp_p
         assert copy.verify().events == 2
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_backup_force_replaces_an_old_backup_but_never_the_ledger(funded, tmp_path):
     dest = tmp_path / "old.db"
     dest.write_bytes(b"an old backup")
@@ -160,6 +163,7 @@ TARGETS = ["ledger", "wal", "shm", "link-to-ledger", "hardlink", "existing", "li
 @given(target=st.sampled_from(TARGETS), force=st.booleans(),
        command=st.sampled_from(["report-csv", "report-xlsx", "history", "log", "backup",
                                 "export-hledger", "export-beancount", "absorption"]))
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_fuzzed_write_targets_never_harm_the_ledger(funded, tmp_path_factory, target, force, command):
     """Whatever the target and --force, the ledger stays intact, the outcome is success or
     one Error line, and a user's file is replaced only with --force."""

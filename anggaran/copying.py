@@ -1,0 +1,119 @@
+"""``anggaran copy SOURCE DEST``: one satker's ledger to another store, hashes and all.
+
+The copy is the ledger itself, not a replay: its metadata (satker, name, creation time,
+genesis, the seq from which its events follow the v2.0 rules) and every event with its
+``seq``, ``recorded_at`` and hashes, and the projections as they stand — read in one
+snapshot of SOURCE, in chunks (memory stays bounded at a million events), written in one
+transaction of DEST. DEST's own triggers accept each event only as the next one chained to
+its head, and before the copy is reported done ``verify`` replays DEST whole: its chain,
+every rule and every projection, and its head must be SOURCE's.
+
+Targets have their own rule (``--force`` never applies): a DEST file must not exist (it is
+written under a temporary name beside it and renamed only once verified), and a DEST
+database must not hold that satker already (it may hold others: that is how a provincial
+server gathers its kabupaten's files). A failed copy leaves DEST as it was.
+"""
+
+import os
+
+from . import backend, store
+from .errors import LedgerError
+
+CHUNK = 5000
+# Tables in the order they are copied; the projections keep their stored order (postings
+# are read back by verify in the order they were written).
+TABLES = (("events", "seq"), ("postings", "rowid"), ("daily", "year, bucket, date"),
+          ("buckets", "year, bucket"), ("cash", "rowid"))
+
+
+def copy_ledger(ledger, dest):
+    """Copy an open ledger to ``dest`` (a file that must not exist, or a database);
+    returns DEST's ``VerifyResult`` (``Ledger.copy_to``, ``ledger.copy``)."""
+    if store.is_url(str(dest)):
+        return _to_database(ledger, str(dest))
+    return _to_file(ledger, os.fspath(dest))
+
+
+def _to_file(ledger, dest):
+    from . import outputs
+
+    if os.path.lexists(dest):
+        raise LedgerError(f"{dest} already exists; copy writes only a new ledger file (move "
+                          "or remove it first, or choose another DEST)")
+    protect = outputs.ledger_files(ledger.path) if not ledger.url else []
+    with outputs.new_file(dest, False, protect) as tmp:
+        os.remove(tmp)  # a new ledger file is made under the temporary name
+        try:
+            _write(ledger, tmp)
+        finally:
+            for suffix in ("-wal", "-shm"):
+                outputs.remove(tmp + suffix)
+        result = _verified(ledger, tmp)
+    return result
+
+
+def _to_database(ledger, url):
+    from . import pg
+
+    satker = ledger.meta["satker"]
+    _write(ledger, url)
+    try:
+        return _verified(ledger, url, satker)
+    except BaseException:
+        pg.drop_ledger(url, satker)
+        raise
+
+
+def _write(ledger, dest):
+    """Lay down DEST with SOURCE's metadata and stream every table across in one snapshot
+    of SOURCE and one transaction of DEST."""
+    meta = ledger.meta
+    src = ledger.conn
+    src.execute("BEGIN")
+    try:
+        out = backend.create(dest, meta["satker"], meta["name"], meta["created_at"],
+                           meta["genesis"], store.rules_from(src))
+        try:
+            out.execute("BEGIN IMMEDIATE")
+            for table, order in TABLES:
+                _copy_table(src, out, table, order)
+            out.execute("COMMIT")
+        except BaseException:
+            if out.in_transaction:
+                out.execute("ROLLBACK")
+            out.close()
+            if store.is_url(dest):
+                from . import pg
+
+                pg.drop_ledger(dest, meta["satker"])
+            raise
+        out.close()
+    finally:
+        src.execute("ROLLBACK")
+
+
+def _copy_table(src, out, table, order):
+    cursor = src.cursor()
+    cursor.execute(f"SELECT * FROM {table} ORDER BY {order}")
+    insert = None
+    while True:
+        rows = cursor.fetchmany(CHUNK)
+        if not rows:
+            return
+        if insert is None:
+            names = [n for n in rows[0].keys() if n != "rowid"]
+            quoted = ", ".join(f'"{n}"' for n in names)
+            insert = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
+        width = len(names)
+        out.executemany(insert, [tuple(r)[:width] for r in rows])
+
+
+def _verified(ledger, dest, satker=None):
+    """DEST replayed whole by verify, and its head SOURCE's."""
+    seq, head = ledger.head()
+    with type(ledger).open(dest, satker=satker) as copy:
+        result = copy.verify()
+    if (result.head_seq, result.head_hash) != (seq, head):
+        raise LedgerError(f"the copy's head (seq {result.head_seq}) is not the source's (seq "
+                          f"{seq}); nothing was copied")
+    return result

@@ -1,0 +1,222 @@
+"""What only a server has: many satker in one database, roles, a lock per satker, copy
+between the stores. (Everything else runs on both stores through the shared fixtures.)"""
+
+import subprocess
+
+import psycopg
+import pytest
+
+from anggaran import pg
+from anggaran.ledger import Ledger
+from conftest import ANGGARAN, NEUTRAL_CWD, Run, head_hash, log_rows
+
+pytestmark = pytest.mark.postgresql_only
+
+PAGU = ("record", "pagu", "--date", "2024-01-02", "--code", "CQ.6639", "--akun", "521211",
+        "--amount", "1000000", "--ref", "DIPA-1")
+
+
+def sp2d(ref, amount=100000):
+    return ("record", "sp2d", "--date", "2024-03-01", "--code", "CQ.6639", "--akun", "521211",
+            "--amount", str(amount), "--ref", ref)
+
+
+def raw(url):
+    return psycopg.connect(url, autocommit=True)
+
+
+@pytest.fixture
+def two(new_db):
+    """One database holding two satker ledgers."""
+    url = new_db()
+    Ledger.init(url, "657757", "KPU KABUPATEN LUMAJANG").close()
+    Ledger.init(url, "657758", "KPU KABUPATEN JEMBER").close()
+    return url
+
+
+def test_several_satker_need_satker_and_keep_their_own_chains(two):
+    run = Run(two)
+    result = run(*PAGU)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: ") and "--satker" in result.stderr
+    assert "657757, 657758" in result.stderr
+    for satker in ("657757", "657758"):
+        assert run("--satker", satker, *PAGU).exit_code == 0
+    # each satker has its own gapless seq from 1, chained from its own genesis
+    with Ledger.open(two, satker="657757") as a, Ledger.open(two, satker="657758") as b:
+        assert a.head()[0] == b.head()[0] == 1
+        assert a.log()[0]["prev_hash"] == a.meta["genesis"] != b.meta["genesis"]
+        assert a.log()[0]["hash"] != b.log()[0]["hash"]
+    env = {"ANGGARAN_SATKER": "657758"}
+    assert run(*sp2d("S1"), env=env).exit_code == 0
+    with Ledger.open(two, satker="657758") as b, Ledger.open(two, satker="657757") as a:
+        assert (b.head()[0], a.head()[0]) == (2, 1)
+    result = run("--satker", "657759", "report")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "holds no ledger of satker 657759" in result.stderr
+
+
+def test_the_server_refuses_update_delete_truncate_even_to_the_owner(db):
+    run = Run(db)
+    assert run(*PAGU).exit_code == 0
+    before = log_rows(db)
+    schema = pg.schema_of("657757")
+    with raw(db) as conn:
+        for sql in (f"UPDATE {schema}.events SET amount = 1",
+                    f"DELETE FROM {schema}.events",
+                    f"TRUNCATE {schema}.events"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                conn.execute(sql)
+        # an INSERT that is not the next seq chained to the head is refused as well
+        with pytest.raises(psycopg.errors.RaiseException, match="only the next seq"):
+            conn.execute(f"INSERT INTO {schema}.events (seq, kind, date, year, recorded_at, ident, "
+                         "prev_hash, hash) VALUES (5, 'pagu', '2024-01-01', 2024, 'x', 'x', 'x', 'x')")
+    assert log_rows(db) == before
+
+
+def test_a_disabled_trigger_is_found_by_open_and_verify(db):
+    run = Run(db)
+    assert run(*PAGU).exit_code == 0
+    with raw(db) as conn:
+        conn.execute(f"ALTER TABLE {pg.schema_of('657757')}.events DISABLE TRIGGER events_no_update")
+    result = run("verify")
+    assert result.exit_code == 1
+    assert "events_no_update" in result.stderr and "tampered" in result.stderr
+    result = run(*sp2d("S1"))
+    assert result.exit_code == 1 and "tampered" in result.stderr
+
+
+def test_an_application_role_appends_and_reads_but_cannot_tamper(db):
+    run = Run(db)
+    assert run(*PAGU).exit_code == 0
+    with raw(db) as conn:
+        conn.execute("DROP ROLE IF EXISTS anggaran_app")
+        for statement in pg.GRANTS.replace("PASSWORD '...'", "").split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    app = db.replace("postgresql://postgres@", "postgresql://anggaran_app@")
+    app_run = Run(app)
+    assert app_run(*sp2d("S1")).exit_code == 0
+    assert app_run("verify").exit_code == 0
+    schema = pg.schema_of("657757")
+    with raw(app) as conn:
+        for sql in (f"UPDATE {schema}.events SET amount = 1",
+                    f"DELETE FROM {schema}.events",
+                    f"TRUNCATE {schema}.events",
+                    f"DROP TRIGGER events_no_update ON {schema}.events",
+                    f"ALTER TABLE {schema}.events DISABLE TRIGGER ALL",
+                    f"DROP TABLE {schema}.events"):
+            with pytest.raises(psycopg.Error):
+                conn.execute(sql)
+    with Ledger.open(db) as ledger:
+        assert ledger.verify().events == 2
+    with raw(db) as conn:
+        conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema}, anggaran FROM anggaran_app")
+        conn.execute(f"REVOKE ALL ON SCHEMA {schema}, anggaran FROM anggaran_app")
+        conn.execute("DROP ROLE anggaran_app")
+
+
+def test_writers_to_other_satker_do_not_wait(two):
+    """Satker 657757's write lock held open by another session: a writer of 657758 goes
+    through at once; a writer of 657757 waits (seen in pg_stat_activity), then succeeds."""
+    run = Run(two)
+    for satker in ("657757", "657758"):
+        assert run("--satker", satker, *PAGU).exit_code == 0
+    holder = raw(two)
+    holder.execute("BEGIN")
+    holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", (pg.LOCK_CLASS, 657757))
+    try:
+        assert run("--satker", "657758", *sp2d("S1")).exit_code == 0
+        waiting = subprocess.Popen([*ANGGARAN, "--db", two, "--satker", "657757", *sp2d("S2")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   cwd=NEUTRAL_CWD)
+        with raw(two) as watcher:
+            for _ in range(100000):  # until the writer is seen waiting for the advisory lock
+                if watcher.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                   "AND NOT granted AND objid = %s", (657757,)).fetchone()[0]:
+                    break
+                assert waiting.poll() is None, waiting.stderr.read()
+            else:
+                pytest.fail("the writer of 657757 never waited for the lock")
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    with Ledger.open(two, satker="657757") as a:
+        assert a.head()[0] == 2
+
+
+def test_copy_sqlite_to_postgresql_and_back_keeps_every_hash(new_db, tmp_path, lumajang):
+    # lumajang is the postgresql copy of the shipped ledger here; make a file of it first
+    url = new_db()
+    back = tmp_path / "back.db"
+    first = subprocess.run([*ANGGARAN, "copy", lumajang, str(tmp_path / "lj.db")],
+                           capture_output=True, text=True, cwd=NEUTRAL_CWD)
+    assert first.returncode == 0, first.stderr
+    head = head_hash(tmp_path / "lj.db")
+    assert head == head_hash(lumajang)
+    to_pg = Run(url)("copy", tmp_path / "lj.db", url)
+    assert to_pg.exit_code == 0, to_pg.stderr
+    assert to_pg.stdout.startswith("Copied 493 events to ") and head in to_pg.stdout
+    assert head_hash(url) == head
+    assert Run(url)("copy", url, back).exit_code == 0
+    assert head_hash(back) == head
+    for path in (url, back):
+        report = Run(path)("report", "--as-of", "2024-12-31", "--format", "json")
+        assert report.stdout == Run(tmp_path / "lj.db")("report", "--as-of", "2024-12-31",
+                                                         "--format", "json").stdout
+    # a DEST holding the satker, or an existing file: refused, DEST unchanged
+    before = log_rows(url)
+    again = Run(url)("copy", tmp_path / "lj.db", url)
+    assert again.exit_code == 1 and "already holds the ledger of satker 657757" in again.stderr
+    assert log_rows(url) == before
+    stamp = back.read_bytes()
+    again = Run(url)("copy", url, back)
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert back.read_bytes() == stamp
+
+
+def test_backup_of_a_postgresql_ledger_is_a_verified_sqlite_file(db, tmp_path):
+    run = Run(db)
+    assert run(*PAGU).exit_code == 0 and run(*sp2d("S1")).exit_code == 0
+    dest = tmp_path / "b.db"
+    result = run("backup", dest)
+    assert result.exit_code == 0, result.stderr
+    assert head_hash(dest) == head_hash(db)
+    assert Run(dest)("verify").exit_code == 0
+    result = run("backup", dest)
+    assert result.exit_code == 1 and "--force" in result.stderr
+
+
+def test_consolidate_of_a_database_equals_consolidate_of_its_files(two, tmp_path):
+    """The database's satker are read many per query; the same ledgers as files are read
+    one by one through each satker's report: every figure must agree, in every shape."""
+    run = Run(two)
+    for satker, amount in (("657757", 300000), ("657758", 450000)):
+        assert run("--satker", satker, *PAGU).exit_code == 0
+        assert run("--satker", satker, *sp2d("S1", amount)).exit_code == 0
+        assert run("--satker", satker, "record", "block", "--date", "2024-02-01", "--code",
+                   "CQ.6639", "--akun", "521211", "--amount", "50000", "--ref", "B1").exit_code == 0
+    files = []
+    for satker in ("657757", "657758"):
+        path = tmp_path / f"{satker}.db"
+        assert run("--satker", satker, "copy", two, path).exit_code == 0
+        files.append(str(path))
+    groups = tmp_path / "groups.csv"
+    groups.write_text("satker,group,group_name\n657757,35,JAWA TIMUR\n657758,35,JAWA TIMUR\n")
+    for extra in ((), ("--by", "jenis"), ("--groups", groups), ("--groups", groups, "--by", "group"),
+                  ("--from", "2024-03-01")):
+        args = ("--as-of", "2024-06-30", "--format", "json", *extra)
+        from_db = run("consolidate", *args)
+        assert from_db.exit_code == 0, from_db.stderr
+        assert from_db.stdout == Run(two)("consolidate", *files, *args).stdout
+    total = __import__("json").loads(run("consolidate", "--as-of", "2024-06-30", "--format",
+                                         "json").stdout)["rows"][0]
+    assert (total["ceiling"], total["realised"], total["blocked"]) == (2000000, 750000, 100000)
+    # a tampered satker is an error naming it, not a missing row
+    with raw(two) as conn:
+        conn.execute(f"ALTER TABLE {pg.schema_of('657758')}.events DISABLE TRIGGER events_no_delete")
+    result = run("consolidate", "--as-of", "2024-06-30")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "satker 657758 cannot be opened" in result.stderr and "events_no_delete" in result.stderr
