@@ -32,7 +32,8 @@ HEADERS = {"uraian": "Uraian", "ceiling": "Pagu Revisi", "locked": "Lock Pagu",
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 MONEY = ("ceiling", "locked", "realised_before", "realised_in_period", "realised", "balance",
          "blocked", "committed", "available")
-INDENT = {"total": 0, "program": 0, "jenis": 2, "kegiatan": 2, "akun": 4}
+INDENT = {"total": 0, "program": 0, "jenis": 2, "kegiatan": 2, "akun": 4,
+          "group": 0, "satker": 2}  # consolidate: a satker under its group (or the total)
 
 
 def tabulate(*args, **kwargs):
@@ -232,6 +233,54 @@ def _report_split(rep, v, locale, width):
                   disable_numparse=True, colalign=("left",) + ("right",) * len(keys2))
     first, second = (h[p].format(year=rep["year"]) for p in v.parts)
     return f"{first}\n\n{t1}\n\n{second}\n\n{t2}"
+
+
+# ------------------------------------------------------------------ consolidate
+
+# The report's figures plus blokir and komitmen, in the order of a report row's keys.
+CONSOLIDATE_CSV = REPORT_CSV + ("blocked", "committed")
+CONSOLIDATE_JSON = ("as_of", "from", "known_at", "by", "rows")
+CONSOLIDATE_VIEW = View(
+    title="consolidate_title", period="period",
+    columns=("ceiling", "locked", "blocked", "committed", "realised_before",
+             "realised_in_period", "realised", "absorption_pct", "balance", "available"),
+    part1=("ceiling", "blocked", "locked", "committed", "available"),
+    part2=("realised_before", "realised_in_period", "realised", "absorption_pct", "balance"),
+    parts=("consolidate_part1", "part2"), csv=CONSOLIDATE_CSV,
+    headers={**HEADERS, "consolidate_title": "KONSOLIDASI REALISASI SP2D TA {year}",
+             "consolidate_part1": "Pagu, blokir, lock, komitmen dan pagu tersedia"})
+
+
+def consolidate(result, fmt="table", locale="id", width=None):
+    """``anggaran.consolidate.consolidate``'s result in ``fmt``: the report's layout (one
+    wide table, or two stacked ones on a narrow terminal) with Blokir, Komitmen and Pagu
+    Tersedia beside the official columns; json is the contract's object alone."""
+    if fmt == "json":
+        return to_json({k: result[k] for k in CONSOLIDATE_JSON})
+    v = CONSOLIDATE_VIEW
+    if fmt == "csv":
+        return to_csv(v.csv, result["rows"])
+    title = consolidate_titles(result)
+    if fmt == "markdown":
+        return ("\n".join(f"**{t}**  " for t in title) + "\n\n"
+                + _report_grid(result, v, locale, "pipe", None))
+    width = width or terminal_width()
+    full = _fit(lambda wrap: _report_grid(result, v, locale, "simple", wrap), width, minimum=24)
+    if full is not None:
+        return "\n".join(title) + "\n\n" + full
+    return "\n".join(title) + "\n\n" + _report_split(result, v, locale, width)
+
+
+def consolidate_titles(result):
+    """What, of whom (how many satker, in how many groups), when (and as known at)."""
+    members = result["satker"]
+    groups = {m["group"] for m in members if m["group"] is not None}
+    whom = f"Gabungan {len(members)} satuan kerja" + (f" dalam {len(groups)} kelompok"
+                                                      if groups else "")
+    h = CONSOLIDATE_VIEW.headers
+    return [h["consolidate_title"].format(year=result["year"]), whom,
+            h["period"].format(start=result["from"], as_of=result["as_of"])
+            + (" (" + h["known"].format(known=result["known_at"]) + ")" if result["known_at"] else "")]
 
 
 # ------------------------------------------------------------------ history

@@ -56,27 +56,42 @@ def _header(ws, titles, headers):
 def report(rep, path, locale="id", force=False, protect=(), view="official"):
     """Write ``ledger.report(...)`` to an .xlsx file, in the columns of ``view``
     (``render.VIEWS``: the official report, or the funds view)."""
-    from openpyxl.styles import Font
-
     from .render import VIEWS, report_titles
 
     v = VIEWS[view]
-    h = v.headers
+    _figure_sheet("Realisasi" if view == "official" else "Pagu Tersedia", report_titles(rep, v),
+                  v, rep["rows"], ("total", "program"), (18, 60), path, force, protect)
+
+
+def consolidate(result, path, locale="id", force=False, protect=()):
+    """Write the consolidation to an .xlsx file: the titles, a row per total, group, satker
+    (or jenis) with every figure as a number, bold total and group rows, frozen header."""
+    from .render import CONSOLIDATE_VIEW, consolidate_titles
+
+    _figure_sheet("Konsolidasi", consolidate_titles(result), CONSOLIDATE_VIEW, result["rows"],
+                  ("total", "group"), (12, 50), path, force, protect)
+
+
+def _figure_sheet(title, titles, view, rows, bold, widths, path, force, protect):
+    """One sheet of report-shaped rows: code, name, then ``view``'s figure columns as
+    numbers (money, or a percentage), the rows of the ``bold`` levels in bold."""
+    from openpyxl.styles import Font
+
+    h, keys = view.headers, view.columns
     book = _book()
     ws = book.active
-    ws.title = "Realisasi" if view == "official" else "Pagu Tersedia"
-    keys = v.columns
-    _header(ws, report_titles(rep, v), [h["kode"], h["uraian"]] + [h[k] for k in keys])
-    for r in rep["rows"]:
+    ws.title = title
+    _header(ws, titles, [h["kode"], h["uraian"]] + [h[k] for k in keys])
+    for r in rows:
         values = [r["code"], r["name"]] + [float(r[k]) if k == "absorption_pct" else r[k] for k in keys]
         row = _append(ws, values)
         for col, key in enumerate(keys, start=3):
             ws.cell(row, col).number_format = PERCENT_FORMAT if key == "absorption_pct" else MONEY_FORMAT
-        if r["level"] in ("total", "program"):
+        if r["level"] in bold:
             for col in range(1, len(values) + 1):
                 ws.cell(row, col).font = Font(bold=True)
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["A"].width = widths[0]
+    ws.column_dimensions["B"].width = widths[1]
     for col in range(3, 3 + len(keys)):
         ws.column_dimensions[ws.cell(1, col).column_letter].width = 18
     _save(book, path, force, protect)
