@@ -8,8 +8,9 @@ transaction of DEST. DEST's own triggers accept each event only as the next one 
 its head, and before the copy is reported done ``verify`` replays DEST whole: its chain,
 every rule and every projection, and its head must be SOURCE's.
 
-Targets have their own rule (``--force`` never applies): a DEST file must not exist (it is
-written under a temporary name beside it and renamed only once verified), and a DEST
+Targets have their own rule (``--force`` never applies): a DEST file must not exist, or
+be empty (a file of no bytes is an empty SQLite database); it is written under a
+temporary name beside it and renamed only once verified. A DEST
 database must not hold that satker already (it may hold others: that is how a provincial
 server gathers its kabupaten's files). A failed copy leaves DEST as it was.
 """
@@ -37,11 +38,12 @@ def copy_ledger(ledger, dest):
 def _to_file(ledger, dest):
     from . import outputs
 
-    if os.path.lexists(dest):
+    empty = os.path.isfile(dest) and not os.path.islink(dest) and os.path.getsize(dest) == 0
+    if os.path.lexists(dest) and not empty:
         raise LedgerError(f"{dest} already exists; copy writes only a new ledger file (move "
                           "or remove it first, or choose another DEST)")
     protect = outputs.ledger_files(ledger.path) if not ledger.url else []
-    with outputs.new_file(dest, False, protect) as tmp:
+    with outputs.new_file(dest, empty, protect) as tmp:  # an empty file is an empty database
         os.remove(tmp)  # a new ledger file is made under the temporary name
         try:
             _write(ledger, tmp)

@@ -54,7 +54,10 @@ class Ledger:
     @property
     def db(self):
         """The file as a sqlite-utils Database (for inspection; appends go through
-        ``append``, which keeps the chain and the projections)."""
+        ``append``, which keeps the chain and the projections). A SQLite ledger's only."""
+        if self.url:
+            raise UsageError("Ledger.db is the SQLite file's view; read a PostgreSQL ledger "
+                             "through the Ledger's methods, or with SQL in its schema")
         return store.database(self.conn)
 
     # ------------------------------------------------------------ open / init

@@ -571,6 +571,9 @@ def connect(url, satker=None, create=None):
                                   f"anggaran --db {display(url)} init --satker {satker} --name "
                                   "\"NAMA SATKER\"")
         pg.execute(f"SET search_path TO {schema_of(satker)}")
+        # a writer waits for the satker's lock as long as it takes, whatever the server's
+        # default: an officer never sees a lock timeout (contract: wait, never fail)
+        pg.execute("SET lock_timeout = 0")
     except BaseException:
         pg.close()
         raise
