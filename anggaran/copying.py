@@ -12,13 +12,14 @@ Targets have their own rule (``--force`` never applies): a DEST file must not ex
 be empty (a file of no bytes is an empty SQLite database); it is written under a
 temporary name beside it and renamed only once verified. A DEST
 database must not hold that satker already (it may hold others: that is how a provincial
-server gathers its kabupaten's files). A failed copy leaves DEST as it was.
+server gathers its kabupaten's files). A failed copy leaves no trace of the satker in DEST
+(a registry it laid down in an empty database stays, empty).
 """
 
 import os
 
 from . import backend, store
-from .errors import LedgerError
+from .errors import LedgerError, VerifyError
 
 CHUNK = 5000
 # Tables in the order they are copied; the projections keep their stored order (postings
@@ -58,6 +59,9 @@ def _to_database(ledger, url):
     from . import pg
 
     satker = ledger.meta["satker"]
+    if backend.exists(url, satker):
+        raise LedgerError(f"{pg.display(url)} already holds the ledger of satker {satker}; copy "
+                          "adds only a satker the database does not hold yet")
     _write(ledger, url)
     try:
         return _verified(ledger, url, satker)
@@ -114,7 +118,11 @@ def _verified(ledger, dest, satker=None):
     """DEST replayed whole by verify, and its head SOURCE's."""
     seq, head = ledger.head()
     with type(ledger).open(dest, satker=satker) as copy:
-        result = copy.verify()
+        try:
+            result = copy.verify()
+        except VerifyError as e:  # what was copied is what SOURCE holds: SOURCE is damaged
+            raise LedgerError(f"the copy does not verify, so nothing was copied: {e}. The copy "
+                              f"holds what {ledger.path} holds: run 'anggaran verify' on it") from None
     if (result.head_seq, result.head_hash) != (seq, head):
         raise LedgerError(f"the copy's head (seq {result.head_seq}) is not the source's (seq "
                           f"{seq}); nothing was copied")

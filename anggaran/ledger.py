@@ -89,6 +89,10 @@ class Ledger:
         conn = backend.connect(path, satker=satker)
         try:
             ledger = cls(conn, path, witness)
+            if satker is not None and ledger.meta.get("satker") != str(satker):
+                raise LedgerError(f"{path} is the ledger of satker {ledger.meta.get('satker')}, "
+                                  f"not {satker}; drop --satker (or $ANGGARAN_SATKER), which "
+                                  "chooses among the satker of a postgresql:// database")
             if check_triggers:
                 ledger.check_schema()
         except BaseException as e:

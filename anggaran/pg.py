@@ -99,8 +99,10 @@ def _nulls_first(sql):
         for term in terms:
             t = term.rstrip()
             tail = term[len(t):]
-            if re.search(r"\bNULLS\s+(FIRST|LAST)$", t, re.I):
-                fixed.append(term)
+            bare = re.fullmatch(r"\s*(?:\w+\.)?(\w+)(?:\s+(?:ASC|DESC))?", t, re.I)
+            if re.search(r"\bNULLS\s+(FIRST|LAST)$", t, re.I) or (
+                    bare and bare.group(1) in not_null_columns()):
+                fixed.append(term)  # a column that is never NULL: the index order serves
             elif re.search(r"\bDESC$", t, re.I):
                 fixed.append(f"{t} NULLS LAST{tail}")
             else:
@@ -109,6 +111,49 @@ def _nulls_first(sql):
         pos = i
     out.append(sql[pos:])
     return "".join(out)
+
+
+@functools.cache
+def _sqlite_schema():
+    """The current SQLite schema in memory: ``{table: [(name, type, notnull, default, pk)]}``
+    and the index texts, as ``create_schema`` and the migrations lay them down."""
+    import sqlite3
+
+    mem = sqlite3.connect(":memory:")
+    mem.executescript(store.SCHEMA_V1)
+    for target in range(2, store.SCHEMA_VERSION + 1):
+        for sql in store.MIGRATIONS[target]:
+            if not sql.lstrip().upper().startswith(("DROP TRIGGER", "CREATE TRIGGER")):
+                mem.execute(sql)
+    tables = {t: [r[1:] for r in mem.execute(f"PRAGMA table_info({t})")] for (t,) in
+              mem.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")}
+    indexes = [r[0] for r in mem.execute("SELECT sql FROM sqlite_master WHERE type = 'index' "
+                                         "AND sql IS NOT NULL")]
+    mem.close()
+    return tables, indexes
+
+
+@functools.cache
+def not_null_columns():
+    """Column names that are NOT NULL in every table that has them (their ORDER BY needs
+    no NULLS clause, so an index serves it in either direction)."""
+    seen, nullable = set(), set()
+    for columns in _sqlite_schema()[0].values():
+        for name, _type, notnull, _default, pk in columns:
+            seen.add(name)
+            if not (notnull or pk):
+                nullable.add(name)
+    return frozenset(seen - nullable) | {"rowid"}
+
+
+def _index_nulls_first(sql):
+    """An index's nullable columns ordered NULLS FIRST, as SQLite orders NULLs: an ORDER
+    BY on them (ascending, or descending by a backward scan) can still use the index."""
+    head, _, rest = sql.partition("(")
+    columns, _, tail = rest.partition(")")
+    terms = [c.strip() for c in columns.split(",")]
+    fixed = [c if c.strip('"') in not_null_columns() else f"{c} NULLS FIRST" for c in terms]
+    return f"{head}({', '.join(fixed)}){tail}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -207,6 +252,8 @@ class Connection:
         self.pg, self.url, self.satker = pg, url, satker
         self.row_factory = None
         self._cursors = 0
+        self._known_rows = None  # events the planner's statistics know of (see _grow)
+        self._added = 0
 
     # the dialect's statements that are not plain SQL
     def _special(self, sql):
@@ -251,11 +298,28 @@ class Connection:
         try:
             with self.pg.cursor() as cursor:
                 cursor.executemany(translate(sql, True), rows)
+            if sql.startswith("INSERT INTO events "):
+                self._grow(len(rows))
         except psycopg.errors.NumericValueOutOfRange:
             raise OverflowError("integer out of range") from None
         except psycopg.Error as e:
             raise DatabaseError(_first_line(e)) from e
         return None
+
+    def _grow(self, n):
+        """A large append doubles the log inside one transaction, before autovacuum can
+        tell the planner: without fresh statistics the rules' look-ups (``ref IN (…)``)
+        scan the year instead of seeking, and an import slows down with its own size.
+        So the events' statistics are refreshed (``ANALYZE``, which sees this
+        transaction's rows) each time the log has grown by what they know of."""
+        if self._known_rows is None:
+            self._known_rows = max(0, int(self.pg.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = 'events'::regclass").fetchone()[0]))
+        self._added += n
+        if self._added >= max(1000, self._known_rows):
+            self.pg.execute("ANALYZE events")
+            self._known_rows += self._added
+            self._added = 0
 
     def cursor(self):
         """A cursor for long results: inside a transaction a server-side one, so that a
@@ -286,20 +350,11 @@ def _pg_type(sqlite_type):
 def ledger_ddl():
     """The statements that lay down one satker's tables and indexes in schema ``{s}``,
     read off the SQLite schema (current version) as ``create_schema`` lays it down."""
-    import sqlite3
-
-    mem = sqlite3.connect(":memory:")
-    mem.executescript(store.SCHEMA_V1)
-    for target in range(2, store.SCHEMA_VERSION + 1):
-        for sql in store.MIGRATIONS[target]:
-            if not sql.lstrip().upper().startswith(("DROP TRIGGER", "CREATE TRIGGER")):
-                mem.execute(sql)
+    tables, indexes = _sqlite_schema()
     out = []
-    tables = [r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                        "ORDER BY rowid")]
-    for table in tables:
+    for table, info in tables.items():
         columns, keys = [], []
-        for _cid, name, typ, notnull, default, pk in mem.execute(f"PRAGMA table_info({table})"):
+        for name, typ, notnull, default, pk in info:
             quoted = f'"{name}"' if name == "end" else name
             col = f"{quoted} {_pg_type(typ)}" + (" NOT NULL" if notnull or pk else "")
             if default is not None:
@@ -314,10 +369,9 @@ def ledger_ddl():
         out.append(f"CREATE TABLE {{s}}.{table} ({', '.join(columns)})")
         if table in IDENTITY_TABLES:
             out.append(f"CREATE INDEX {table}_rowid ON {{s}}.{table} (rowid)")
-    for (sql,) in mem.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"):
+    for sql in indexes:
         sql = re.sub(r"\bON\s+(\w+)\s*\(", r"ON {s}.\1 (", sql, count=1)
-        out.append(translate(sql, False))
-    mem.close()
+        out.append(_index_nulls_first(translate(sql, False)))
     return tuple(out)
 
 
@@ -354,8 +408,10 @@ def trigger_ddl():
 
 
 def _function(schema, name, body):
-    return (f"CREATE FUNCTION {schema}.{name}() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$anggaran${body}$anggaran$")
+    # One plan per function, made once: a custom plan per row (PL/pgSQL's default when it
+    # finds the generic one dearer) costs more to make than the look-ups it runs.
+    return (f"CREATE FUNCTION {schema}.{name}() RETURNS trigger LANGUAGE plpgsql "
+            f"SET plan_cache_mode = force_generic_plan AS $anggaran${body}$anggaran$")
 
 
 REGISTRY_DDL = (
@@ -574,8 +630,14 @@ def connect(url, satker=None, create=None):
         # a writer waits for the satker's lock as long as it takes, whatever the server's
         # default: an officer never sees a lock timeout (contract: wait, never fail)
         pg.execute("SET lock_timeout = 0")
-    except BaseException:
+    except BaseException as e:
         pg.close()
+        import psycopg
+
+        if isinstance(e, psycopg.Error):  # a role without the rights, a server going away
+            what = "create the ledger in" if create is not None else "open the ledger in"
+            raise LedgerError(f"cannot {what} {display(url)}: {_first_line(e)} (ask the "
+                              "database's administrator for the rights the README lists)") from None
         raise
     return Connection(pg, url, satker)
 

@@ -140,7 +140,8 @@ def output_options(f):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", metavar="PATH", help="Ledger file (default: $ANGGARAN_DB, else ./anggaran.db).")
+@click.option("--db", metavar="PATH", help="Ledger file, or a postgresql:// database (default: "
+              "$ANGGARAN_DB, else ./anggaran.db).")
 @click.option("--witness", metavar="FILE", help="Append every new chain head to FILE, kept outside "
               "the ledger (default: $ANGGARAN_WITNESS); 'verify' checks it.")
 @click.option("--satker", "satker", metavar="KODE", help="The satker whose ledger a "
