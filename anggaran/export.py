@@ -137,7 +137,8 @@ def _postings(conn):
     import heapq
 
     def stream(sql):
-        cursor = conn.execute(sql)
+        cursor = conn.cursor()  # on PostgreSQL a server-side cursor: chunks, not all at once
+        cursor.execute(sql)
         while True:
             rows = cursor.fetchmany(5000)
             if not rows:
