@@ -468,7 +468,7 @@ def schema_problems_of(pg, satkers):
             "AND c.relkind IN ('r', 'v', 'm', 'p', 'f', 'i', 'I')", (names,)):
         relations[schema].append((rel, kind))
     for schema, name, text in pg.execute(
-            "SELECT n.nspname, t.tgname, t.tgenabled::text || ':' || p.prosrc FROM pg_trigger t "
+            "SELECT n.nspname, t.tgname, md5(t.tgenabled::text || ':' || p.prosrc) FROM pg_trigger t "
             "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             "JOIN pg_proc p ON p.oid = t.tgfoid WHERE n.nspname = ANY(%s) AND NOT t.tgisinternal",
             (names,)):
@@ -491,18 +491,23 @@ def schema_problems_of(pg, satkers):
         for name, (body, _create) in triggers.items():
             if name not in present[schema]:
                 problems.append(("trigger", name, "missing"))
-            elif present[schema][name] != "O:" + body.replace("{s}", schema):
+            elif present[schema][name] != _md5("O:" + body.replace("{s}", schema)):
                 problems.append(("trigger", name, "altered"))
         problems += [("trigger", n, "unexpected") for n in sorted(set(present[schema]) - set(triggers))]
         out[satker] = problems + added[schema]
     return out
 
 
-# --------------------------------------------------------------------- many satker at once
-# ``consolidate`` over a database's satker: what one satker's report reads, for a hundred
-# satker per statement (UNION ALL over their schemas), so 550 satker cost a few queries.
-BATCH = 100
+def _md5(text):
+    import hashlib
 
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------- many satker at once
+# ``consolidate`` over a database's satker: what one satker's report reads, asked of each
+# satker's schema on one connection. (One UNION ALL over a hundred schemas costs more to
+# plan than a hundred small statements cost to run: measured, bench/RESULTS.md.)
 
 def qualify(sql, satker):
     """``sql`` with the ledger's tables named in the satker's schema."""
@@ -510,14 +515,12 @@ def qualify(sql, satker):
                   rf"\1 {schema_of(satker)}.\2", sql)
 
 
-def _union(pg, satkers, sql, params):
-    """Rows ``(satker, *row of sql)`` for every satker, BATCH schemas per statement."""
-    for i in range(0, len(satkers), BATCH):
-        part = satkers[i:i + BATCH]
-        text = " UNION ALL ".join(f"SELECT '{s}' AS satker, q.* FROM ({qualify(sql, s)}) AS q"
-                                  for s in part)
-        yield from pg.execute(translate(text, bool(params)),
-                              tuple(params) * len(part) if params else None)
+def _each(pg, satkers, sql, params):
+    """Rows ``(satker, *row of sql)`` for every satker, one statement per schema."""
+    text = translate(sql, bool(params))
+    for satker in satkers:
+        for row in pg.execute(qualify(text, satker), tuple(params) if params else None):
+            yield (satker, *row)
 
 
 def registry(pg):
@@ -530,7 +533,7 @@ def registry(pg):
 def last_years(pg, satker_codes):
     """``{satker: latest year with an event, or None}`` (``store.last_year`` of each)."""
     sql = store.LAST_YEAR_SQL
-    return {s: y for s, y in _union(pg, satker_codes, sql, ())}
+    return {s: y for s, y in _each(pg, satker_codes, sql, ())}
 
 
 def latest_figures(pg, satker_codes, year, as_of, period_start, jenis=False):
@@ -542,7 +545,7 @@ def latest_figures(pg, satker_codes, year, as_of, period_start, jenis=False):
     before = projections.before_period(year, period_start)
     out = {s: {} for s in satker_codes}
     sql = projections.LATEST.format(which=which)
-    for satker, bucket, c, l, r, rb, b, k in _union(pg, satker_codes, sql, (before, as_of, year)):
+    for satker, bucket, c, l, r, rb, b, k in _each(pg, satker_codes, sql, (before, as_of, year)):
         out[satker][bucket[1:] if jenis else bucket] = projections.Figures(c, l, r, rb or 0, b, k)
     return out
 
