@@ -131,7 +131,7 @@ def _by_database(sources):
 
 def _database_rows(url, items, as_of, period_start, by):
     """``(label, satker, name, read)`` for the satker of one database: their schemas
-    checked and their figures read for a hundred satker per query — the same figures each
+    checked together and their figures read on one connection — the same figures each
     satker's report reads (``pg.latest_figures`` is ``projections.figures_as_of`` per
     schema). A jenis whose figures are all zero is asked of that satker's own report (it
     shows only when an event still counts there)."""
