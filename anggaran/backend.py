@@ -20,16 +20,18 @@ def connect(path, satker=None):
     return store.connect(path)
 
 
-def create(path, satker, name, created_at=None, genesis_hash=None, rules_v2_from=1):
+def create(path, satker, name, created_at=None, genesis_hash=None, rules_v2_from=1,
+           keep_open=False):
     """A new, empty ledger at ``path`` (a file, or a satker in a PostgreSQL database);
     returns its connection. ``created_at``, ``genesis_hash`` and ``rules_v2_from`` are
-    given when it is a copy of another ledger, which keeps them (``copying``)."""
+    given when it is a copy of another ledger, which keeps them (``copying``); so is
+    ``keep_open``: a database's new ledger stays in its open transaction (``pg.connect``)."""
     created_at = created_at or store.now_utc()
     rows = store.meta_rows(satker, name, created_at, genesis_hash, rules_v2_from)
     if store.is_url(path):
         from . import pg
 
-        return pg.connect(path, satker, create=(name, created_at, rows))
+        return pg.connect(path, satker, create=(name, created_at, rows), keep_open=keep_open)
     conn = store.connect(path, create=True)
     try:
         store.create_schema(conn, rows)

@@ -70,7 +70,8 @@ def _up(conn, year, as_of, max_seq):
     sums = defaultdict(int)
     months = {}
     for kind, month, amount, count in conn.execute(
-            "SELECT kind, substr(date, 1, 7), SUM(amount), SUM(sign(amount)) FROM cash c "
+            "SELECT kind, substr(date, 1, 7), SUM(amount), SUM(CASE WHEN amount > 0 THEN 1 "
+            "WHEN amount < 0 THEN -1 ELSE 0 END) FROM cash c "
             "WHERE year = ? AND account = 'up' AND tup IS NULL AND date <= ? AND seq <= ? "
             "GROUP BY kind, substr(date, 1, 7)", (year, as_of, max_seq)):
         sums[kind] += amount

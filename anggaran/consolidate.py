@@ -135,17 +135,11 @@ def _database_rows(url, items, as_of, period_start, by):
     satker's report reads (``pg.latest_figures`` is ``projections.figures_as_of`` per
     schema). A jenis whose figures are all zero is asked of that satker's own report (it
     shows only when an event still counts there)."""
-    from . import pg, store
+    from . import pg
 
     conn = pg.server(url)
     try:
-        held = [satker for _, satker, _ in items]
-        problems = pg.schema_problems_of(conn, held)
-        for label, satker, _ in items:
-            if problems[satker]:
-                raise LedgerError(f"satker ledger {label} cannot be opened: "
-                                  f"{store.schema_message(problems[satker])}; it was tampered with. "
-                                  "Run 'anggaran verify' on it")
+        held = _checked(conn, items)
         names = pg.registry(conn)
         figures = pg.latest_figures(conn, held, int(as_of[:4]), as_of, period_start,
                                     jenis=(by == "jenis"))
@@ -165,6 +159,21 @@ def _database_rows(url, items, as_of, period_start, by):
                              for j in sorted(lines, key=lambda j: (j == codes.NO_JENIS, j))]
                 return rows
         yield label, satker, names[satker], read
+
+
+def _checked(conn, items):
+    """The satker of ``items`` (one database's), after their schemas are checked as
+    opening each would check it: a tampered one is an error naming it."""
+    from . import pg, store
+
+    held = [satker for _, satker, _ in items]
+    problems = pg.schema_problems_of(conn, held)
+    for label, satker, _ in items:
+        if problems[satker]:
+            raise LedgerError(f"satker ledger {label} cannot be opened: "
+                              f"{store.schema_message(problems[satker])}; it was tampered with. "
+                              "Run 'anggaran verify' on it")
+    return held
 
 
 def _rows(found, membership, by):
@@ -236,7 +245,7 @@ def _default_as_of(sources, today=None):
 
         conn = pg.server(url)
         try:
-            years += pg.last_years(conn, [satker for _, satker, _ in items]).values()
+            years += pg.last_years(conn, _checked(conn, items)).values()
         finally:
             conn.close()
     for label, open_fn in alone:

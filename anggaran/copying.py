@@ -18,7 +18,7 @@ server gathers its kabupaten's files). A failed copy leaves no trace of the satk
 
 import os
 
-from . import backend, store
+from . import backend, faults, store
 from .errors import LedgerError, VerifyError
 
 CHUNK = 5000
@@ -47,11 +47,11 @@ def _to_file(ledger, dest):
     with outputs.new_file(dest, empty, protect) as tmp:  # an empty file is an empty database
         os.remove(tmp)  # a new ledger file is made under the temporary name
         try:
-            _write(ledger, tmp)
+            head = _write(ledger, tmp)
         finally:
             for suffix in ("-wal", "-shm"):
                 outputs.remove(tmp + suffix)
-        result = _verified(ledger, tmp)
+        result = _verified(ledger, tmp, head)
     return result
 
 
@@ -62,9 +62,9 @@ def _to_database(ledger, url):
     if backend.exists(url, satker):
         raise LedgerError(f"{pg.display(url)} already holds the ledger of satker {satker}; copy "
                           "adds only a satker the database does not hold yet")
-    _write(ledger, url)
+    head = _write(ledger, url)
     try:
-        return _verified(ledger, url, satker)
+        return _verified(ledger, url, head, satker)
     except BaseException:
         pg.drop_ledger(url, satker)
         raise
@@ -72,51 +72,54 @@ def _to_database(ledger, url):
 
 def _write(ledger, dest):
     """Lay down DEST with SOURCE's metadata and stream every table across in one snapshot
-    of SOURCE and one transaction of DEST."""
+    of SOURCE and one transaction of DEST (in a database, the same transaction that makes
+    the satker's schema: a copy killed half-way leaves nothing). Returns SOURCE's head in
+    that snapshot (records made meanwhile are not part of the copy)."""
     meta = ledger.meta
     src = ledger.conn
     src.execute("BEGIN")
     try:
+        head = ledger.head()  # the snapshot's first read: the head of what is copied
         out = backend.create(dest, meta["satker"], meta["name"], meta["created_at"],
-                           meta["genesis"], store.rules_from(src))
+                             meta["genesis"], store.rules_from(src), keep_open=True)
         try:
-            out.execute("BEGIN IMMEDIATE")
+            if not out.in_transaction:
+                out.execute("BEGIN IMMEDIATE")
+            written = 0
             for table, order in TABLES:
-                _copy_table(src, out, table, order)
+                written = _copy_table(src, out, table, order, written)
             out.execute("COMMIT")
-        except BaseException:
+        finally:
             if out.in_transaction:
                 out.execute("ROLLBACK")
             out.close()
-            if store.is_url(dest):
-                from . import pg
-
-                pg.drop_ledger(dest, meta["satker"])
-            raise
-        out.close()
     finally:
         src.execute("ROLLBACK")
+    return head
 
 
-def _copy_table(src, out, table, order):
+def _copy_table(src, out, table, order, written=0):
+    """Stream ``table`` from SOURCE into DEST in chunks; returns the rows written so far."""
     cursor = src.cursor()
     cursor.execute(f"SELECT * FROM {table} ORDER BY {order}")
     insert = None
     while True:
         rows = cursor.fetchmany(CHUNK)
         if not rows:
-            return
+            return written
         if insert is None:
             names = [n for n in rows[0].keys() if n != "rowid"]
             quoted = ", ".join(f'"{n}"' for n in names)
             insert = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
         width = len(names)
         out.executemany(insert, [tuple(r)[:width] for r in rows])
+        written += len(rows)
+        faults.at("copy", written)
 
 
-def _verified(ledger, dest, satker=None):
-    """DEST replayed whole by verify, and its head SOURCE's."""
-    seq, head = ledger.head()
+def _verified(ledger, dest, source_head, satker=None):
+    """DEST replayed whole by verify, and its head SOURCE's (as it was copied)."""
+    seq, head = source_head
     with type(ledger).open(dest, satker=satker) as copy:
         try:
             result = copy.verify()

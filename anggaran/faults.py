@@ -3,7 +3,8 @@ process kills itself with SIGKILL, as a power cut would — at a chosen place, n
 moment that depends on the machine's speed.
 
 Points: ``insert:N`` once N new events of an append are in the table (uncommitted);
-``project`` after the projections are written; ``commit`` just before COMMIT. Unset (the
+``project`` after the projections are written; ``commit`` just before COMMIT;
+``copy:N`` once N rows of a ``copy`` are written to DEST (uncommitted). Unset (the
 normal case) it costs one comparison per chunk.
 """
 

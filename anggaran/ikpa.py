@@ -906,7 +906,8 @@ def _up_tup(scene, ind):
     # UP revolving: the months ended by D that began with UP outstanding; which had a GUP.
     by_month = {month: (moved, gups) for month, moved, gups in conn.execute(
         "SELECT substr(date, 1, 7), SUM(outstanding), SUM(CASE WHEN kind IN ('gup', "
-        "'gup_nihil') THEN sign(amount) ELSE 0 END) FROM cash WHERE year = ? AND "
+        "'gup_nihil') AND amount > 0 THEN 1 WHEN kind IN ('gup', 'gup_nihil') AND amount < 0 "
+        "THEN -1 ELSE 0 END) FROM cash WHERE year = ? AND "
         "account = 'up' AND tup IS NULL AND date <= ? AND seq <= ? GROUP BY 1", (y, d, m))}
     outstanding, held, revolved = 0, [], []
     for n in range(1, 13):

@@ -260,7 +260,9 @@ class Connection:
         words = sql.split()
         head = " ".join(words[:2]).upper()
         if head == "BEGIN IMMEDIATE":
-            self.pg.execute("BEGIN")
+            # READ COMMITTED whatever the server's default: each statement after the lock
+            # sees what the writer before committed (a snapshot taken while waiting would not)
+            self.pg.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             self.pg.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_CLASS, int(self.satker)))
             return True
         if words and words[0].upper() == "BEGIN":
@@ -599,21 +601,26 @@ def satkers(pg):
     return [r[0] for r in pg.execute(f"SELECT satker FROM {REGISTRY}.ledgers ORDER BY satker")]
 
 
-def connect(url, satker=None, create=None):
+def connect(url, satker=None, create=None, keep_open=False):
     """Open one satker's ledger in the database at ``url`` (with ``create``:
-    ``(name, created_at, meta_rows)``, lay it down first); return a ``Connection``."""
+    ``(name, created_at, meta_rows)``, lay it down first); return a ``Connection``. With
+    ``keep_open`` the new ledger's transaction is left open, holding the satker's write
+    lock, for the caller to fill and commit (``copy``: killed half-way, it leaves nothing)."""
     pg = server(url)
     try:
         if create is not None:
             name, created_at, meta_rows = create
-            with pg.transaction():
-                pg.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_CLASS,))
-                for sql in REGISTRY_DDL:
-                    pg.execute(sql)
-                if satker in satkers(pg):
-                    raise LedgerError(f"{display(url)} already holds the ledger of satker {satker}; "
-                                      "choose another --db or satker")
-                create_ledger(pg, satker, name, created_at, meta_rows)
+            pg.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            pg.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_CLASS,))
+            for sql in REGISTRY_DDL:
+                pg.execute(sql)
+            if satker in satkers(pg):
+                raise LedgerError(f"{display(url)} already holds the ledger of satker {satker}; "
+                                  "choose another --db or satker")
+            create_ledger(pg, satker, name, created_at, meta_rows)
+            pg.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_CLASS, int(satker)))
+            if not keep_open:
+                pg.execute("COMMIT")
         else:
             held = satkers(pg)
             if satker is None:
@@ -631,8 +638,9 @@ def connect(url, satker=None, create=None):
                                   "\"NAMA SATKER\"")
         pg.execute(f"SET search_path TO {schema_of(satker)}")
         # a writer waits for the satker's lock as long as it takes, whatever the server's
-        # default: an officer never sees a lock timeout (contract: wait, never fail)
+        # defaults: an officer never sees a lock or statement timeout (wait, never fail)
         pg.execute("SET lock_timeout = 0")
+        pg.execute("SET statement_timeout = 0")  # nor a long import or verify cancelled
     except BaseException as e:
         pg.close()
         import psycopg

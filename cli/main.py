@@ -442,23 +442,25 @@ def backup(ctx, dest, force):
 @cli.command()
 @click.argument("source")
 @click.argument("dest")
+@click.option("--satker", "satker", metavar="KODE", help="The satker to copy from a SOURCE "
+              "database holding several (as the group option --satker).")
 @click.pass_context
-def copy(ctx, source, dest):
+def copy(ctx, source, dest, satker):
     """Copy one satker's ledger to another store (a file or a postgresql:// database),
     keeping every seq, time and hash; the copy is verified against SOURCE's head.
 
-    DEST must be a new file, or a database that does not hold that satker yet (--force
-    never applies). With a SOURCE database holding several satker, the group option
-    --satker picks one.
+    DEST must be a new (or empty) file, or a database that does not hold that satker yet
+    (--force never applies). With a SOURCE database holding several satker, --satker
+    picks one.
 
     \b
     Example:
       anggaran copy lumajang.db postgresql://kpu@db.jatim/anggaran
-      anggaran --satker 657757 copy postgresql://kpu@db.jatim/anggaran lumajang-copy.db
+      anggaran copy postgresql://kpu@db.jatim/anggaran lumajang-copy.db --satker 657757
     """
     from anggaran import ledger, pg, store
 
-    result = ledger.copy(source, dest, satker=satker_of(ctx))
+    result = ledger.copy(source, dest, satker=satker or satker_of(ctx))
     shown = pg.display(dest) if store.is_url(dest) else dest
     click.echo(f"Copied {result.events} events to {shown}; the copy verifies "
                f"(head seq {result.head_seq} hash {result.head_hash})")

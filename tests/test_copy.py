@@ -36,3 +36,26 @@ def test_copy_refuses_an_existing_file_and_itself(run, tmp_path):
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
     assert dest.read_bytes() == b"something else"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+
+
+def test_records_made_while_copying_are_not_part_of_the_copy(run, tmp_path, monkeypatch):
+    """The copy is one snapshot of SOURCE: an SP2D recorded by another officer while the
+    tables stream across is not in it, and the copy still verifies against the head it
+    copied (not the head SOURCE has by the time the copy is checked)."""
+    from anggaran import copying
+    from anggaran.ledger import Ledger
+
+    assert run(*PAGU).exit_code == 0 and run(*SP2D).exit_code == 0
+    copied = head_hash(run.db)
+    stream, done = copying._copy_table, []
+
+    def meanwhile(src, out, table, order, written=0):
+        if not done:  # the first table: another officer records, and commits
+            done.append(run(*SP2D[:-1], "S2").exit_code)
+        return stream(src, out, table, order, written)
+
+    monkeypatch.setattr(copying, "_copy_table", meanwhile)
+    with Ledger.open(str(run.db)) as ledger:
+        result = ledger.copy_to(tmp_path / "snapshot.db")
+    assert done == [0] and (result.events, result.head_hash) == (2, copied)
+    assert head_hash(tmp_path / "snapshot.db") == copied != head_hash(run.db)

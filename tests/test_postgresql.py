@@ -217,6 +217,96 @@ def test_consolidate_of_a_database_equals_consolidate_of_its_files(two, tmp_path
     # a tampered satker is an error naming it, not a missing row
     with raw(two) as conn:
         conn.execute(f"ALTER TABLE {pg.schema_of('657758')}.events DISABLE TRIGGER events_no_delete")
-    result = run("consolidate", "--as-of", "2024-06-30")
-    assert result.exit_code == 1 and result.stdout == ""
-    assert "satker 657758 cannot be opened" in result.stderr and "events_no_delete" in result.stderr
+    for args in (("--as-of", "2024-06-30"), ()):  # also when the default date is looked up
+        result = run("consolidate", *args)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert "satker 657758 cannot be opened" in result.stderr and "events_no_delete" in result.stderr
+
+
+@pytest.mark.parametrize("isolation", ["repeatable read", "serializable"])
+def test_writers_race_under_any_default_isolation(db, isolation):
+    """A server whose default isolation is stricter than READ COMMITTED: writers still
+    queue for the satker's lock and are judged on what the one before committed; the only
+    refusals are the rule's."""
+    run = Run(db)
+    assert run(*PAGU).exit_code == 0  # 1.000.000
+    with raw(db) as conn:
+        conn.execute(f"ALTER DATABASE {conn.info.dbname} SET default_transaction_isolation = "
+                     f"'{isolation}'")
+    procs = [subprocess.Popen([*ANGGARAN, "--db", db, *sp2d(f"R{i:02d}", 250000)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              cwd=NEUTRAL_CWD) for i in range(8)]
+    outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert sorted(status for status, _ in outcomes) == [0] * 4 + [1] * 4
+    for status, err in outcomes:
+        assert status == 0 or err.startswith("Error: rule 5: SP2D R"), err
+    with Ledger.open(db) as ledger:
+        assert ledger.verify().events == 5
+
+
+def test_a_writer_outwaits_the_servers_statement_timeout(db):
+    """The satker's lock held longer than the server's statement_timeout: the waiting
+    writer is not cancelled (it sets its own), it records once the lock is free."""
+    run = Run(db)
+    assert run(*PAGU).exit_code == 0
+    with raw(db) as conn:
+        conn.execute(f"ALTER DATABASE {conn.info.dbname} SET statement_timeout = '100ms'")
+    holder = raw(db)
+    holder.execute("BEGIN")
+    holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", (pg.LOCK_CLASS, 657757))
+    try:
+        waiting = subprocess.Popen([*ANGGARAN, "--db", db, *sp2d("S1")], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
+        with raw(db) as watcher:  # until it has waited well past the server's timeout
+            for _ in range(1000000):
+                if watcher.execute("SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
+                                   "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND NOT "
+                                   "l.granted AND now() - a.query_start > interval '400ms'"
+                                   ).fetchone()[0]:
+                    break
+                assert waiting.poll() is None, waiting.stderr.read()
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+
+
+def test_a_copy_killed_half_way_leaves_nothing_in_the_database(new_db, tmp_path):
+    source = tmp_path / "source.db"
+    Ledger.init(source, "657757", "KPU KABUPATEN LUMAJANG").close()
+    run = Run(source)
+    assert run(*PAGU).exit_code == 0
+    assert run("import", write_sp2ds(tmp_path / "many.csv", 12000)).exit_code == 0
+    url = new_db()
+    env = {k: v for k, v in __import__("os").environ.items() if k != "ANGGARAN_FAULT"}
+    killed = subprocess.run([*ANGGARAN, "copy", str(source), url], capture_output=True, text=True,
+                            cwd=NEUTRAL_CWD, env={**env, "ANGGARAN_FAULT": "copy:5000"})
+    assert killed.returncode == -__import__("signal").SIGKILL, killed.stderr
+    with raw(url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s",
+                            (pg.schema_of("657757"),)).fetchone()[0] == 0
+        assert pg.satkers(conn) == []
+    again = subprocess.run([*ANGGARAN, "copy", str(source), url], capture_output=True, text=True,
+                           cwd=NEUTRAL_CWD, env=env)
+    assert again.returncode == 0, again.stderr
+    assert head_hash(url) == head_hash(source)
+
+
+def write_sp2ds(path, n):
+    rows = ["kind,date,code,akun,amount,ref"] + [
+        f"sp2d,2024-03-01,CQ.6639,521211,1,S{i:06d}" for i in range(n)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_copy_takes_its_own_satker_option(two, tmp_path):
+    run = Run(two)
+    assert run("--satker", "657758", *PAGU).exit_code == 0
+    dest = tmp_path / "jember.db"
+    result = run("copy", two, dest, "--satker", "657758")
+    assert result.exit_code == 0, result.stderr
+    with Ledger.open(dest) as ledger:
+        assert ledger.satker == {"code": "657758", "name": "KPU KABUPATEN JEMBER"}
+    result = run("copy", two, tmp_path / "none.db")
+    assert result.exit_code == 2 and "--satker" in result.stderr
