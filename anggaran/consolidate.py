@@ -133,7 +133,7 @@ def _database_rows(url, items, as_of, period_start, by):
     """``(label, satker, name, read)`` for the satker of one database: their schemas
     checked together and their figures read on one connection — the same figures each
     satker's report reads (``pg.latest_figures`` is ``projections.figures_as_of`` per
-    schema). A jenis whose figures are all zero is asked of that satker's own report (it
+    schema, over its jenis buckets, whose sum is the satker's total). A jenis whose figures are all zero is asked of that satker's own report (it
     shows only when an event still counts there)."""
     from . import pg
 
@@ -141,8 +141,9 @@ def _database_rows(url, items, as_of, period_start, by):
     try:
         held = _checked(conn, items)
         names = pg.registry(conn)
-        figures = pg.latest_figures(conn, held, int(as_of[:4]), as_of, period_start,
-                                    jenis=(by == "jenis"))
+        # the jenis buckets of a satker hold every posting once, as its lines do: their
+        # sum is the satker's total, read from 4 or so buckets instead of every line's
+        figures = pg.latest_figures(conn, held, int(as_of[:4]), as_of, period_start, jenis=True)
     finally:
         conn.close()
     for label, satker, open_fn in items:
