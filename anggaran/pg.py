@@ -509,7 +509,12 @@ def _md5(text):
 # --------------------------------------------------------------------- many satker at once
 # ``consolidate`` over a database's satker: what one satker's report reads, asked of each
 # satker's schema on one connection. (One UNION ALL over a hundred schemas costs more to
-# plan than a hundred small statements cost to run: measured, bench/RESULTS.md.)
+# plan than a hundred small statements cost to run: measured, bench/RESULTS.md.) The
+# statements go out pipelined, PIPELINE at a time: the server plans and runs the next while
+# the client reads the last, instead of each waiting for a round trip (100 satker: 75 ms
+# one by one, 32 ms pipelined, on a quiet machine).
+
+PIPELINE = 100  # statements in flight at once: the rows of that many satker held at most
 
 def qualify(sql, satker):
     """``sql`` with the ledger's tables named in the satker's schema."""
@@ -518,11 +523,26 @@ def qualify(sql, satker):
 
 
 def _each(pg, satkers, sql, params):
-    """Rows ``(satker, *row of sql)`` for every satker, one statement per schema."""
+    """Rows ``(satker, *row of sql)`` for every satker, one statement per schema, sent
+    ``PIPELINE`` at a time on ``pg`` (an autocommit connection of ``server``)."""
+    import psycopg
+
     text = translate(sql, bool(params))
-    for satker in satkers:
-        for row in pg.execute(qualify(text, satker), tuple(params) if params else None):
-            yield (satker, *row)
+    args = tuple(params) if params else None
+    satkers = list(satkers)
+    for start in range(0, len(satkers), PIPELINE):
+        chunk = satkers[start:start + PIPELINE]
+        if psycopg.Pipeline.is_supported():
+            with pg.pipeline():
+                cursors = [pg.cursor() for _ in chunk]
+                for satker, cursor in zip(chunk, cursors):
+                    cursor.execute(qualify(text, satker), args)
+            results = [cursor.fetchall() for cursor in cursors]
+        else:  # a libpq older than 14
+            results = [pg.execute(qualify(text, satker), args).fetchall() for satker in chunk]
+        for satker, rows in zip(chunk, results):
+            for row in rows:
+                yield (satker, *row)
 
 
 def registry(pg):

@@ -462,7 +462,8 @@ def copy(ctx, source, dest, satker):
 
     result = ledger.copy(source, dest, satker=satker or satker_of(ctx))
     shown = pg.display(dest) if store.is_url(dest) else dest
-    click.echo(f"Copied {result.events} events to {shown}; the copy verifies "
+    noun = "event" if result.events == 1 else "events"
+    click.echo(f"Copied {result.events} {noun} to {shown}; the copy verifies "
                f"(head seq {result.head_seq} hash {result.head_hash})")
 
 
