@@ -508,11 +508,11 @@ def _md5(text):
 
 # --------------------------------------------------------------------- many satker at once
 # ``consolidate`` over a database's satker: what one satker's report reads, asked of each
-# satker's schema on one connection. (One UNION ALL over a hundred schemas costs more to
-# plan than a hundred small statements cost to run: measured, bench/RESULTS.md.) The
+# satker's schema on one connection. (One UNION ALL over a hundred schemas cost more to
+# plan than a hundred small statements cost to run, when tried.) The
 # statements go out pipelined, PIPELINE at a time: the server plans and runs the next while
 # the client reads the last, instead of each waiting for a round trip (100 satker: 75 ms
-# one by one, 32 ms pipelined, on a quiet machine).
+# one by one, 32 ms pipelined, on a quiet machine; bench/RESULTS.md, Session 6).
 
 PIPELINE = 100  # statements in flight at once: the rows of that many satker held at most
 
