@@ -516,6 +516,7 @@ def _md5(text):
 
 PIPELINE = 100  # statements in flight at once: the rows of that many satker held at most
 
+
 def qualify(sql, satker):
     """``sql`` with the ledger's tables named in the satker's schema."""
     return re.sub(r"\b(FROM|JOIN)\s+(events|postings|daily|buckets|cash|meta)\b",
