@@ -233,12 +233,16 @@ def _known_at(known_at):
 
 
 def _default_as_of(sources, today=None):
-    """Today, but not past 31 December of the latest year with an event in any source."""
+    """Today, but not past 31 December of the latest year with an event in any source.
+    Once one source has reached today's year the answer is today, so the sources after it
+    are not asked (a national database in the current year: one chunk of statements, not
+    one per satker); each is still opened and checked when its figures are read."""
     import datetime as dt
 
     from . import store
 
-    latest = None
+    day = (today or dt.date.today()).isoformat()
+    this_year = int(day[:4])
     together, alone = _by_database(sources)
     years = []
     for url, items in together.items():
@@ -246,19 +250,21 @@ def _default_as_of(sources, today=None):
 
         conn = pg.server(url)
         try:
-            years += pg.last_years(conn, _checked(conn, items)).values()
+            years += pg.last_years(conn, _checked(conn, items), enough=this_year).values()
         finally:
             conn.close()
+        if any(y is not None and y >= this_year for y in years):
+            return day
     for label, open_fn in alone:
         with _opened(label, open_fn) as ledger:
             try:
-                years.append(store.last_year(ledger.conn))
+                year = store.last_year(ledger.conn)
             except sqlite3.Error as e:
                 raise LedgerError(f"satker ledger {label} cannot be read: {e}") from None
-    for year in years:
-        if year is not None and (latest is None or year > latest):
-            latest = year
-    day = (today or dt.date.today()).isoformat()
+        if year is not None and year >= this_year:
+            return day
+        years.append(year)
+    latest = max((y for y in years if y is not None), default=None)
     if latest is not None and day > f"{latest}-12-31":
         day = f"{latest}-12-31"
     return day

@@ -553,10 +553,18 @@ def registry(pg):
     return dict(pg.execute(f"SELECT satker, name FROM {REGISTRY}.ledgers ORDER BY satker"))
 
 
-def last_years(pg, satker_codes):
-    """``{satker: latest year with an event, or None}`` (``store.last_year`` of each)."""
+def last_years(pg, satker_codes, enough=None):
+    """``{satker: latest year with an event, or None}`` (``store.last_year`` of each); with
+    ``enough``, it stops after the chunk in which a satker reaches that year (the others
+    are not asked: no year of theirs can change an answer that only needs to know
+    whether one satker has reached it)."""
     sql = store.LAST_YEAR_SQL
-    return {s: y for s, y in _each(pg, satker_codes, sql, ())}
+    out = {}
+    for satker, year in _each(pg, satker_codes, sql, ()):
+        out[satker] = year
+        if enough is not None and year is not None and year >= enough:
+            break
+    return out
 
 
 def latest_figures(pg, satker_codes, year, as_of, period_start, jenis=False):

@@ -196,6 +196,28 @@ def test_default_as_of_is_capped_at_the_latest_year_of_any_source(three, tmp_pat
     assert after["as_of"] == "2025-12-31"
 
 
+def test_the_default_date_stops_asking_once_a_source_has_reached_this_year(three, tmp_path,
+                                                                          monkeypatch):
+    """One source with an event of today's year settles the default date (today): the
+    sources after it are not asked for their latest year, only read."""
+    import datetime as dt
+
+    from anggaran import store
+
+    later = tmp_path / "later.db"
+    ok("--db", later, "init", "--satker", "657760", "--name", "KPU KABUPATEN TABANAN")
+    record(later, "pagu", date="2025-01-02", code="CQ.6639", akun="521211", amount=1000, ref="D-25")
+    asked = []
+    last_year = store.last_year
+    monkeypatch.setattr(store, "last_year", lambda conn: asked.append(1) or last_year(conn))
+    spring = consolidate(sources_from_paths([later, *three]), today=dt.date(2025, 3, 15))
+    assert spring["as_of"] == "2025-03-15" and len(asked) == 1
+    asked.clear()
+    spring = consolidate(sources_from_paths([*three, later]), today=dt.date(2025, 3, 15))
+    assert spring["as_of"] == "2025-03-15" and len(asked) == 4
+    assert spring["rows"][0]["ceiling"] == 1000
+
+
 def test_without_sources_it_consolidates_the_db_ledger(three):
     out = json.loads(ok("--db", three[1], "consolidate", "--as-of", "2024-12-31",
                         "--format", "json").stdout)

@@ -223,6 +223,25 @@ def test_consolidate_of_a_database_equals_consolidate_of_its_files(two, tmp_path
         assert "satker 657758 cannot be opened" in result.stderr and "events_no_delete" in result.stderr
 
 
+def test_the_default_date_asks_no_further_than_this_years_first_satker(two):
+    run = Run(two)
+    assert run("--satker", "657758", *PAGU).exit_code == 0
+    assert run("--satker", "657758", "record", "pagu", "--date", "2025-01-02", "--code",
+               "WA.3355", "--akun", "521211", "--amount", "500", "--ref", "DIPA-25").exit_code == 0
+    with raw(two) as conn:
+        pg._numeric_as_int(conn)
+        assert pg.last_years(conn, ["657757", "657758"]) == {"657757": None, "657758": 2025}
+        assert pg.last_years(conn, ["657758", "657757"], enough=2025) == {"657758": 2025}
+        assert pg.last_years(conn, ["657757", "657758"], enough=2026) == {
+            "657757": None, "657758": 2025}
+    import datetime as dt
+
+    from anggaran.consolidate import consolidate, sources_of
+
+    for today, as_of in ((dt.date(2025, 3, 15), "2025-03-15"), (dt.date(2027, 1, 5), "2025-12-31")):
+        assert consolidate(sources_of(two), today=today)["as_of"] == as_of
+
+
 @pytest.mark.parametrize("isolation", ["repeatable read", "serializable"])
 def test_writers_race_under_any_default_isolation(db, isolation):
     """A server whose default isolation is stricter than READ COMMITTED: writers still
