@@ -50,11 +50,8 @@ def exists(path, satker):
         return os.path.exists(path)
     from . import pg
 
-    conn = pg.server(path)
-    try:
+    with pg.reading(path) as conn:
         return satker in pg.satkers(conn)
-    finally:
-        conn.close()
 
 
 def schema_problems(conn):

@@ -137,15 +137,12 @@ def _database_rows(url, items, as_of, period_start, by):
     shows only when an event still counts there)."""
     from . import pg
 
-    conn = pg.server(url)
-    try:
+    with pg.reading(url) as conn:
         held = _checked(conn, items)
         names = pg.registry(conn)
         # the jenis buckets of a satker hold every posting once, as its lines do: their
         # sum is the satker's total, read from 4 or so buckets instead of every line's
         figures = pg.latest_figures(conn, held, int(as_of[:4]), as_of, period_start, jenis=True)
-    finally:
-        conn.close()
     for label, satker, open_fn in items:
         lines = figures[satker]
         if by == "jenis" and any(not any(f) for f in lines.values()):
@@ -248,11 +245,8 @@ def _default_as_of(sources, today=None):
     for url, items in together.items():
         from . import pg
 
-        conn = pg.server(url)
-        try:
+        with pg.reading(url) as conn:
             years += pg.last_years(conn, _checked(conn, items), enough=this_year).values()
-        finally:
-            conn.close()
         if any(y is not None and y >= this_year for y in years):
             return day
     for label, open_fn in alone:
@@ -296,11 +290,12 @@ def database_sources(url):
     (``consolidate``'s default sources), each opened only when asked."""
     from . import pg
 
-    conn = pg.server(url)
-    try:
+    with pg.reading(url) as conn:
         held = pg.satkers(conn)
-    finally:
-        conn.close()
+    if not held:  # named, it would otherwise add nothing, and the sum look complete
+        raise LedgerError(f"{pg.display(url)} holds no satker ledger: nothing to consolidate "
+                          "from it (create one with: anggaran --db URL init --satker KODE "
+                          "--name \"NAMA SATKER\", or leave the database out)")
     return [(f"{pg.display(url)} satker {s}", DatabaseLedger(url, s)) for s in held]
 
 

@@ -20,10 +20,10 @@ included; an application role that may append and read but not own the tables (s
 drop or disable a trigger) is set up as the README shows (``GRANTS``).
 """
 
+import contextlib
 import functools
 import re
 import sqlite3
-import urllib.parse
 
 from . import store
 from .errors import LedgerError, UsageError
@@ -37,18 +37,27 @@ class DatabaseError(sqlite3.DatabaseError):
     """A PostgreSQL error, caught where the library catches a database's errors."""
 
 
+SATKER = re.compile(r"[0-9]{6}")
+
+
 def schema_of(satker):
+    """The schema of a satker's ledger. Only six digits ever reach SQL as a name: a satker
+    code read from elsewhere (a ledger file's metadata, the registry) that is not one is
+    refused here, whatever it holds."""
+    if not isinstance(satker, str) or not SATKER.fullmatch(satker):
+        raise LedgerError(f"satker {satker!r} is not a satker code (six digits); the ledger's "
+                          "metadata was altered: run 'anggaran verify' on it")
     return f"satker_{satker}"
 
 
+_NETLOC_PASSWORD = re.compile(r"^([a-z]+://[^/?#@:]*):[^/?#]*@", re.I)
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.I)
+
+
 def display(url):
-    """The URL without its password, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is not None:
-        netloc = parts.netloc.rsplit("@", 1)
-        user = parts.username or ""
-        parts = parts._replace(netloc=f"{user}@{netloc[1]}")
-    return urllib.parse.urlunsplit(parts)
+    """The URL without its password (in the user part or as ``password=``), for messages;
+    otherwise exactly as given, so that it can be copied into a command."""
+    return _QUERY_PASSWORD.sub(r"\1***", _NETLOC_PASSWORD.sub(r"\1@", url))
 
 
 # --------------------------------------------------------------------- the dialect
@@ -450,7 +459,8 @@ def create_ledger(conn, satker, name, created_at, meta_rows):
 def schema_problems(conn):
     """What differs in the satker's schema from what anggaran creates, as
     ``store.schema_problems`` reports it for a file: tables, indexes, triggers (present,
-    enabled, their functions' text), and anything added (a rule, a view, a policy)."""
+    enabled, their definitions and their functions' text), and anything added (a rule, a
+    view, a policy)."""
     return schema_problems_of(conn.pg, [conn.satker])[conn.satker]
 
 
@@ -470,7 +480,11 @@ def schema_problems_of(pg, satkers):
             "AND c.relkind IN ('r', 'v', 'm', 'p', 'f', 'i', 'I')", (names,)):
         relations[schema].append((rel, kind))
     for schema, name, text in pg.execute(
-            "SELECT n.nspname, t.tgname, md5(t.tgenabled::text || ':' || p.prosrc) FROM pg_trigger t "
+            # enabled or not, its function's text, and its definition (when it fires, on
+            # which table, for which rows: a WHEN (false) would leave it in name only),
+            # the schema's name taken out (shown or not as the search_path has it)
+            "SELECT n.nspname, t.tgname, md5(t.tgenabled::text || ':' || p.prosrc || ':' || "
+            "replace(pg_get_triggerdef(t.oid), n.nspname || '.', '')) FROM pg_trigger t "
             "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             "JOIN pg_proc p ON p.oid = t.tgfoid WHERE n.nspname = ANY(%s) AND NOT t.tgisinternal",
             (names,)):
@@ -490,10 +504,11 @@ def schema_problems_of(pg, satkers):
                      if k in ("v", "m", "f") or (k in ("r", "p") and r not in expected_tables)]
         problems += [("index", i, "missing") for i in sorted(expected_indexes - indexes)]
         problems += [("index", i, "unexpected") for i in sorted(indexes - expected_indexes)]
-        for name, (body, _create) in triggers.items():
+        for name, (body, create) in triggers.items():
             if name not in present[schema]:
                 problems.append(("trigger", name, "missing"))
-            elif present[schema][name] != _md5("O:" + body.replace("{s}", schema)):
+            elif present[schema][name] != _md5(f"O:{body.replace('{s}', schema)}:"
+                                               f"{create.replace('{s}.', '')}"):
                 problems.append(("trigger", name, "altered"))
         problems += [("trigger", n, "unexpected") for n in sorted(set(present[schema]) - set(triggers))]
         out[satker] = problems + added[schema]
@@ -618,6 +633,25 @@ def server(url):
     return pg
 
 
+@contextlib.contextmanager
+def reading(url):
+    """A ``server`` connection for reading many satker at once (``consolidate``, ``copy``'s
+    look-up), closed at the end. A server error meanwhile — a role without the rights to
+    the registry or to a satker's schema, the server going away — is one LedgerError
+    naming the database and, in the server's words, the schema (``satker_657757``)."""
+    import psycopg
+
+    conn = server(url)
+    try:
+        yield conn
+    except psycopg.Error as e:
+        raise LedgerError(f"cannot read the satker ledgers in {display(url)}: {_first_line(e)} "
+                          "(ask the database's administrator for the rights the README "
+                          "lists)") from None
+    finally:
+        conn.close()
+
+
 def _first_line(error):
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
@@ -637,6 +671,11 @@ def connect(url, satker=None, create=None, keep_open=False):
     lock, for the caller to fill and commit (``copy``: killed half-way, it leaves nothing)."""
     pg = server(url)
     try:
+        # a writer waits for a lock as long as it takes, whatever the server's defaults
+        # (set before the first lock is asked for): an officer never sees a lock or
+        # statement timeout (wait, never fail), nor a long import or verify cancelled
+        pg.execute("SET lock_timeout = 0")
+        pg.execute("SET statement_timeout = 0")
         if create is not None:
             name, created_at, meta_rows = create
             pg.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
@@ -666,10 +705,6 @@ def connect(url, satker=None, create=None, keep_open=False):
                                   f"anggaran --db {display(url)} init --satker {satker} --name "
                                   "\"NAMA SATKER\"")
         pg.execute(f"SET search_path TO {schema_of(satker)}")
-        # a writer waits for the satker's lock as long as it takes, whatever the server's
-        # defaults: an officer never sees a lock or statement timeout (wait, never fail)
-        pg.execute("SET lock_timeout = 0")
-        pg.execute("SET statement_timeout = 0")  # nor a long import or verify cancelled
     except BaseException as e:
         pg.close()
         import psycopg

@@ -329,3 +329,132 @@ def test_copy_takes_its_own_satker_option(two, tmp_path):
         assert ledger.satker == {"code": "657758", "name": "KPU KABUPATEN JEMBER"}
     result = run("copy", two, tmp_path / "none.db")
     assert result.exit_code == 2 and "--satker" in result.stderr
+
+
+@pytest.mark.parametrize("satker", ["x; COMMIT; DROP SCHEMA satker_657758 CASCADE; SELECT 1",
+                                    "65775a"])
+def test_a_satker_code_that_is_not_six_digits_never_reaches_the_database(two, tmp_path, satker):
+    """A ledger file whose metadata was altered: its satker is refused before anything is
+    written, and no other satker of the database is touched."""
+    import sqlite3
+
+    evil = tmp_path / "evil.db"
+    Ledger.init(evil, "111111", "X").close()
+    with sqlite3.connect(evil) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'satker'", (satker,))
+    conn.close()
+    run = Run(two)
+    assert run("--satker", "657758", *PAGU).exit_code == 0
+    result = Run(evil)("copy", evil, two)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (f"Error: satker {satker!r} is not a satker code (six digits); the "
+                             "ledger's metadata was altered: run 'anggaran verify' on it\n")
+    with raw(two) as conn:
+        schemas = [r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname "
+                                              "LIKE 'satker%' ORDER BY 1")]
+    assert schemas == ["satker_657757", "satker_657758"]
+    assert run("--satker", "657758", "verify").exit_code == 0
+
+
+def test_a_trigger_redefined_to_never_fire_is_found(db):
+    run = Run(db)
+    assert run(*PAGU).exit_code == 0
+    schema = pg.schema_of("657757")
+    with raw(db) as conn:
+        conn.execute(f"DROP TRIGGER events_no_update ON {schema}.events")
+        conn.execute(f"CREATE TRIGGER events_no_update BEFORE UPDATE ON {schema}.events FOR EACH "
+                     f"ROW WHEN (false) EXECUTE FUNCTION {schema}.events_no_update()")
+    for args in (("report", "--as-of", "2024-06-30"), sp2d("S1"), ("verify",)):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert "(events_no_update)" in result.stderr and "tampered" in result.stderr, result.stderr
+
+
+def test_a_role_without_rights_gets_one_error_line(two, tmp_path):
+    """consolidate and copy against a database the role may not read: one Error line
+    naming the database and, in the server's words, what it may not read; exit 1."""
+    run = Run(two)
+    for satker in ("657757", "657758"):
+        assert run("--satker", satker, *PAGU).exit_code == 0
+    with raw(two) as conn:
+        conn.execute("DROP ROLE IF EXISTS anggaran_nobody")
+        conn.execute("CREATE ROLE anggaran_nobody LOGIN")
+    nobody = two.replace("postgresql://postgres@", "postgresql://anggaran_nobody@")
+    source = tmp_path / "lumajang.db"
+    Ledger.init(source, "657759", "KPU KABUPATEN BADUNG").close()
+    try:
+        for args in (("consolidate", "--as-of", "2024-06-30"), ("copy", source, nobody)):
+            result = Run(nobody)(*args)
+            assert result.exit_code == 1 and result.stdout == "", args
+            assert result.stderr.startswith(f"Error: cannot read the satker ledgers in {nobody}: "
+                                            "permission denied for schema anggaran"), result.stderr
+            assert result.stderr.count("\n") == 1
+        with raw(two) as conn:  # the README's grants, for one satker of the two
+            conn.execute("GRANT USAGE ON SCHEMA anggaran, satker_657757 TO anggaran_nobody")
+            conn.execute("GRANT SELECT ON anggaran.ledgers TO anggaran_nobody")
+            conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA satker_657757 TO anggaran_nobody")
+        result = Run(nobody)("consolidate", "--as-of", "2024-06-30")
+        assert result.exit_code == 1 and "permission denied for schema satker_657758" in result.stderr
+        assert Run(nobody)("--satker", "657757", "report", "--as-of", "2024-06-30").exit_code == 0
+    finally:
+        with raw(two) as conn:
+            conn.execute("REVOKE ALL ON ALL TABLES IN SCHEMA satker_657757, anggaran FROM anggaran_nobody")
+            conn.execute("REVOKE ALL ON SCHEMA satker_657757, anggaran FROM anggaran_nobody")
+            conn.execute("DROP ROLE anggaran_nobody")
+
+
+def test_init_outwaits_the_servers_lock_timeout(two):
+    """Another session holds the lock under which satker are laid down (a copy in
+    progress holds it throughout); the server's lock_timeout is short: init waits for
+    it, as every writer does, and then creates its satker."""
+    with raw(two) as conn:
+        conn.execute(f"ALTER DATABASE {conn.info.dbname} SET lock_timeout = '50ms'")
+    holder = raw(two)
+    holder.execute("BEGIN")
+    holder.execute("SELECT pg_advisory_xact_lock(%s, 0)", (pg.LOCK_CLASS,))
+    try:
+        waiting = subprocess.Popen([*ANGGARAN, "--db", two, "init", "--satker", "657760", "--name",
+                                    "KPU KABUPATEN TABANAN"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
+        with raw(two) as watcher:  # until it has waited well past the server's timeout
+            for _ in range(1000000):
+                if watcher.execute("SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
+                                   "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND NOT "
+                                   "l.granted AND now() - a.query_start > interval '400ms'"
+                                   ).fetchone()[0]:
+                    break
+                assert waiting.poll() is None, waiting.stderr.read()
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert Run(two)("--satker", "657760", "verify").exit_code == 0
+
+
+def test_consolidate_refuses_a_named_database_without_ledgers(new_db, tmp_path):
+    empty = new_db()
+    source = tmp_path / "lumajang.db"
+    Ledger.init(source, "657757", "KPU KABUPATEN LUMAJANG").close()
+    result = Run(source)("consolidate", source, empty, "--as-of", "2024-06-30")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: {empty} holds no satker ledger: nothing to "
+                                    "consolidate from it")
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://kpu:rahasia@db.example.go.id/anggaran", "postgresql://kpu@db.example.go.id/anggaran"),
+    ("postgresql://kpu:ra@hasia@db/anggaran?sslmode=require", "postgresql://kpu@db/anggaran?sslmode=require"),
+    ("postgresql://kpu@/anggaran?host=/tmp/pg&password=rahasia&port=5433",
+     "postgresql://kpu@/anggaran?host=/tmp/pg&password=***&port=5433"),
+    ("postgresql:///anggaran?host=/tmp/pg", "postgresql:///anggaran?host=/tmp/pg"),
+])
+def test_messages_never_show_a_password_and_keep_the_url_usable(url, shown):
+    assert pg.display(url) == shown
+
+
+def test_a_malformed_url_is_one_error_line(tmp_path):
+    result = Run("postgresql://[::1/anggaran")("report")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: ") and "internal error" not in result.stderr
+    assert result.stderr.count("\n") == 1
