@@ -25,6 +25,19 @@ def raw(url):
     return psycopg.connect(url, autocommit=True)
 
 
+def waited_past_timeout(url, waiting):
+    """Return once the process ``waiting`` has waited for an advisory lock well past the
+    server's short timeout (it must not have ended meanwhile)."""
+    with raw(url) as watcher:
+        for _ in range(1000000):
+            if watcher.execute("SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
+                               "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND NOT "
+                               "l.granted AND now() - a.query_start > interval '400ms'"
+                               ).fetchone()[0]:
+                return
+            assert waiting.poll() is None, waiting.stderr.read()
+
+
 @pytest.fixture
 def two(new_db):
     """One database holding two satker ledgers."""
@@ -276,14 +289,7 @@ def test_a_writer_outwaits_the_servers_statement_timeout(db):
     try:
         waiting = subprocess.Popen([*ANGGARAN, "--db", db, *sp2d("S1")], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
-        with raw(db) as watcher:  # until it has waited well past the server's timeout
-            for _ in range(1000000):
-                if watcher.execute("SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
-                                   "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND NOT "
-                                   "l.granted AND now() - a.query_start > interval '400ms'"
-                                   ).fetchone()[0]:
-                    break
-                assert waiting.poll() is None, waiting.stderr.read()
+        waited_past_timeout(db, waiting)
     finally:
         holder.execute("COMMIT")
         holder.close()
@@ -416,14 +422,7 @@ def test_init_outwaits_the_servers_lock_timeout(two):
         waiting = subprocess.Popen([*ANGGARAN, "--db", two, "init", "--satker", "657760", "--name",
                                     "KPU KABUPATEN TABANAN"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
-        with raw(two) as watcher:  # until it has waited well past the server's timeout
-            for _ in range(1000000):
-                if watcher.execute("SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
-                                   "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND NOT "
-                                   "l.granted AND now() - a.query_start > interval '400ms'"
-                                   ).fetchone()[0]:
-                    break
-                assert waiting.poll() is None, waiting.stderr.read()
+        waited_past_timeout(two, waiting)
     finally:
         holder.execute("COMMIT")
         holder.close()
