@@ -25,17 +25,29 @@ def raw(url):
     return psycopg.connect(url, autocommit=True)
 
 
-def waited_past_timeout(url, waiting):
-    """Return once the process ``waiting`` has waited for an advisory lock well past the
-    server's short timeout (it must not have ended meanwhile)."""
-    with raw(url) as watcher:
-        for _ in range(1000000):
-            if watcher.execute("SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
-                               "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND NOT "
-                               "l.granted AND now() - a.query_start > interval '400ms'"
-                               ).fetchone()[0]:
-                return
-            assert waiting.poll() is None, waiting.stderr.read()
+def outwaits_a_held_lock(url, key, args):
+    """Run ``anggaran --db url *args`` while another session holds the advisory lock
+    ``(LOCK_CLASS, key)``; release it only once the command has waited for it well past
+    the server's short timeout (and has not ended meanwhile); the command must succeed."""
+    holder = raw(url)
+    holder.execute("BEGIN")
+    holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", (pg.LOCK_CLASS, key))
+    try:
+        waiting = subprocess.Popen([*ANGGARAN, "--db", url, *args], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
+        with raw(url) as watcher:
+            for _ in range(1000000):
+                if watcher.execute("SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l "
+                                   "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND NOT "
+                                   "l.granted AND now() - a.query_start > interval '400ms'"
+                                   ).fetchone()[0]:
+                    break
+                assert waiting.poll() is None, waiting.stderr.read()
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
 
 
 @pytest.fixture
@@ -283,18 +295,7 @@ def test_a_writer_outwaits_the_servers_statement_timeout(db):
     assert run(*PAGU).exit_code == 0
     with raw(db) as conn:
         conn.execute(f"ALTER DATABASE {conn.info.dbname} SET statement_timeout = '100ms'")
-    holder = raw(db)
-    holder.execute("BEGIN")
-    holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", (pg.LOCK_CLASS, 657757))
-    try:
-        waiting = subprocess.Popen([*ANGGARAN, "--db", db, *sp2d("S1")], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
-        waited_past_timeout(db, waiting)
-    finally:
-        holder.execute("COMMIT")
-        holder.close()
-    out, err = waiting.communicate(timeout=120)
-    assert waiting.returncode == 0, err
+    outwaits_a_held_lock(db, 657757, sp2d("S1"))
 
 
 def test_a_copy_killed_half_way_leaves_nothing_in_the_database(new_db, tmp_path):
@@ -415,19 +416,7 @@ def test_init_outwaits_the_servers_lock_timeout(two):
     it, as every writer does, and then creates its satker."""
     with raw(two) as conn:
         conn.execute(f"ALTER DATABASE {conn.info.dbname} SET lock_timeout = '50ms'")
-    holder = raw(two)
-    holder.execute("BEGIN")
-    holder.execute("SELECT pg_advisory_xact_lock(%s, 0)", (pg.LOCK_CLASS,))
-    try:
-        waiting = subprocess.Popen([*ANGGARAN, "--db", two, "init", "--satker", "657760", "--name",
-                                    "KPU KABUPATEN TABANAN"], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, cwd=NEUTRAL_CWD)
-        waited_past_timeout(two, waiting)
-    finally:
-        holder.execute("COMMIT")
-        holder.close()
-    out, err = waiting.communicate(timeout=120)
-    assert waiting.returncode == 0, err
+    outwaits_a_held_lock(two, 0, ("init", "--satker", "657760", "--name", "KPU KABUPATEN TABANAN"))
     assert Run(two)("--satker", "657760", "verify").exit_code == 0
 
 
